@@ -1,0 +1,83 @@
+// Device acquisition: Dawn (npm `webgpu`) headless, on a GPU or on Mesa's lavapipe.
+// We request the adapter's own limits (the defaults cap storage bindings at 128 MiB and
+// workgroup storage at 16 KiB, which the model code does not want to be capped below the hardware).
+import { create, globals } from 'webgpu';
+
+Object.assign(globalThis, globals);
+
+export class GpuUnavailableError extends Error {}
+export class DeviceLimitError extends Error {}
+
+export interface Gpu {
+  device: GPUDevice;
+  /** Human-readable adapter name, e.g. "mesa llvmpipe (software)" or an NVIDIA card. */
+  adapterName: string;
+  /** True on a CPU software rasteriser (lavapipe/llvmpipe/SwiftShader). */
+  isSoftware: boolean;
+  limits: GPUSupportedLimits;
+  hasTimestamps: boolean;
+  destroy(): void;
+}
+
+let live: Gpu | undefined;
+// The Dawn instance must outlive every device made from it: if it is garbage-collected while a
+// device is alive, the next mapAsync crashes inside Dawn. Holding it here keeps it reachable.
+let instance: GPU | undefined;
+
+/** Acquire the process-wide GPU device (created once; later calls return the same one). */
+export async function acquireGpu(): Promise<Gpu> {
+  if (live) return live;
+  // timestamp quantisation rounds lavapipe timestamps to ~65 µs; our per-kernel timings need better.
+  instance ??= create(['disable-dawn-features=timestamp_quantization']);
+  const adapter = await instance.requestAdapter({ powerPreference: 'high-performance' });
+  if (!adapter) {
+    throw new GpuUnavailableError(
+      'no WebGPU adapter found (Dawn needs a Vulkan driver): run `npm run setup`, which installs Mesa lavapipe from bookworm-backports',
+    );
+  }
+  const info = adapter.info;
+  const adapterName = [info.vendor, info.device || info.description, info.architecture].filter(Boolean).join(' ');
+  const isSoftware = /llvmpipe|lavapipe|swiftshader|software/i.test(`${info.device} ${info.description} ${info.architecture}`);
+  const requiredLimits: Record<string, number> = {};
+  for (const key of [
+    'maxStorageBufferBindingSize', 'maxBufferSize', 'maxComputeWorkgroupStorageSize',
+    'maxComputeInvocationsPerWorkgroup', 'maxComputeWorkgroupSizeX', 'maxComputeWorkgroupSizeY',
+    'maxComputeWorkgroupsPerDimension', 'maxStorageBuffersPerShaderStage', 'maxBindGroups',
+  ] as const) {
+    requiredLimits[key] = adapter.limits[key] as number;
+  }
+  const hasTimestamps = adapter.features.has('timestamp-query');
+  const device = await adapter.requestDevice({
+    requiredLimits,
+    requiredFeatures: hasTimestamps ? ['timestamp-query'] : [],
+  });
+  device.addEventListener('uncapturederror', (ev) => {
+    // Validation errors mean a bug in a launcher; fail loudly rather than compute garbage.
+    console.error(`WebGPU error: ${(ev as GPUUncapturedErrorEvent).error.message}`);
+    process.exitCode = 1;
+  });
+  live = {
+    device, adapterName, isSoftware, limits: device.limits, hasTimestamps,
+    destroy() {
+      device.destroy();
+      live = undefined;
+    },
+  };
+  return live;
+}
+
+/** Destroy the device if one is alive. Scripts call this before exiting so Node can exit. */
+export function releaseGpu(): void {
+  live?.destroy();
+}
+
+/** Throw a one-line DeviceLimitError when a buffer of `bytes` cannot be bound on this device. */
+export function checkBindingFits(gpu: Gpu, bytes: number, what: string): void {
+  const max = Math.min(gpu.limits.maxStorageBufferBindingSize, gpu.limits.maxBufferSize);
+  if (bytes > max) {
+    const mib = (n: number) => `${(n / 2 ** 20).toFixed(1)} MiB`;
+    throw new DeviceLimitError(
+      `${what} needs a ${mib(bytes)} buffer but ${gpu.adapterName} binds at most ${mib(max)}: lower the batch, context or model size`,
+    );
+  }
+}

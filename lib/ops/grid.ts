@@ -1,0 +1,11 @@
+// 1-D launches over n elements: WebGPU caps a grid dimension (65535 on most adapters), so
+// large launches fold into a 2-D grid and the kernel computes i = gid.x + gid.y * rowStride.
+import type { Grid } from '../gpu/index.ts';
+
+export function grid1d(n: number, wg: number, maxPerDim = 65535): { grid: Grid; rowStride: number } {
+  const groups = Math.ceil(n / wg);
+  if (groups <= maxPerDim) return { grid: [groups, 1], rowStride: groups * wg };
+  const y = Math.ceil(groups / maxPerDim);
+  const x = Math.ceil(groups / y);
+  return { grid: [x, y], rowStride: x * wg };
+}

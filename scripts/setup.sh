@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# One-time set-up for a fresh Debian bookworm machine (idempotent).
+#  1. npm dependencies (npm ci when a lockfile exists).
+#  2. A Vulkan driver for Dawn when Dawn finds no adapter: Mesa's lavapipe from
+#     bookworm-backports (mesa-vulkan-drivers 25.x; bookworm's own 22.x lacks a feature Dawn needs).
+# A machine that already has an adapter (a real GPU, or lavapipe installed) is left alone.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if [ -f package-lock.json ]; then npm ci --no-fund --no-audit; else npm install --no-fund --no-audit; fi
+
+if adapter=$(node scripts/probe-adapter.mjs 2>/dev/null); then
+  echo "setup: WebGPU adapter found: $adapter"
+  exit 0
+fi
+
+echo "setup: Dawn finds no WebGPU adapter; installing Mesa's lavapipe (software Vulkan) from bookworm-backports"
+if [ "$(id -u)" != 0 ]; then
+  echo "setup: cannot install the Vulkan driver: not root. Run as root, or: sudo apt-get install -t bookworm-backports mesa-vulkan-drivers libvulkan1" >&2
+  exit 1
+fi
+if ! grep -qs 'bookworm' /etc/os-release; then
+  echo "setup: cannot install the Vulkan driver: this is not Debian bookworm. Install a Vulkan driver with Vulkan 1.3 (Mesa >= 24 lavapipe, or a GPU driver) by hand." >&2
+  exit 1
+fi
+src=/etc/apt/sources.list.d/bookworm-backports.sources
+if ! grep -rqs 'bookworm-backports' /etc/apt/sources.list /etc/apt/sources.list.d/; then
+  cat > "$src" <<SRC
+Types: deb
+URIs: http://deb.debian.org/debian
+Suites: bookworm-backports
+Components: main
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+SRC
+fi
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq -t bookworm-backports mesa-vulkan-drivers libvulkan1 >/dev/null
+if adapter=$(node scripts/probe-adapter.mjs 2>/dev/null); then
+  echo "setup: WebGPU adapter found: $adapter"
+else
+  echo "setup: lavapipe installed but Dawn still finds no adapter; check 'vulkaninfo --summary'" >&2
+  exit 1
+fi
