@@ -34,7 +34,7 @@ export class Params {
   /** Bytes padded to 16 (uniform structs are 16-byte aligned). */
   bytes(): Uint8Array<ArrayBuffer> {
     const len = Math.max(16, Math.ceil((this.n * 4) / 16) * 16);
-    return new Uint8Array(this.view.buffer, 0, len);
+    return new Uint8Array(this.view.buffer as ArrayBuffer, 0, len);
   }
 }
 
