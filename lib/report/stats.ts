@@ -1,0 +1,159 @@
+// Summary statistics for results over a few seeds (typically n = 3): mean, sample standard
+// deviation and a 95% confidence interval from Student's t distribution (the normal 1.96 would
+// understate the interval for n = 3 by a factor of 2.2). A percentile bootstrap is available for
+// larger samples (e.g. over evaluation problems), where the t assumption is less apt.
+import type { Rng } from '../util/rng.ts';
+
+export interface Summary {
+  n: number;
+  mean: number;
+  /** Sample standard deviation (n − 1 denominator); null when n < 2. */
+  std: number | null;
+  /** Half-width of the 95% t interval: mean ± ci95. Null when n < 2 (no spread to estimate). */
+  ci95: number | null;
+}
+
+function check(xs: readonly number[], what: string): void {
+  if (xs.length === 0) throw new Error(`${what}: no values`);
+  for (const x of xs) if (!Number.isFinite(x)) throw new Error(`${what}: non-finite value ${x}`);
+}
+
+export function mean(xs: readonly number[]): number {
+  check(xs, 'mean');
+  let s = 0;
+  for (const x of xs) s += x;
+  return s / xs.length;
+}
+
+/** Sample standard deviation (Bessel-corrected); needs at least two values. */
+export function sampleStd(xs: readonly number[]): number {
+  check(xs, 'sampleStd');
+  if (xs.length < 2) throw new Error('sampleStd: needs at least 2 values');
+  const m = mean(xs);
+  let ss = 0;
+  for (const x of xs) ss += (x - m) ** 2;
+  return Math.sqrt(ss / (xs.length - 1));
+}
+
+/** Half-width of the two-sided `level` confidence interval of the mean (t distribution). */
+export function ciHalfWidth(xs: readonly number[], level = 0.95): number {
+  if (xs.length < 2) throw new Error('ciHalfWidth: needs at least 2 values');
+  return tQuantile(0.5 + level / 2, xs.length - 1) * sampleStd(xs) / Math.sqrt(xs.length);
+}
+
+export function summarize(xs: readonly number[]): Summary {
+  check(xs, 'summarize');
+  const n = xs.length;
+  return {
+    n,
+    mean: mean(xs),
+    std: n >= 2 ? sampleStd(xs) : null,
+    ci95: n >= 2 ? ciHalfWidth(xs, 0.95) : null,
+  };
+}
+
+/** Percentile bootstrap interval of the mean: [lo, hi] at `level`. Deterministic given `rng`. */
+export function bootstrapCI(
+  xs: readonly number[], rng: Rng, opts: { resamples?: number; level?: number } = {},
+): [number, number] {
+  check(xs, 'bootstrapCI');
+  const B = opts.resamples ?? 2000;
+  const level = opts.level ?? 0.95;
+  const means = new Float64Array(B);
+  for (let b = 0; b < B; b++) {
+    let s = 0;
+    for (let i = 0; i < xs.length; i++) s += xs[Math.floor(rng.next() * xs.length)];
+    means[b] = s / xs.length;
+  }
+  means.sort();
+  const q = (p: number) => {
+    // Linear interpolation between order statistics (type 7, as R and numpy default).
+    const h = (B - 1) * p;
+    const lo = Math.floor(h);
+    return means[lo] + (h - lo) * ((means[Math.min(lo + 1, B - 1)] ?? means[lo]) - means[lo]);
+  };
+  return [q((1 - level) / 2), q((1 + level) / 2)];
+}
+
+// ---- Student's t distribution ---------------------------------------------------------------
+
+/** P(T ≤ t) for Student's t with `df` degrees of freedom. */
+export function tCdf(t: number, df: number): number {
+  if (!(df > 0)) throw new Error(`tCdf: degrees of freedom must be > 0, got ${df}`);
+  const x = df / (df + t * t);
+  const tail = 0.5 * regIncBeta(x, df / 2, 0.5); // P(T > |t|)
+  return t >= 0 ? 1 - tail : tail;
+}
+
+/** The p-quantile of Student's t with `df` degrees of freedom (inverse of tCdf). */
+export function tQuantile(p: number, df: number): number {
+  if (!(p > 0 && p < 1)) throw new Error(`tQuantile: p must be in (0, 1), got ${p}`);
+  if (!(df > 0)) throw new Error(`tQuantile: degrees of freedom must be > 0, got ${df}`);
+  if (p === 0.5) return 0;
+  if (p < 0.5) return -tQuantile(1 - p, df);
+  // Bracket, then bisect: the CDF is monotone, and 200 halvings of a bracket reach double precision
+  // for any df, which matters more here than speed (it is called once per table cell).
+  let lo = 0;
+  let hi = 1;
+  while (tCdf(hi, df) < p) hi *= 2;
+  for (let i = 0; i < 200 && hi - lo > 1e-15 * hi; i++) {
+    const mid = (lo + hi) / 2;
+    if (tCdf(mid, df) < p) lo = mid;
+    else hi = mid;
+  }
+  return (lo + hi) / 2;
+}
+
+/** Regularised incomplete beta I_x(a, b) (continued fraction, modified Lentz). */
+function regIncBeta(x: number, a: number, b: number): number {
+  if (x <= 0) return 0;
+  if (x >= 1) return 1;
+  const front = Math.exp(lnGamma(a + b) - lnGamma(a) - lnGamma(b) + a * Math.log(x) + b * Math.log(1 - x));
+  // The continued fraction converges fast for x < (a+1)/(a+b+2); use the symmetry otherwise.
+  if (x < (a + 1) / (a + b + 2)) return (front * betaCf(x, a, b)) / a;
+  return 1 - (front * betaCf(1 - x, b, a)) / b;
+}
+
+function betaCf(x: number, a: number, b: number): number {
+  const tiny = 1e-300;
+  let c = 1;
+  let d = 1 - ((a + b) * x) / (a + 1);
+  if (Math.abs(d) < tiny) d = tiny;
+  d = 1 / d;
+  let h = d;
+  for (let m = 1; m <= 10_000; m++) {
+    const m2 = 2 * m;
+    let aa = (m * (b - m) * x) / ((a + m2 - 1) * (a + m2));
+    d = 1 + aa * d;
+    if (Math.abs(d) < tiny) d = tiny;
+    c = 1 + aa / c;
+    if (Math.abs(c) < tiny) c = tiny;
+    d = 1 / d;
+    h *= d * c;
+    aa = (-(a + m) * (a + b + m) * x) / ((a + m2) * (a + m2 + 1));
+    d = 1 + aa * d;
+    if (Math.abs(d) < tiny) d = tiny;
+    c = 1 + aa / c;
+    if (Math.abs(c) < tiny) c = tiny;
+    d = 1 / d;
+    const del = d * c;
+    h *= del;
+    if (Math.abs(del - 1) < 1e-16) break;
+  }
+  return h;
+}
+
+// Lanczos approximation (g = 7, n = 9), accurate to ~1e-15 for positive arguments.
+const LANCZOS = [
+  0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313,
+  -176.61502916214059, 12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6,
+  1.5056327351493116e-7,
+];
+function lnGamma(z: number): number {
+  if (z < 0.5) return Math.log(Math.PI / Math.abs(Math.sin(Math.PI * z))) - lnGamma(1 - z);
+  z -= 1;
+  let x = LANCZOS[0];
+  for (let i = 1; i < 9; i++) x += LANCZOS[i] / (z + i);
+  const t = z + 7.5;
+  return 0.5 * Math.log(2 * Math.PI) + (z + 0.5) * Math.log(t) - t + Math.log(x);
+}

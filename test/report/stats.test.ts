@@ -1,0 +1,75 @@
+import { describe, expect, it } from 'vitest';
+import {
+  bootstrapCI, ciHalfWidth, mean, sampleStd, summarize, tCdf, tQuantile,
+} from '../../lib/report/stats.ts';
+import { Rng } from '../../lib/util/rng.ts';
+
+describe('Student t', () => {
+  // Two-sided 95% critical values from printed t tables (e.g. NIST/SEMATECH handbook, R qt()).
+  it.each([
+    [1, 12.7062047], [2, 4.30265273], [3, 3.18244631], [4, 2.77644511],
+    [9, 2.26215716], [29, 2.04522964], [1000, 1.96233908],
+  ])('t(0.975, df=%i) = %f', (df, want) => {
+    expect(tQuantile(0.975, df)).toBeCloseTo(want, 6);
+  });
+
+  it('one-sided 95% and lower quantiles', () => {
+    expect(tQuantile(0.95, 5)).toBeCloseTo(2.01504837, 6);
+    expect(tQuantile(0.025, 2)).toBeCloseTo(-4.30265273, 6);
+    expect(tQuantile(0.5, 7)).toBe(0);
+  });
+
+  it('CDF matches closed forms for df = 1 (Cauchy) and df = 2', () => {
+    for (const t of [-3, -0.5, 0, 0.7, 2, 10]) {
+      expect(tCdf(t, 1)).toBeCloseTo(0.5 + Math.atan(t) / Math.PI, 12);
+      expect(tCdf(t, 2)).toBeCloseTo(0.5 + t / (2 * Math.sqrt(2 + t * t)), 12);
+    }
+  });
+
+  it('quantile inverts the CDF', () => {
+    for (const df of [1.5, 3, 17]) for (const p of [0.01, 0.3, 0.9, 0.999]) {
+      expect(tCdf(tQuantile(p, df), df)).toBeCloseTo(p, 10);
+    }
+  });
+
+  it('rejects bad arguments with a message', () => {
+    expect(() => tQuantile(1, 3)).toThrow(/p must be in/);
+    expect(() => tQuantile(0.5, 0)).toThrow(/degrees of freedom/);
+  });
+});
+
+describe('summaries', () => {
+  it('mean, sample std and t interval of three seeds', () => {
+    // [1, 2, 3]: mean 2, s = 1, half-width = t(0.975, 2) / sqrt(3).
+    expect(mean([1, 2, 3])).toBe(2);
+    expect(sampleStd([1, 2, 3])).toBeCloseTo(1, 14);
+    expect(ciHalfWidth([1, 2, 3])).toBeCloseTo(4.30265273 / Math.sqrt(3), 6);
+    // [78.2, 80.1, 76.9]: deviations -0.2, 1.7, -1.5, so s = sqrt(5.18 / 2) = 1.60935.
+    const s = summarize([78.2, 80.1, 76.9]);
+    expect(s.n).toBe(3);
+    expect(s.mean).toBeCloseTo(78.4, 10);
+    expect(s.std!).toBeCloseTo(1.60935, 4);
+    expect(s.ci95!).toBeCloseTo(4.30265273 * 1.60935 / Math.sqrt(3), 3);
+  });
+
+  it('one value has a mean but no interval; empty and NaN input are refused', () => {
+    expect(summarize([5])).toEqual({ n: 1, mean: 5, std: null, ci95: null });
+    expect(() => mean([])).toThrow(/no values/);
+    expect(() => summarize([1, NaN])).toThrow(/non-finite/);
+    expect(() => sampleStd([1])).toThrow(/at least 2/);
+  });
+
+  it('bootstrap interval is deterministic and close to the t interval for a large normal sample', () => {
+    const rng = new Rng(1);
+    const xs = Array.from({ length: 400 }, () => 10 + 2 * rng.normal());
+    const a = bootstrapCI(xs, new Rng(7), { resamples: 1000 });
+    const b = bootstrapCI(xs, new Rng(7), { resamples: 1000 });
+    expect(a).toEqual(b);
+    const m = mean(xs);
+    const h = ciHalfWidth(xs);
+    expect(a[0]).toBeLessThan(m);
+    expect(a[1]).toBeGreaterThan(m);
+    expect((a[1] - a[0]) / 2).toBeGreaterThan(0.8 * h);
+    expect((a[1] - a[0]) / 2).toBeLessThan(1.2 * h);
+  });
+});
