@@ -1,0 +1,70 @@
+// attention_backward_dkdv: second half of the causal grouped-query attention backward pass.
+// For key row j of kv head kvh, summing over the `group` query heads h that share it and over i >= j:
+//   P_ij = exp(scale * q_i.k_j - lse_i);  dv_j = sum P_ij dout_i;
+//   dk_j = scale * sum P_ij (dout_i.v_j - D_i) q_i       (D from attention_backward_dq)
+// No atomics: each invocation owns one (b, j, kvh) row of dk and dv, so the result is deterministic.
+//
+// Bindings: 0 params, 1 dout: array<vec4f> [B*T, Hq*Dh], 2 q [B*T, Hq*Dh], 3 k [B*T, Hkv*Dh],
+//           4 v [B*T, Hkv*Dh] (read), 5 lse: array<f32> [B*Hq*T], 6 D: array<f32> [B*Hq*T] (read),
+//           7 dk [B*T, Hkv*Dh], 8 dv [B*T, Hkv*Dh] (write, overwritten)
+// Dispatch: (ceil(T / WG), Hkv, B) workgroups; one invocation per key row.
+// The query loop starts at the workgroup's first key row for every lane (mask by select), so the
+// q/dout/lse/D loads are workgroup-uniform (scalar broadcasts on lavapipe). Numerics: f32.
+override WG: u32 = 32;
+override DH4: u32 = 8;
+const MAXDH4 = 32u;
+
+struct Params { T: u32, group: u32, qStride4: u32, kvStride4: u32, Hq: u32, scale: f32 }
+@group(0) @binding(0) var<uniform> P: Params;
+@group(0) @binding(1) var<storage, read> dout: array<vec4f>;
+@group(0) @binding(2) var<storage, read> q: array<vec4f>;
+@group(0) @binding(3) var<storage, read> k: array<vec4f>;
+@group(0) @binding(4) var<storage, read> v: array<vec4f>;
+@group(0) @binding(5) var<storage, read> lse: array<f32>;
+@group(0) @binding(6) var<storage, read> D: array<f32>;
+@group(0) @binding(7) var<storage, read_write> dk: array<vec4f>;
+@group(0) @binding(8) var<storage, read_write> dv: array<vec4f>;
+
+@compute @workgroup_size(WG)
+fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) lid: u32) {
+  let j0 = wid.x * WG;
+  let kvh = wid.y;
+  let b = wid.z;
+  let j = j0 + lid;
+  let jk = min(j, P.T - 1u);
+  let kvRow = (b * P.T + jk) * P.kvStride4 + kvh * DH4;
+  var kv: array<vec4f, MAXDH4>;
+  var vv: array<vec4f, MAXDH4>;
+  var dkAcc: array<vec4f, MAXDH4>;
+  var dvAcc: array<vec4f, MAXDH4>;
+  for (var d = 0u; d < DH4; d++) {
+    kv[d] = k[kvRow + d] * P.scale;
+    vv[d] = v[kvRow + d];
+    dkAcc[d] = vec4f(0.0);
+    dvAcc[d] = vec4f(0.0);
+  }
+  for (var g = 0u; g < P.group; g++) {
+    let h = kvh * P.group + g;
+    let stats = (b * P.Hq + h) * P.T;
+    for (var i = j0; i < P.T; i++) {
+      let row = (b * P.T + i) * P.qStride4 + h * DH4;
+      var sv = vec4f(0.0);
+      var dpv = vec4f(0.0);
+      for (var d = 0u; d < DH4; d++) {
+        sv += kv[d] * q[row + d];
+        dpv += vv[d] * dout[row + d];
+      }
+      let p = select(0.0, exp(sv.x + sv.y + sv.z + sv.w - lse[stats + i]), i >= jk);
+      let ds = p * (dpv.x + dpv.y + dpv.z + dpv.w - D[stats + i]);
+      for (var d = 0u; d < DH4; d++) {
+        dvAcc[d] += p * dout[row + d];
+        dkAcc[d] += ds * q[row + d];
+      }
+    }
+  }
+  if (j >= P.T) { return; }
+  for (var d = 0u; d < DH4; d++) {
+    dk[kvRow + d] = dkAcc[d] * P.scale;
+    dv[kvRow + d] = dvAcc[d];
+  }
+}

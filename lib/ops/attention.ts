@@ -1,0 +1,104 @@
+// Causal grouped-query attention: training forward/backward (flash style: only the per-row
+// logsumexp is saved) and the one-token decode step against a KV cache.
+// Layouts: activations are row-major [B*T, heads*headDim]; lse is [B, Hq, T] flattened.
+import { Params, type GpuContext, type Tensor } from '../gpu/index.ts';
+import { scratch } from './scratch.ts';
+
+export interface AttentionOpts {
+  batch: number;
+  seqLen: number;
+  heads: number;
+  kvHeads: number;
+  headDim: number;
+}
+
+export interface AttentionDecodeOpts {
+  batch: number;
+  maxLen: number;
+  heads: number;
+  kvHeads: number;
+  headDim: number;
+}
+
+// 32 query rows per workgroup: big enough to amortise the broadcast k/v loads over 4 SIMD batches,
+// small enough that the causal waste (keys past a lane's own row) stays ~1/16 of the work at T=256.
+const WG = 32;
+const DECODE_WG = 32;
+
+function checkHeads(op: string, heads: number, kvHeads: number, headDim: number): void {
+  if (headDim % 4 !== 0 || headDim < 4 || headDim > 128) throw new Error(`${op}: headDim ${headDim} must be a multiple of 4 in [4, 128]`);
+  if (kvHeads < 1 || heads % kvHeads !== 0) throw new Error(`${op}: heads ${heads} is not a multiple of kvHeads ${kvHeads}`);
+}
+
+function checkSize(op: string, t: Tensor, want: number): void {
+  if (t.size !== want) throw new Error(`${op}: ${t.name} has ${t.size} elements, expected ${want}`);
+}
+
+function trainParams(o: AttentionOpts): Params {
+  return new Params()
+    .u32(o.seqLen)
+    .u32(o.heads / o.kvHeads)
+    .u32((o.heads * o.headDim) / 4)
+    .u32((o.kvHeads * o.headDim) / 4)
+    .u32(o.heads)
+    .f32(1 / Math.sqrt(o.headDim));
+}
+
+function checkTrain(op: string, o: AttentionOpts, q: Tensor, k: Tensor, v: Tensor): void {
+  checkHeads(op, o.heads, o.kvHeads, o.headDim);
+  const rows = o.batch * o.seqLen;
+  checkSize(op, q, rows * o.heads * o.headDim);
+  checkSize(op, k, rows * o.kvHeads * o.headDim);
+  checkSize(op, v, rows * o.kvHeads * o.headDim);
+}
+
+/** out = causal softmax(q k^T / sqrt(Dh)) v per head; lse[b, h, t] = the row's logsumexp. */
+export function attentionForward(ctx: GpuContext, q: Tensor, k: Tensor, v: Tensor, out: Tensor, lse: Tensor, opts: AttentionOpts): void {
+  checkTrain('attentionForward', opts, q, k, v);
+  checkSize('attentionForward', out, q.size);
+  checkSize('attentionForward', lse, opts.batch * opts.heads * opts.seqLen);
+  const p = ctx.pipelines.kernel('attention_forward', { WG, DH4: opts.headDim / 4 });
+  ctx.rec.dispatch(p, [Math.ceil(opts.seqLen / WG), opts.heads, opts.batch], [q, k, v, out, lse], trainParams(opts));
+}
+
+/** dq, dk, dv (overwritten) from dout and the forward's q, k, v, out, lse. Two dispatches, no atomics. */
+export function attentionBackward(
+  ctx: GpuContext, dout: Tensor, q: Tensor, k: Tensor, v: Tensor, out: Tensor, lse: Tensor,
+  dq: Tensor, dk: Tensor, dv: Tensor, opts: AttentionOpts,
+): void {
+  const op = 'attentionBackward';
+  checkTrain(op, opts, q, k, v);
+  for (const t of [dout, out, dq]) checkSize(op, t, q.size);
+  checkSize(op, dk, k.size);
+  checkSize(op, dv, v.size);
+  const rowsStats = opts.batch * opts.heads * opts.seqLen;
+  checkSize(op, lse, rowsStats);
+  const D = scratch(ctx, 'attention.D', rowsStats);
+  const params = trainParams(opts);
+  const consts = { WG, DH4: opts.headDim / 4 };
+  const blocks = Math.ceil(opts.seqLen / WG);
+  ctx.rec.dispatch(ctx.pipelines.kernel('attention_backward_dq', consts), [blocks, opts.heads, opts.batch], [dout, q, k, v, out, lse, D, dq], params);
+  ctx.rec.dispatch(ctx.pipelines.kernel('attention_backward_dkdv', consts), [blocks, opts.kvHeads, opts.batch], [dout, q, k, v, lse, D, dk, dv], params);
+}
+
+/** One decode step: each sequence's single query attends to cache positions 0 .. lengths[b]-1. */
+export function attentionDecode(
+  ctx: GpuContext, q: Tensor, kCache: Tensor, vCache: Tensor, lengths: Tensor, out: Tensor, opts: AttentionDecodeOpts,
+): void {
+  const op = 'attentionDecode';
+  checkHeads(op, opts.heads, opts.kvHeads, opts.headDim);
+  checkSize(op, q, opts.batch * opts.heads * opts.headDim);
+  checkSize(op, out, q.size);
+  checkSize(op, kCache, opts.batch * opts.maxLen * opts.kvHeads * opts.headDim);
+  checkSize(op, vCache, kCache.size);
+  checkSize(op, lengths, opts.batch);
+  if (lengths.dtype !== 'u32') throw new Error(`${op}: lengths must be u32, got ${lengths.dtype}`);
+  const params = new Params()
+    .u32(opts.maxLen)
+    .u32(opts.heads / opts.kvHeads)
+    .u32((opts.heads * opts.headDim) / 4)
+    .u32((opts.kvHeads * opts.headDim) / 4)
+    .f32(1 / Math.sqrt(opts.headDim));
+  const p = ctx.pipelines.kernel('attention_decode', { WG: DECODE_WG, DH4: opts.headDim / 4 });
+  ctx.rec.dispatch(p, [opts.heads, opts.batch], [q, kCache, vCache, lengths, out], params);
+}
