@@ -1,0 +1,60 @@
+// Content-addressed model cache: a trained model lives in .cache/models/<key>/ where key is a
+// hash of everything that determines its weights (model config, data config and seed, method,
+// hyper-parameters, parent checkpoint key, code version). Two scripts that need the same model
+// share it; changing any input (or bumping TRAIN_CODE_VERSION) gives a new key; --force retrains.
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+
+/** Bump when a change to the training code changes the weights it produces. */
+export const TRAIN_CODE_VERSION = 1;
+
+export interface CacheKeyInput {
+  /** 'pretrain' | 'sft' | 'grpo' | ... */
+  stage: string;
+  model: unknown;
+  data: unknown;
+  method?: string;
+  hparams: unknown;
+  seed: number;
+  /** key of the checkpoint this one starts from (null for pretraining from scratch). */
+  parent: string | null;
+}
+
+/** JSON with object keys sorted at every level, so key order never changes a hash. */
+export function canonicalJson(v: unknown): string {
+  if (v === undefined) return 'null';
+  if (v === null || typeof v !== 'object') {
+    if (typeof v === 'number' && !Number.isFinite(v)) throw new Error(`canonicalJson: non-finite number ${v}`);
+    return JSON.stringify(v);
+  }
+  if (Array.isArray(v)) return `[${v.map(canonicalJson).join(',')}]`;
+  const o = v as Record<string, unknown>;
+  return `{${Object.keys(o).filter((k) => o[k] !== undefined).sort().map((k) => `${JSON.stringify(k)}:${canonicalJson(o[k])}`).join(',')}}`;
+}
+
+export function cacheKey(input: CacheKeyInput): string {
+  const h = createHash('sha256').update(canonicalJson({ ...input, code: TRAIN_CODE_VERSION })).digest('hex');
+  return `${input.stage}-${h.slice(0, 16)}`;
+}
+
+export function cacheRoot(): string {
+  return resolve(process.env.VGGM_CACHE ?? '.cache', 'models');
+}
+
+export function cacheDir(key: string): string {
+  return join(cacheRoot(), key);
+}
+
+/** The file whose presence marks a finished model (written last, atomically). */
+export const DONE_FILE = 'done.json';
+
+/** True when the cached model under `key` finished training. */
+export function isCached(key: string): boolean {
+  return existsSync(join(cacheDir(key), DONE_FILE));
+}
+
+export function readDone(key: string): Record<string, unknown> | null {
+  const p = join(cacheDir(key), DONE_FILE);
+  return existsSync(p) ? (JSON.parse(readFileSync(p, 'utf8')) as Record<string, unknown>) : null;
+}
