@@ -1,0 +1,132 @@
+// The one table of training and evaluation hyper-parameters per scale. Data counts (split sizes,
+// eval problems per tier) belong to the world (lib/data/world/config.ts SCALES); everything that
+// decides how models are trained and measured is here.
+//   smoke  every script end to end in seconds on lavapipe; numbers meaningless, path real.
+//   cpu    the default experiment on a 2-core CPU (~1M-parameter models).
+//   paper  the paper's settings, for a real GPU.
+import type { Family, Size } from '../model/config.ts';
+import type { Scale } from '../util/cli.ts';
+import type { Aggregation, AdvantageNorm } from './advantages.ts';
+
+export interface OptimConfig {
+  steps: number;
+  /** sequences per optimizer step */
+  batch: number;
+  lr: number;
+  warmup: number;
+  /** final lr = lr · minLrRatio (cosine) */
+  minLrRatio: number;
+  weightDecay: number;
+  beta1: number;
+  beta2: number;
+  eps: number;
+  maxGradNorm: number;
+}
+
+export interface GrpoConfig {
+  /** rollouts per prompt (group size G) */
+  groupSize: number;
+  /** prompts per step */
+  prompts: number;
+  steps: number;
+  lr: number;
+  epsLow: number;
+  epsHigh: number;
+  /** KL coefficient to the frozen reference; 0 disables the reference entirely */
+  beta: number;
+  aggregation: Aggregation;
+  advantageNorm: AdvantageNorm;
+  /** gradient steps per batch of rollouts (μ); >1 makes the ratio differ from 1 */
+  iterations: number;
+  temperature: number;
+  maxNewTokens: number;
+  /** reward for a well-formed \boxed{} answer, added to correctness (0 disables) */
+  formatReward: number;
+  maxGradNorm: number;
+}
+
+export interface ScaleTable {
+  size: Size;
+  /** overrides the preset's context (training sequences are up to the world's maxTokens). */
+  context: number;
+  families: readonly Family[];
+  pretrain: OptimConfig;
+  sft: OptimConfig & { epochs?: number };
+  grpo: GrpoConfig;
+  /** log cadences, in optimizer steps */
+  logEvery: number;
+  /** "sees but does not learn" diagnostics (masked-prefix vs learned loss/entropy) cadence */
+  diagEvery: number;
+  /** cross-batch gradient variance: every `every` steps, K independent mini-batches */
+  gradVar: { every: number; batches: number };
+  checkpointEvery: number;
+  eval: {
+    /** max problems per tier (≤ the world's held-out count) */
+    problems: number;
+    /** samples per problem for pass@N */
+    samples: number;
+    /** pass@k values reported from the samples */
+    passK: number[];
+    temperature: number;
+    maxNewTokens: number;
+    batch: number;
+  };
+  entropy: { questions: number; rollouts: number; temperature: number };
+  budget: { waits: number; extraTokens: number };
+}
+
+const adam = { warmup: 0, minLrRatio: 0.1, weightDecay: 0.1, beta1: 0.9, beta2: 0.95, eps: 1e-8, maxGradNorm: 1.0 };
+
+export const SCALE_TABLE: Record<Scale, ScaleTable> = {
+  smoke: {
+    size: 'tiny',
+    context: 256,
+    families: ['qwen-like', 'llama-like'],
+    pretrain: { ...adam, steps: 12, batch: 4, lr: 3e-3, warmup: 2 },
+    sft: { ...adam, steps: 8, batch: 4, lr: 1e-3, warmup: 1 },
+    grpo: { groupSize: 4, prompts: 2, steps: 3, lr: 1e-4, epsLow: 0.2, epsHigh: 0.28, beta: 0.04, aggregation: 'token-mean', advantageNorm: 'std', iterations: 2, temperature: 1, maxNewTokens: 48, formatReward: 0, maxGradNorm: 1 },
+    logEvery: 1,
+    diagEvery: 2,
+    gradVar: { every: 4, batches: 3 },
+    checkpointEvery: 4,
+    eval: { problems: 4, samples: 2, passK: [1, 2], temperature: 1, maxNewTokens: 48, batch: 8 },
+    entropy: { questions: 3, rollouts: 2, temperature: 1 },
+    budget: { waits: 1, extraTokens: 16 },
+  },
+  cpu: {
+    size: 'cpu',
+    context: 256,
+    families: ['qwen-like', 'llama-like'],
+    pretrain: { ...adam, steps: 3000, batch: 32, lr: 2e-3, warmup: 100 },
+    sft: { ...adam, steps: 600, batch: 32, lr: 5e-4, warmup: 30 },
+    grpo: { groupSize: 8, prompts: 8, steps: 100, lr: 1e-4, epsLow: 0.2, epsHigh: 0.28, beta: 0.04, aggregation: 'token-mean', advantageNorm: 'std', iterations: 2, temperature: 1, maxNewTokens: 200, formatReward: 0, maxGradNorm: 1 },
+    logEvery: 10,
+    diagEvery: 25,
+    gradVar: { every: 50, batches: 4 },
+    checkpointEvery: 200,
+    eval: { problems: 300, samples: 8, passK: [1, 4, 8], temperature: 1, maxNewTokens: 220, batch: 64 },
+    entropy: { questions: 100, rollouts: 8, temperature: 1 },
+    budget: { waits: 1, extraTokens: 64 },
+  },
+  paper: {
+    size: 'paper',
+    context: 4096,
+    families: ['qwen-like', 'llama-like'],
+    pretrain: { ...adam, steps: 0, batch: 0, lr: 0 }, // the paper starts from released Base models
+    sft: { ...adam, steps: 1250, batch: 16, lr: 1e-5, warmup: 60, weightDecay: 0 },
+    grpo: { groupSize: 8, prompts: 32, steps: 300, lr: 1e-6, epsLow: 0.2, epsHigh: 0.28, beta: 0.04, aggregation: 'token-mean', advantageNorm: 'std', iterations: 1, temperature: 1, maxNewTokens: 2048, formatReward: 0, maxGradNorm: 1 },
+    logEvery: 10,
+    diagEvery: 50,
+    gradVar: { every: 100, batches: 8 },
+    checkpointEvery: 250,
+    eval: { problems: 1319, samples: 8, passK: [1, 4, 8], temperature: 0.6, maxNewTokens: 2048, batch: 64 },
+    entropy: { questions: 500, rollouts: 8, temperature: 1 },
+    budget: { waits: 1, extraTokens: 512 },
+  },
+};
+
+export function scaleTable(scale: Scale): ScaleTable {
+  const t = SCALE_TABLE[scale];
+  if (!t) throw new Error(`unknown scale ${scale} (smoke, cpu or paper)`);
+  return t;
+}
