@@ -14,22 +14,15 @@
 // from ids[0..j-1]. Position 0 is never predicted, so weights[0] = 0; the batcher shifts
 // (input = ids[0..n-2], target = ids[1..n-1], weight = weights[1..n-1]).
 
+import type { EncodedExample } from '../data/encode.ts';
+
 export const METHODS = ['sft', 'vggm', 'truncate'] as const;
 export type Method = (typeof METHODS)[number];
 
-/** The shape of lib/data's encodeExample(tokenizer, prompt, response) that the methods need. */
-export interface EncodedExample {
-  /** prompt tokens, then response tokens (the EOS token last when `eos`). */
-  ids: number[];
-  /** number of prompt tokens (ids[0..promptLen-1]). */
-  promptLen: number;
-  /** index in ids of the first response token (≥ promptLen; tokens between are template). */
-  responseStart: number;
-  /** index in ids of the first token of the final verification segment ("Wait!"), null when v=0. */
-  tLastToken: number | null;
-  /** true when the sequence ends with the EOS token. */
-  eos: boolean;
-}
+/** lib/data's encodeExample(tokenizer, prompt, response, tLast) result: ids = [bos?] prompt
+ *  response eos, responseStart = promptLen, tLastToken = index of the "Wait" token or null, eos =
+ *  index of the eos token (the last one). */
+export type { EncodedExample };
 
 export interface WeightedSequence {
   inputIds: number[];
@@ -45,6 +38,7 @@ function check(ex: EncodedExample): void {
   if (!(ex.responseStart >= 1 && ex.responseStart <= n)) {
     throw new Error(`encoded example: responseStart ${ex.responseStart} outside [1, ${n}]`);
   }
+  if (ex.eos !== n - 1) throw new Error(`encoded example: eos index ${ex.eos} is not the last token (${n - 1})`);
   if (ex.tLastToken !== null && !(ex.tLastToken >= ex.responseStart && ex.tLastToken < n)) {
     throw new Error(`encoded example: tLastToken ${ex.tLastToken} outside the response [${ex.responseStart}, ${n})`);
   }

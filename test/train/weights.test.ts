@@ -5,7 +5,7 @@ import { packBatch, TAG_LEARNED, TAG_PREFIX, tokensLearned } from '../../lib/tra
 // Hand-made trace: prompt P0 P1 P2 | template S | response r4 .. r9, EOS=99 at index 10.
 //   index: 0  1  2  3  4  5  6  7  8  9  10
 const ids = [10, 11, 12, 5, 20, 21, 22, 23, 24, 25, 99];
-const base = { ids, promptLen: 3, responseStart: 4, eos: true };
+const base = { ids, promptLen: 3, responseStart: 4, eos: 10 };
 const v0: EncodedExample = { ...base, tLastToken: null };
 const vMid: EncodedExample = { ...base, tLastToken: 7 };
 const vFirst: EncodedExample = { ...base, tLastToken: 4 };
@@ -57,9 +57,8 @@ describe('weightExample', () => {
     expect(w(r.weights)).toEqual(w(weightExample('sft', v0).weights));
   });
 
-  it('an example without EOS has no extra learned token', () => {
-    const noEos: EncodedExample = { ids: ids.slice(0, 10), promptLen: 3, responseStart: 4, eos: false, tLastToken: 7 };
-    expect(w(weightExample('vggm', noEos).weights)).toEqual([0, 0, 0, 0, 0, 0, 0, 1, 1, 1]);
+  it('rejects an eos index that is not the last token', () => {
+    expect(() => weightExample('sft', { ...v0, eos: 9 })).toThrow(/eos index/);
   });
 
   it('rejects T_last outside the response and unknown methods', () => {
