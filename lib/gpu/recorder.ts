@@ -45,6 +45,17 @@ export interface RecorderStats {
   submits: number;
 }
 
+/**
+ * Opt-in per-dispatch timing (scripts/bench.ts --profile; lib/bench/profiler.ts): when set on a
+ * recorder, each dispatch runs in its own compute pass whose timestampWrites the timer provides,
+ * and the timer resolves its queries into the command buffer just before submit. Off by default:
+ * one pass per dispatch adds barriers, so profiled steps run slower than real ones.
+ */
+export interface DispatchTimer {
+  beginPass(encoder: GPUCommandEncoder, label: string): GPUComputePassEncoder;
+  beforeSubmit(encoder: GPUCommandEncoder): void;
+}
+
 export class Recorder {
   private encoder: GPUCommandEncoder | undefined;
   private pass: GPUComputePassEncoder | undefined;
@@ -53,6 +64,7 @@ export class Recorder {
   private uniformId = new WeakMap<GPUBuffer, number>();
   private nextUniformId = 1;
   readonly stats: RecorderStats = { dispatches: 0, submits: 0 };
+  timer: DispatchTimer | undefined;
 
   constructor(readonly gpu: Gpu, readonly pipelines: PipelineCache) {}
 
@@ -104,10 +116,11 @@ export class Recorder {
       bg = this.gpu.device.createBindGroup({ layout: p.pipeline.getBindGroupLayout(0), entries });
       this.bindGroups.set(key, bg);
     }
-    const pass = this.ensurePass();
+    const pass = this.timer ? this.timer.beginPass(this.endPass(), p.label) : this.ensurePass();
     pass.setPipeline(p.pipeline);
     pass.setBindGroup(0, bg);
     pass.dispatchWorkgroups(x, y, z);
+    if (this.timer) pass.end();
     this.stats.dispatches++;
   }
 
@@ -125,6 +138,7 @@ export class Recorder {
   submit(): void {
     if (!this.encoder) return;
     const enc = this.endPass();
+    this.timer?.beforeSubmit(enc);
     this.gpu.device.queue.submit([enc.finish()]);
     this.encoder = undefined;
     this.stats.submits++;
