@@ -16,6 +16,8 @@ export interface Gpu {
   isSoftware: boolean;
   limits: GPUSupportedLimits;
   hasTimestamps: boolean;
+  /** [min, max] subgroup size when the device has the 'subgroups' feature. */
+  subgroupSizes?: [number, number];
   destroy(): void;
 }
 
@@ -47,10 +49,12 @@ export async function acquireGpu(): Promise<Gpu> {
     requiredLimits[key] = adapter.limits[key] as number;
   }
   const hasTimestamps = adapter.features.has('timestamp-query');
-  const device = await adapter.requestDevice({
-    requiredLimits,
-    requiredFeatures: hasTimestamps ? ['timestamp-query'] : [],
-  });
+  // Subgroups let the lavapipe-tuned matmul share loaded tiles across SIMD lanes (lib/ops/matmul.ts).
+  const hasSubgroups = adapter.features.has('subgroups');
+  const requiredFeatures: GPUFeatureName[] = [];
+  if (hasTimestamps) requiredFeatures.push('timestamp-query');
+  if (hasSubgroups) requiredFeatures.push('subgroups');
+  const device = await adapter.requestDevice({ requiredLimits, requiredFeatures });
   device.addEventListener('uncapturederror', (ev) => {
     // Validation errors mean a bug in a launcher; fail loudly rather than compute garbage.
     console.error(`WebGPU error: ${(ev as GPUUncapturedErrorEvent).error.message}`);
@@ -58,6 +62,7 @@ export async function acquireGpu(): Promise<Gpu> {
   });
   live = {
     device, adapterName, isSoftware, limits: device.limits, hasTimestamps,
+    subgroupSizes: hasSubgroups ? [info.subgroupMinSize, info.subgroupMaxSize] : undefined,
     destroy() {
       device.destroy();
       live = undefined;
