@@ -1,0 +1,91 @@
+// Labellers decide v_i and T_last for a raw trace. The rule detector is the default; an LLM
+// labeller (the paper used Claude-3.5-Sonnet) can replace it behind the same interface. Labels are
+// cached in a JSONL file keyed by a hash of the trace and the labeller's name and version, and
+// every label carries its provenance.
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { writeFileAtomic } from '../../util/atomic.ts';
+import type { Provenance } from '../types.ts';
+import { detectVerification } from './rules.ts';
+
+export interface Label {
+  v: 0 | 1;
+  /** Offset of the "W" of "Wait!" in `rewritten`; null when v=0. */
+  tLast: number | null;
+  /** The trace with the final verification cue replaced by "Wait!". */
+  rewritten: string;
+}
+
+export interface Labeller {
+  name: string;
+  version: string;
+  label(trace: string): Label | Promise<Label>;
+}
+
+export const ruleLabeller: Labeller = {
+  name: 'rules',
+  version: '1',
+  label(trace) {
+    const d = detectVerification(trace);
+    return { v: d.v, tLast: d.tLast, rewritten: d.rewritten };
+  },
+};
+
+export function traceHash(trace: string): string {
+  return createHash('sha256').update(trace, 'utf8').digest('hex');
+}
+
+interface CacheLine extends Label, Provenance {
+  hash: string;
+}
+
+/** Labels already computed, one JSON line each; `save()` rewrites the file atomically. */
+export class LabelCache {
+  private lines = new Map<string, CacheLine>();
+  private dirty = false;
+  constructor(readonly path: string) {
+    if (!existsSync(path)) return;
+    readFileSync(path, 'utf8').split('\n').forEach((line, i) => {
+      if (!line.trim()) return;
+      let o: CacheLine;
+      try {
+        o = JSON.parse(line);
+      } catch {
+        throw new Error(`label cache ${path}:${i + 1}: not JSON`);
+      }
+      this.lines.set(this.key(o.hash, o), o);
+    });
+  }
+  private key(hash: string, p: Provenance): string {
+    return `${p.labeller}@${p.version}:${hash}`;
+  }
+  get(trace: string, p: Provenance): Label | undefined {
+    const o = this.lines.get(this.key(traceHash(trace), p));
+    return o && { v: o.v, tLast: o.tLast, rewritten: o.rewritten };
+  }
+  put(trace: string, p: Provenance, l: Label): void {
+    const hash = traceHash(trace);
+    this.lines.set(this.key(hash, p), { hash, labeller: p.labeller, version: p.version, v: l.v, tLast: l.tLast, rewritten: l.rewritten });
+    this.dirty = true;
+  }
+  get size(): number {
+    return this.lines.size;
+  }
+  save(): void {
+    if (!this.dirty) return;
+    writeFileAtomic(this.path, [...this.lines.values()].map((o) => JSON.stringify(o) + '\n').join(''));
+    this.dirty = false;
+  }
+}
+
+/** Label one trace through the cache (when given); the label comes back with its provenance. */
+export async function labelTrace(labeller: Labeller, trace: string, cache?: LabelCache): Promise<Label & { provenance: Provenance; cached: boolean }> {
+  const provenance = { labeller: labeller.name, version: labeller.version };
+  const hit = cache?.get(trace, provenance);
+  if (hit) return { ...hit, provenance, cached: true };
+  const l = await labeller.label(trace);
+  if (l.v === 1 && (l.tLast === null || l.tLast < 0 || l.tLast >= l.rewritten.length || !l.rewritten.startsWith('Wait!', l.tLast)))
+    throw new Error(`labeller ${labeller.name}@${labeller.version}: v=1 label whose tLast does not point at "Wait!"`);
+  cache?.put(trace, provenance, l);
+  return { ...l, provenance, cached: false };
+}

@@ -1,0 +1,122 @@
+// The whole world for one seed and scale: held-out evaluation problems, the labelled teacher pool
+// with its split, and the clean Base corpus. Deterministic: the same seed gives the same records.
+import { Rng } from '../../util/rng.ts';
+import { countWorldTokens } from '../../tokenizer/index.ts';
+import { basePrompt, tracePrompt } from '../prompts.ts';
+import { ruleLabeller, type Labeller } from '../segment/labeller.ts';
+import { assignSplits, splitCounts, type SplitCounts } from '../split.ts';
+import type { BaseRecord, EvalProblem, Example, Tier } from '../types.ts';
+import { SCALES, TIERS, WORLD_CONFIG, type ScaleName, type WorldConfig } from './config.ts';
+import { answerOf, inDomain, makeProblem, OP_SYMBOL, problemKey, type Op, type Problem } from './problems.ts';
+import { teacherTrace } from './teacher.ts';
+
+export interface World {
+  seed: number;
+  scale: ScaleName;
+  config: WorldConfig;
+  eval: EvalProblem[];
+  pool: Example[];
+  base: BaseRecord[];
+  want: SplitCounts;
+}
+
+function pickTier(rng: Rng, cfg: WorldConfig): Tier {
+  const total = TIERS.reduce((s, t) => s + cfg.tierWeights[t], 0);
+  let x = rng.next() * total;
+  for (const t of TIERS) if ((x -= cfg.tierWeights[t]) < 0) return t;
+  return TIERS[TIERS.length - 1];
+}
+
+/** Draws problems whose key is not in `banned`; prefers keys not yet used (`softTries` tries),
+ *  since the small-operand math kinds have only a few hundred distinct problems. */
+function drawProblem(tier: Tier, rng: Rng, cfg: WorldConfig, banned: Set<string>, used: Set<string>, softTries: number): Problem {
+  let fallback: Problem | null = null;
+  for (let t = 0; t < 20000; t++) {
+    const p = makeProblem(tier, rng, cfg);
+    const k = problemKey(p);
+    if (banned.has(k)) continue;
+    if (!used.has(k)) return p;
+    fallback ??= p;
+    if (t + 1 >= softTries) return fallback;
+  }
+  if (fallback) return fallback;
+  throw new Error(`world: no ${tier} problem outside the evaluation set after 20000 draws (problem space too small)`);
+}
+
+function allFacts(cfg: WorldConfig): { a: number; op: Op; b: number }[] {
+  const out: { a: number; op: Op; b: number }[] = [];
+  const top = cfg.facts.addLeftMax + cfg.facts.operandMax;
+  for (const op of ['+', '-', '*', '/'] as Op[])
+    for (let a = 0; a <= Math.max(top, cfg.facts.mulMax * cfg.facts.mulMax); a++)
+      for (let b = 1; b <= cfg.facts.mulMax; b++) if (inDomain(cfg, a, op, b)) out.push({ a, op, b });
+  return out;
+}
+
+export function generateWorld(opts: { seed: number; scale: ScaleName; config?: WorldConfig; labeller?: Labeller }): World {
+  const cfg = opts.config ?? WORLD_CONFIG;
+  const sc = SCALES[opts.scale];
+  const labeller = opts.labeller ?? ruleLabeller;
+  const root = new Rng(opts.seed);
+  const evalRng = root.fork(1), poolRng = root.fork(2), baseRng = root.fork(3);
+  const pre = `w${opts.seed}`;
+
+  // 1. Held-out evaluation problems, distinct from each other and banned from all training data.
+  const evalKeys = new Set<string>();
+  const evals: EvalProblem[] = [];
+  for (const tier of TIERS)
+    for (let i = 0; i < sc.eval[tier]; i++) {
+      const p = drawProblem(tier, evalRng, cfg, evalKeys, new Set(), 1);
+      evalKeys.add(problemKey(p));
+      evals.push({ id: `${pre}-eval-${tier}-${i}`, tier, problem: p.text, answer: answerOf(p) });
+    }
+
+  // 2. The raw teacher pool, labelled by the labeller (not by the truth).
+  const used = new Set<string>();
+  const pool: Example[] = [];
+  for (let i = 0; i < sc.pool; i++) {
+    const tier = pickTier(poolRng, cfg);
+    for (;;) {
+      const p = drawProblem(tier, poolRng, cfg, evalKeys, used, 30);
+      const tr = teacherTrace(p, poolRng, cfg);
+      const prompt = tracePrompt(p.text);
+      // Context limit: prompt + the longer of raw/rewritten response + bos + eos.
+      if (countWorldTokens(prompt) + Math.max(countWorldTokens(tr.raw), countWorldTokens(tr.truth.rewritten)) + 2 > cfg.maxTokens) continue;
+      used.add(problemKey(p));
+      const l = labeller.label(tr.raw);
+      if (l instanceof Promise) throw new Error('generateWorld: the world is labelled synchronously (use the rule labeller)');
+      pool.push({
+        id: `${pre}-pool-${i}`, tier, problem: p.text, answer: answerOf(p), raw: tr.raw, response: l.rewritten, v: l.v, tLast: l.tLast,
+        split: 'unused', label: { labeller: labeller.name, version: labeller.version }, truth: tr.truth, meta: { kind: p.kind, key: problemKey(p) },
+      });
+      break;
+    }
+  }
+  const want = splitCounts(sc.unit);
+  const splits = assignSplits(pool.map((e) => e.v), want, opts.seed);
+  pool.forEach((e, i) => (e.split = splits[i]));
+
+  // 3. The clean Base corpus: terse one-line answers and atomic fact drills, no verification.
+  const facts = allFacts(cfg);
+  const base: BaseRecord[] = [];
+  for (let i = 0; i < sc.base; i++) {
+    const id = `${pre}-base-${i}`;
+    if (baseRng.next() < cfg.base.factDrillFraction) {
+      const f = baseRng.pick(facts);
+      const ans = f.op === '+' ? f.a + f.b : f.op === '-' ? f.a - f.b : f.op === '*' ? f.a * f.b : f.a / f.b;
+      const e = `${f.a} ${OP_SYMBOL[f.op]} ${f.b}`;
+      base.push({ id, tier: 'drill', problem: `Compute ${e}.`, answer: `${ans}`, solution: `${e} = ${ans}. The answer is \\boxed{${ans}}.` });
+      continue;
+    }
+    const tier = pickTier(baseRng, cfg);
+    for (;;) {
+      const p = drawProblem(tier, baseRng, cfg, evalKeys, used, 30);
+      const ans = answerOf(p);
+      const solution = `${p.terse ? p.terse + ' ' : ''}The answer is \\boxed{${ans}}.`;
+      if (countWorldTokens(basePrompt(p.text)) + countWorldTokens(solution) + 2 > cfg.maxTokens) continue;
+      used.add(problemKey(p));
+      base.push({ id, tier, problem: p.text, answer: ans, solution });
+      break;
+    }
+  }
+  return { seed: opts.seed, scale: opts.scale, config: cfg, eval: evals, pool, base, want };
+}
