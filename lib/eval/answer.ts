@@ -6,7 +6,7 @@
 //   3. the last "answer is X" / "answer: X" (X up to the end of its line or sentence; the math
 //      inside $...$ when X holds some; else the first number in X);
 //   4. the whole text, when it is itself a bare answer (one line that parses as an answer, or
-//      at most three words: `\frac{1}{2}`, `x = 3`, `Evelyn`);
+//      a single word: `\frac{1}{2}`, `x = 3`, `Evelyn`);
 //   5. the last $...$, \(...\) or \[...\] whose content parses as an answer;
 //   6. the last plain number (1,000 / -3.5 / 3/4), else null.
 //
@@ -70,9 +70,10 @@ function parses(s: string): boolean {
   return parseAnswer(s) !== null;
 }
 
-function shortWords(s: string): boolean {
+/** A short text answer: at most `words` words, one line, ≤ 40 characters. */
+function shortWords(s: string, words: number): boolean {
   const t = normalize(s);
-  return t.length > 0 && t.length <= 40 && !t.includes('\n') && t.split(' ').length <= 3;
+  return t.length > 0 && t.length <= 40 && !t.includes('\n') && t.split(' ').length <= words;
 }
 
 function answerIs(text: string): string | null {
@@ -86,7 +87,7 @@ function answerIs(text: string): string | null {
   seg = seg.split(/\.(?:\s|$)/)[0].replace(/\*\*/g, '').trim();
   if (seg === '') return null;
   if (parses(seg)) return seg;
-  return firstNumber(seg) ?? (shortWords(seg) ? seg : null);
+  return firstNumber(seg) ?? (shortWords(seg, 3) ? seg : null);
 }
 
 function lastMath(text: string): string | null {
@@ -113,7 +114,7 @@ export function extractAnswer(text: string): string | null {
     const said = answerIs(text);
     if (said !== null) return said;
     const whole = text.trim();
-    if (whole !== '' && !whole.includes('\n') && (parses(whole) || shortWords(whole))) return whole;
+    if (whole !== '' && !whole.includes('\n') && (parses(whole) || shortWords(whole, 1))) return whole;
     return lastMath(text) ?? lastNumber(text);
   } catch {
     return null;
