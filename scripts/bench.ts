@@ -16,6 +16,7 @@ import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { matmulRows, modelRows, type MatmulReading, type ModelReading } from '../lib/bench/compare.ts';
+import { benchChartSpec } from '../lib/bench/chart.ts';
 import { checkResult, formatTable, writeBenchResult, type BenchResult, type BenchRow } from '../lib/bench/results.ts';
 import { modelMatmuls, shapeArg } from '../lib/bench/shapes.ts';
 import { families, presetConfig, toHfConfig, type Family, type Size } from '../lib/model/config.ts';
@@ -194,9 +195,13 @@ async function main(): Promise<void> {
   const result: BenchResult = { rows, meta };
   if (parts.length === PARTS.length) checkResult(result);
   const path = writeBenchResult(a.out, result);
-  console.log(`ours: ${(meta.ours as Record<string, unknown>).adapter} | peer: ${describePeer(meta.peer as Record<string, unknown>)} | threads ${opt.threads}`);
+  const who = `ours: ${(meta.ours as Record<string, unknown>).adapter} | peer: ${describePeer(meta.peer as Record<string, unknown>)} | threads ${opt.threads}`;
+  // Loaded here so a --help or a bad command line never pays for Vega.
+  const { renderChart } = await import('../lib/report/render.ts');
+  const chart = await renderChart(benchChartSpec(rows, who), join(a.out, 'bench'));
+  console.log(who);
   console.log(formatTable(rows));
-  console.log(`wrote ${path}`);
+  console.log(`wrote ${path}, ${chart.png}, ${chart.svg}`);
 }
 
 function describePeer(p: Record<string, unknown>): string {

@@ -107,3 +107,18 @@ describe('scripts/bench.ts', () => {
     expect(err?.stderr).toMatch(/--parts/);
   });
 });
+
+describe('chart spec', () => {
+  it('plots throughput ratios with whiskers around them and memory of both sides', async () => {
+    const { benchChartSpec } = await import('../../lib/bench/chart.ts');
+    const r = exampleResult();
+    const spec = benchChartSpec(r.rows, 'test') as unknown as { hconcat: { data: { values: Record<string, number | string>[] } }[] };
+    const [speed, mem] = spec.hconcat;
+    expect(speed.data.values.map((v) => v.name)).toEqual(r.rows.filter((x) => x.better === 'higher').map((x) => x.name));
+    for (const v of speed.data.values) {
+      expect(v.lo as number).toBeLessThanOrEqual(v.ratio as number);
+      expect(v.hi as number).toBeGreaterThanOrEqual(v.ratio as number);
+    }
+    expect(mem.data.values).toContainEqual({ name: 'train_peak_rss_mib', side: 'ours', value: 300 });
+  });
+});
