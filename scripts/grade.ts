@@ -73,13 +73,16 @@ await runMain(async () => {
   const files = args._.map(String);
   if (files.length > 1) throw new UsageError(`expected at most one FILE, got ${files.length}`);
   const file = files[0] ?? '-';
-  const input = file === '-' ? process.stdin : createReadStream(file);
-  const opened = new Promise<void>((resolve, reject) => {
-    if (file === '-') resolve();
-    input.once('error', (e) => reject(new UsageError(`cannot read ${file}: ${(e as Error).message}`)));
-    input.once('open', () => resolve());
-  });
-  await opened;
+  let input: NodeJS.ReadableStream = process.stdin;
+  if (file !== '-') {
+    const stream = createReadStream(file);
+    // Surface a missing/unreadable file as one usage line before any output is written.
+    await new Promise<void>((resolve, reject) => {
+      stream.once('error', (e: Error) => reject(new UsageError(`cannot read ${file}: ${e.message}`)));
+      stream.once('open', () => resolve());
+    });
+    input = stream;
+  }
   let n = 0;
   let bad = 0;
   let firstBad = '';
