@@ -21,36 +21,33 @@ export function forcedPrefix(text: string): string {
   return `${head}${sep}${WAIT}`;
 }
 
-export interface ForcingStep {
-  /** prefix the model continues from (the previous text cut at its reasoning end + "Wait!") */
-  prefix: string;
-  /** what the model generated after the prefix */
-  continuation: string;
-}
-
 export interface ForcedResult {
   /** the final response (last prefix + last continuation) */
   text: string;
-  steps: ForcingStep[];
+  /** the prefix of each forcing round (previous text cut at its reasoning end + "Wait!") */
+  prefixes: string[];
 }
 
 /**
- * Apply budget forcing K times to a first response. `continueFrom(prefix, budget)` generates up to
- * `budget` tokens after the response prefix and returns the generated text.
+ * Apply budget forcing K times to a batch of first responses. `continueMany(prefixes, budget)`
+ * generates up to `budget` tokens after each response prefix (one batched call per round) and
+ * returns the generated texts.
  */
 export async function budgetForce(
-  first: string,
+  firsts: readonly string[],
   waits: number,
   budget: number,
-  continueFrom: (prefix: string, budget: number) => Promise<string>,
-): Promise<ForcedResult> {
-  let text = first;
-  const steps: ForcingStep[] = [];
+  continueMany: (prefixes: string[], budget: number) => Promise<string[]>,
+): Promise<ForcedResult[]> {
+  const res: ForcedResult[] = firsts.map((text) => ({ text, prefixes: [] }));
   for (let k = 0; k < waits; k++) {
-    const prefix = forcedPrefix(text);
-    const continuation = await continueFrom(prefix, budget);
-    steps.push({ prefix, continuation });
-    text = prefix + continuation;
+    const prefixes = res.map((r) => forcedPrefix(r.text));
+    const conts = await continueMany(prefixes, budget);
+    if (conts.length !== prefixes.length) throw new Error(`budgetForce: ${conts.length} continuations for ${prefixes.length} prefixes`);
+    res.forEach((r, i) => {
+      r.prefixes.push(prefixes[i]);
+      r.text = prefixes[i] + conts[i];
+    });
   }
-  return { text, steps };
+  return res;
 }

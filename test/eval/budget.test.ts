@@ -14,16 +14,18 @@ describe('budget forcing', () => {
     expect(forcedPrefix('\\boxed{7}')).toBe('Wait!');
   });
 
-  it('forces K times, each continuing from the previous text', async () => {
-    const seen: string[] = [];
-    const r = await budgetForce(trace, 2, 10, async (prefix, budget) => {
-      seen.push(prefix);
+  it('forces K times, each round continuing from the previous text, batched', async () => {
+    const seen: string[][] = [];
+    const r = await budgetForce([trace, '1 + 1 = 2'], 2, 10, async (prefixes, budget) => {
+      seen.push(prefixes);
       expect(budget).toBe(10);
-      return ` 7 \\times 2 = 14.\nSo the answer is \\boxed{14}.`;
+      return prefixes.map(() => ` 7 \\times 2 = 14.\nSo the answer is \\boxed{14}.`);
     });
     expect(seen.length).toBe(2);
-    expect(seen[1]).toBe(`${seen[0]} 7 \\times 2 = 14.\nWait!`);
-    expect(r.text.endsWith('\\boxed{14}.')).toBe(true);
-    expect(r.text.match(/Wait!/g)?.length).toBe(2);
+    expect(seen[0][1]).toBe('1 + 1 = 2\nWait!');
+    expect(seen[1][0]).toBe(`${seen[0][0]} 7 \\times 2 = 14.\nWait!`);
+    expect(r[0].prefixes).toEqual([seen[0][0], seen[1][0]]);
+    expect(r[0].text.endsWith('\\boxed{14}.')).toBe(true);
+    expect(r[1].text.match(/Wait!/g)?.length).toBe(2);
   });
 });

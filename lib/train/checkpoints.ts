@@ -1,0 +1,83 @@
+// Training checkpoints: <run>/checkpoints/step-<N>/ holds the model folder (config.json,
+// model.safetensors, tokenizer.json), optimizer.safetensors (AdamW m and v, flat) and
+// trainer_state.json, written last, whose presence marks the checkpoint complete. Every file is
+// written atomically; a run resumes from the highest complete step. The two newest are kept.
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { read, write } from '../gpu/index.ts';
+import { readCheckpoint, saveCheckpoint } from '../model/checkpoint.ts';
+import { Model } from '../model/model.ts';
+import { Parameters } from '../model/params.ts';
+import { decodeSafetensors, encodeSafetensors } from '../model/safetensors.ts';
+import type { GpuContext } from '../gpu/index.ts';
+import { writeFileAtomic, writeJsonAtomic } from '../util/atomic.ts';
+
+export interface TrainerState {
+  /** optimizer steps completed */
+  step: number;
+  seed: number;
+  /** what the run is (stage, method, key), for humans */
+  run: Record<string, unknown>;
+  [k: string]: unknown;
+}
+
+const KEEP = 2;
+
+export function checkpointDir(runDir: string, step: number): string {
+  return join(runDir, 'checkpoints', `step-${String(step).padStart(7, '0')}`);
+}
+
+export async function saveTrainingCheckpoint(runDir: string, model: Model, tokenizerJson: string, state: TrainerState): Promise<string> {
+  const dir = checkpointDir(runDir, state.step);
+  await saveModelFolder(dir, model, tokenizerJson);
+  const P = model.params;
+  const [m, v] = [await read(model.ctx.gpu, P.m), await read(model.ctx.gpu, P.v)];
+  writeFileAtomic(join(dir, 'optimizer.safetensors'), encodeSafetensors(new Map([
+    ['adam.m', { shape: [m.length], data: m }],
+    ['adam.v', { shape: [v.length], data: v }],
+  ]), { adam_step: String(model.step) }));
+  writeJsonAtomic(join(dir, 'trainer_state.json'), state);
+  pruneCheckpoints(runDir);
+  return dir;
+}
+
+/** The model folder (config, weights, tokenizer) without optimizer state. */
+export async function saveModelFolder(dir: string, model: Model, tokenizerJson: string, trainerState?: unknown): Promise<void> {
+  await saveCheckpoint(dir, { config: model.config, params: model.params, tokenizer: { json: tokenizerJson }, trainerState });
+}
+
+function completeSteps(runDir: string): number[] {
+  const root = join(runDir, 'checkpoints');
+  if (!existsSync(root)) return [];
+  return readdirSync(root)
+    .map((d) => /^step-(\d+)$/.exec(d))
+    .filter((m): m is RegExpExecArray => !!m && existsSync(join(root, m[0], 'trainer_state.json')))
+    .map((m) => Number(m[1]))
+    .sort((a, b) => a - b);
+}
+
+function pruneCheckpoints(runDir: string): void {
+  const steps = completeSteps(runDir);
+  for (const s of steps.slice(0, Math.max(0, steps.length - KEEP))) rmSync(checkpointDir(runDir, s), { recursive: true, force: true });
+}
+
+export function latestCheckpoint(runDir: string): { dir: string; step: number } | null {
+  const steps = completeSteps(runDir);
+  if (!steps.length) return null;
+  const step = steps[steps.length - 1];
+  return { dir: checkpointDir(runDir, step), step };
+}
+
+/** Load a training checkpoint: parameters, AdamW moments and step, and the trainer state. */
+export function loadTrainingCheckpoint(ctx: GpuContext, dir: string): { model: Model; state: TrainerState; tokenizerJson: string } {
+  const ck = readCheckpoint(dir);
+  const model = new Model(ctx, Parameters.fromTensors(ctx, ck.config, ck.tensors));
+  const opt = decodeSafetensors(readFileSync(join(dir, 'optimizer.safetensors')), dir);
+  const m = opt.tensors.get('adam.m'), v = opt.tensors.get('adam.v');
+  if (!m || !v || m.data.length !== model.params.m.size) throw new Error(`checkpoint ${dir}: optimizer.safetensors does not match the model`);
+  write(ctx.gpu, model.params.m, m.data);
+  write(ctx.gpu, model.params.v, v.data);
+  model.step = Number(opt.metadata.adam_step);
+  const state = JSON.parse(readFileSync(join(dir, 'trainer_state.json'), 'utf8')) as TrainerState;
+  return { model, state, tokenizerJson: ck.tokenizerJson ?? '' };
+}

@@ -1,0 +1,212 @@
+// GRPO (Shao et al. 2024) after SFT or on Base: G rollouts per prompt from the KV-cache sampler,
+// reward = the answer is right (lib/eval/answer) plus an optional format reward, group-normalised
+// advantages (zero-std groups: advantage 0, counted), the clipped-ratio surrogate with an optional
+// clip-higher, and a k3 KL to a frozen reference (beta = 0 drops the reference entirely).
+//
+// On the device, per gradient step: forward → log-probs; kernels/grpo_loss.wgsl turns them (with
+// the rollout policy's and the reference's log-probs, advantages and aggregation scales) into the
+// per-token loss and the per-token weight that the cross-entropy gradient pass multiplies
+// (p - onehot) by; then backward and AdamW, one submit, no readback in between.
+import { read, write, type Tensor } from '../gpu/index.ts';
+import { generate } from '../model/generate.ts';
+import type { Model } from '../model/model.ts';
+import { gradNormSq } from '../ops/gradnorm.ts';
+import { grpoLoss } from '../ops/grpo.ts';
+import { gradeResponse } from '../eval/answer.ts';
+import { promptFor, promptIds, type PromptFormat } from '../eval/format.ts';
+import type { LoadedTokenizer } from '../tokenizer/index.ts';
+import { aggregationScales, groupAdvantages } from './advantages.ts';
+import { latestCheckpoint, loadTrainingCheckpoint, saveModelFolder, saveTrainingCheckpoint, type TrainerState } from './checkpoints.ts';
+import { NonFiniteError } from './health.ts';
+import { MetricsLog, type MetricRecord } from './metrics.ts';
+import { batchIndices, derivedSeed } from './order.ts';
+import type { GrpoConfig } from './scales.ts';
+
+export interface GrpoPrompt {
+  problem: string;
+  answer: string;
+}
+
+export interface GrpoRun {
+  runDir: string;
+  model: Model;
+  /** frozen reference (the starting policy); required when beta > 0 */
+  reference: Model | null;
+  tokenizer: LoadedTokenizer;
+  tokenizerJson: string;
+  prompts: readonly GrpoPrompt[];
+  format: PromptFormat;
+  cfg: GrpoConfig;
+  seed: number;
+  checkpointEvery: number;
+  info: Record<string, unknown>;
+  resume?: boolean;
+  stopAfter?: number;
+  onStep?: (rec: GrpoStepRecord) => void;
+}
+
+export interface GrpoStepRecord extends MetricRecord {
+  kind: 'grpo';
+  reward: number;
+  accuracy: number;
+  zeroStdFraction: number;
+  loss: number;
+  kl: number;
+  clipFraction: number;
+  entropy: number;
+  gradNorm: number;
+  responseTokens: number;
+}
+
+/** Reward of one rollout: 1 for a right answer, plus formatReward when it has a \boxed answer. */
+export function reward(answer: string, text: string, formatReward: number): { reward: number; correct: boolean } {
+  const g = gradeResponse(answer, text);
+  return { reward: (g.equal ? 1 : 0) + (formatReward > 0 && text.includes('\\boxed{') ? formatReward : 0), correct: g.equal };
+}
+
+interface Rollouts {
+  seqs: number[][];
+  promptLens: number[];
+  respLens: number[];
+  rewards: number[];
+  correct: number;
+}
+
+async function rollout(run: GrpoRun, step: number): Promise<Rollouts> {
+  const { cfg, tokenizer: tok } = run;
+  const idx = batchIndices(run.seed, step, run.prompts.length, cfg.prompts);
+  const ps = idx.map((i) => run.prompts[i]);
+  const pids = ps.map((p) => promptIds(tok, promptFor(run.format, p.problem)));
+  const batch = pids.flatMap((p) => Array.from({ length: cfg.groupSize }, () => p));
+  const maxNew = Math.min(cfg.maxNewTokens, run.model.config.context - Math.max(...pids.map((p) => p.length)));
+  const gens = await generate(run.model, batch, {
+    maxNewTokens: maxNew, temperature: cfg.temperature, eosTokenId: tok.eosId, seed: derivedSeed(run.seed, 'rollout', step),
+  });
+  const out: Rollouts = { seqs: [], promptLens: [], respLens: [], rewards: [], correct: 0 };
+  gens.forEach((g, i) => {
+    const p = ps[Math.floor(i / cfg.groupSize)];
+    const r = reward(p.answer, tok.decode(g.tokens), cfg.formatReward);
+    out.seqs.push([...batch[i], ...g.tokens]);
+    out.promptLens.push(batch[i].length);
+    out.respLens.push(g.tokens.length);
+    out.rewards.push(r.reward);
+    out.correct += r.correct ? 1 : 0;
+  });
+  return out;
+}
+
+export async function trainGrpo(run: GrpoRun): Promise<{ model: Model; steps: number; records: GrpoStepRecord[]; seconds: number }> {
+  const t0 = performance.now();
+  const { cfg } = run;
+  if (cfg.beta > 0 && !run.reference) throw new Error('GRPO with beta > 0 needs a reference model');
+  const metrics = new MetricsLog(`${run.runDir}/metrics.jsonl`);
+  let model = run.model;
+  let start = 0;
+  const records: GrpoStepRecord[] = [];
+  const latest = run.resume ? latestCheckpoint(run.runDir) : null;
+  if (latest) {
+    const loaded = loadTrainingCheckpoint(model.ctx, latest.dir);
+    model = loaded.model;
+    start = loaded.state.step;
+    for (const r of metrics.truncateTo(start)) if (r.kind === 'grpo') records.push(r as GrpoStepRecord);
+  } else metrics.reset();
+  run = { ...run, model };
+  const { ctx } = model;
+  const ref = cfg.beta > 0 ? run.reference : null;
+  const end = Math.min(cfg.steps, run.stopAfter ?? Infinity);
+  const B = cfg.prompts * cfg.groupSize;
+  // Per-token tensors sized for the longest possible rows; each step uses the first B·T of them,
+  // T = its longest sequence rounded up to 32 (few distinct activation shapes, little padding).
+  const Tmax = model.config.context - 1;
+  const t = (name: string) => ctx.pool.alloc([B * Tmax], `grpo.${name}`);
+  const oldLp = t('oldLogprob'), refLp = t('refLogprob'), adv = t('advantage'), scale = t('scale');
+  const lossT = t('loss'), klT = t('kl'), clippedT = t('clipped');
+  const normSq: Tensor = ctx.pool.alloc([1], 'grpo.gradNormSq');
+  const opt = { beta1: 0.9, beta2: 0.99, eps: 1e-8, weightDecay: 0, maxGradNorm: cfg.maxGradNorm };
+  const state = (step: number): TrainerState => ({ step, seed: run.seed, run: run.info, grpo: cfg });
+
+  try {
+    for (let step = start; step < end; step++) {
+      const ro = await rollout(run, step);
+      const T = Math.min(Tmax, Math.ceil((Math.max(...ro.seqs.map((x) => x.length)) - 1) / 32) * 32);
+      const n = B * T;
+      const acts = model.activations(B, T);
+      const refActs = ref?.activations(B, T);
+      const out = { loss: lossT, weight: acts.weights, kl: klT, clipped: clippedT };
+      const { advantages, zeroStdGroups, groups } = groupAdvantages(ro.rewards, cfg.groupSize, cfg.advantageNorm);
+      const seqScale = aggregationScales(ro.respLens, cfg.aggregation, cfg.maxNewTokens);
+      // Rows: sequence b, position j predicts token j+1; response targets are j+1 ≥ promptLen.
+      const ids = new Uint32Array(n), targets = new Uint32Array(n), advH = new Float32Array(n), scaleH = new Float32Array(n);
+      const mask = new Uint8Array(n);
+      ro.seqs.forEach((s, b) => {
+        const L = Math.min(s.length, T + 1);
+        for (let j = 0; j < L; j++) if (j < T) ids[b * T + j] = s[j];
+        for (let j = 0; j + 1 < L; j++) {
+          targets[b * T + j] = s[j + 1];
+          if (j + 1 >= ro.promptLens[b]) {
+            advH[b * T + j] = advantages[b];
+            scaleH[b * T + j] = seqScale[b];
+            mask[b * T + j] = 1;
+          }
+        }
+      });
+      model.setBatch(acts, { ids, targets });
+      write(ctx.gpu, adv, advH);
+      write(ctx.gpu, scale, scaleH);
+      // log-probs of the rollout policy (= current weights before any update) and the reference
+      model.forwardLogits(acts);
+      model.loss(acts, false);
+      ctx.rec.copy(acts.logprob, oldLp);
+      if (ref && refActs) {
+        ref.setBatch(refActs, { ids, targets });
+        ref.forwardLogits(refActs);
+        ref.loss(refActs, false);
+        ctx.rec.copy(refActs.logprob, refLp);
+      }
+      let last = { loss: 0, kl: 0, clip: 0, ent: 0, gradNorm: 0 };
+      for (let it = 0; it < cfg.iterations; it++) {
+        model.zeroGrad();
+        model.forwardLogits(acts);
+        model.loss(acts, false); // current log-probs (weights are irrelevant here)
+        grpoLoss(ctx, acts.logprob, oldLp, ref ? refLp : null, adv, scale, out, { n, epsLow: cfg.epsLow, epsHigh: cfg.epsHigh, beta: cfg.beta });
+        model.loss(acts, true); // dlogits = weight · (p - onehot): the GRPO gradient
+        model.backward(acts);
+        gradNormSq(ctx, model.params.grads, normSq);
+        model.optimizerStep(cfg.lr, opt);
+        ctx.rec.submit();
+        const [loss, kl, clipped, ent, ns] = await Promise.all([read(ctx.gpu, lossT, n), read(ctx.gpu, klT, n), read(ctx.gpu, clippedT, n), read(ctx.gpu, acts.entropy), read(ctx.gpu, normSq)]);
+        let L = 0, K = 0, C = 0, E = 0, m = 0;
+        for (let i = 0; i < n; i++) {
+          L += loss[i];
+          if (!mask[i]) continue;
+          m++;
+          K += kl[i];
+          C += clipped[i];
+          E += ent[i];
+        }
+        last = { loss: L, kl: m ? K / m : 0, clip: m ? C / m : 0, ent: m ? E / m : 0, gradNorm: Math.sqrt(ns[0]) };
+        if (!Number.isFinite(L) || !Number.isFinite(last.gradNorm)) throw new NonFiniteError(step, Number.isFinite(L) ? 'gradient norm' : 'GRPO loss', 0, Number.isFinite(L) ? last.gradNorm : L);
+      }
+      const rec: GrpoStepRecord = {
+        step, kind: 'grpo',
+        reward: ro.rewards.reduce((a, b) => a + b, 0) / ro.rewards.length,
+        accuracy: ro.correct / ro.rewards.length,
+        zeroStdFraction: zeroStdGroups / groups,
+        loss: last.loss, kl: last.kl, clipFraction: last.clip, entropy: last.ent, gradNorm: last.gradNorm,
+        responseTokens: ro.respLens.reduce((a, b) => a + b, 0) / ro.respLens.length,
+      };
+      records.push(rec);
+      metrics.append(rec);
+      run.onStep?.(rec);
+      if (run.checkpointEvery > 0 && (step + 1) % run.checkpointEvery === 0 && step + 1 < end) {
+        await saveTrainingCheckpoint(run.runDir, model, run.tokenizerJson, state(step + 1));
+      }
+    }
+    if (end === cfg.steps) await saveModelFolder(run.runDir, model, run.tokenizerJson, state(end));
+    else await saveTrainingCheckpoint(run.runDir, model, run.tokenizerJson, state(end));
+  } finally {
+    for (const x of [oldLp, refLp, adv, scale, lossT, klT, clippedT, normSq]) ctx.pool.free(x);
+    ctx.rec.resetBindGroups();
+  }
+  return { model, steps: end, records, seconds: (performance.now() - t0) / 1000 };
+}

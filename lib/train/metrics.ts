@@ -1,0 +1,39 @@
+// Metrics as JSONL beside the checkpoints: one object per line, `step` in each. Appends are
+// synchronous (a crash loses at most the line being written); a resumed run first drops the
+// lines of steps after its checkpoint so the file reads as one uninterrupted run.
+import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { writeFileAtomic } from '../util/atomic.ts';
+
+export interface MetricRecord {
+  step: number;
+  kind: string;
+  [k: string]: unknown;
+}
+
+export class MetricsLog {
+  constructor(readonly path: string) {
+    mkdirSync(dirname(path), { recursive: true });
+  }
+
+  append(rec: MetricRecord): void {
+    appendFileSync(this.path, JSON.stringify(rec) + '\n');
+  }
+
+  read(): MetricRecord[] {
+    if (!existsSync(this.path)) return [];
+    return readFileSync(this.path, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as MetricRecord);
+  }
+
+  /** Keep only records with step < `step` (a resume from a checkpoint taken after `step` steps). */
+  truncateTo(step: number): MetricRecord[] {
+    const kept = this.read().filter((r) => r.step < step);
+    writeFileAtomic(this.path, kept.map((r) => JSON.stringify(r) + '\n').join(''));
+    return kept;
+  }
+
+  /** Start a fresh file. */
+  reset(): void {
+    writeFileAtomic(this.path, '');
+  }
+}

@@ -1,0 +1,167 @@
+// The supervised loop shared by Base pretraining and SFT (sft | vggm | truncate): the method has
+// already been turned into weighted sequences by lib/train/weights.ts, so this loop never asks
+// which method it runs. Per step: the batch of (seed, step), a per-batch token-mean loss (weights
+// divided by their sum), one submitted forward/backward/AdamW, and a readback of loss and grad
+// norm (a NaN or Inf stops the run naming the step and the tensor). At a cadence it also logs the
+// "sees but does not learn" diagnostics and the cross-batch gradient variance, and writes
+// checkpoints from which `resume` continues with identical losses.
+import { read } from '../gpu/index.ts';
+import type { Model, OptimizerConfig } from '../model/model.ts';
+import { packBatch, TAG_LEARNED, TAG_PREFIX, taggedMeans, tokensLearned, type Batch, type PackItem } from './batch.ts';
+import { latestCheckpoint, loadTrainingCheckpoint, saveModelFolder, saveTrainingCheckpoint, type TrainerState } from './checkpoints.ts';
+import { gradientVariance } from './gradvar.ts';
+import { firstNonFinite, NonFiniteError, SpikeCounter } from './health.ts';
+import { MetricsLog, type MetricRecord } from './metrics.ts';
+import { batchIndices, derivedSeed } from './order.ts';
+import type { OptimConfig } from './scales.ts';
+import { learningRate } from './schedule.ts';
+
+export interface SupervisedRun {
+  /** where metrics.jsonl, checkpoints/ and the final model folder go */
+  runDir: string;
+  /** the model to train (fresh or loaded); replaced by the checkpoint's on resume */
+  model: Model;
+  tokenizerJson: string;
+  items: readonly PackItem[];
+  seqLen: number;
+  optim: OptimConfig;
+  seed: number;
+  logEvery: number;
+  diagEvery: number;
+  gradVar: { every: number; batches: number };
+  checkpointEvery: number;
+  /** what the run is (stage, method, cache key): saved in trainer_state.json */
+  info: Record<string, unknown>;
+  resume?: boolean;
+  /** stop after this many steps in total (simulates an interruption; tests) */
+  stopAfter?: number;
+  /** learning rate of a step (default: the optim schedule); tests inject bad values */
+  lrAt?: (step: number) => number;
+  onStep?: (rec: StepRecord) => void;
+}
+
+export interface StepRecord extends MetricRecord {
+  kind: 'step';
+  loss: number;
+  lr: number;
+  gradNorm: number;
+  tokens: number;
+  spike: boolean;
+}
+
+export interface SupervisedResult {
+  model: Model;
+  steps: number;
+  losses: number[];
+  spikes: number;
+  seconds: number;
+}
+
+function padId(): number {
+  return 0;
+}
+
+/** The batch of `step`: a pure function of (seed, step). */
+export function batchAt(run: Pick<SupervisedRun, 'items' | 'seed' | 'optim' | 'seqLen'>, step: number, stream = 'train', index = 0): Batch {
+  const seed = stream === 'train' ? run.seed : derivedSeed(run.seed, stream, index);
+  const idx = batchIndices(seed, step, run.items.length, run.optim.batch);
+  return packBatch(idx.map((i) => run.items[i]), run.seqLen, padId());
+}
+
+/** Weights divided by their sum: the loss is the mean NLL over the learned tokens of the batch. */
+function meanWeights(b: Batch): Float32Array {
+  const total = tokensLearned(b);
+  return total > 0 ? b.weights.map((w) => w / total) : b.weights;
+}
+
+function optimizerConfig(o: OptimConfig): OptimizerConfig {
+  return { beta1: o.beta1, beta2: o.beta2, eps: o.eps, weightDecay: o.weightDecay, maxGradNorm: o.maxGradNorm };
+}
+
+export async function trainSupervised(run: SupervisedRun): Promise<SupervisedResult> {
+  const t0 = performance.now();
+  const metrics = new MetricsLog(`${run.runDir}/metrics.jsonl`);
+  let model = run.model;
+  let start = 0;
+  const spikes = new SpikeCounter();
+  const losses: number[] = [];
+  const latest = run.resume ? latestCheckpoint(run.runDir) : null;
+  if (latest) {
+    const loaded = loadTrainingCheckpoint(model.ctx, latest.dir);
+    model = loaded.model;
+    start = loaded.state.step;
+    for (const r of metrics.truncateTo(start)) {
+      if (r.kind === 'step') {
+        spikes.push(r.step, r.loss as number);
+        losses.push(r.loss as number);
+      }
+    }
+  } else {
+    metrics.reset();
+  }
+  const { optim } = run;
+  const opt = optimizerConfig(optim);
+  const lrAt = run.lrAt ?? ((s: number) => learningRate(s, { peak: optim.lr, warmup: optim.warmup, total: optim.steps, minRatio: optim.minLrRatio }));
+  const acts = model.activations(optim.batch, run.seqLen);
+  const end = Math.min(optim.steps, run.stopAfter ?? Infinity);
+  const state = (step: number): TrainerState => ({ step, seed: run.seed, run: run.info, optim });
+
+  for (let step = start; step < end; step++) {
+    const b = batchAt(run, step);
+    const lr = lrAt(step);
+    const stats = await model.trainStep(acts, { ids: b.inputs, targets: b.targets, weights: meanWeights(b) }, lr, opt).stats();
+    if (!Number.isFinite(stats.loss) || !Number.isFinite(stats.gradNorm)) {
+      const bad = firstNonFinite([...(await model.params.toHost('grads'))].map(([n, t]) => [`gradient of ${n}`, t.data] as [string, Float32Array]));
+      const what = bad ? bad.tensor : Number.isFinite(stats.loss) ? 'gradient norm' : 'loss';
+      throw new NonFiniteError(step, what, bad?.index ?? 0, bad?.value ?? (Number.isFinite(stats.loss) ? stats.gradNorm : stats.loss));
+    }
+    const rec: StepRecord = { step, kind: 'step', loss: stats.loss, lr, gradNorm: stats.gradNorm, tokens: tokensLearned(b), spike: spikes.push(step, stats.loss) };
+    losses.push(stats.loss);
+    if (step % run.logEvery === 0 || step === end - 1) metrics.append(rec);
+    else metrics.append({ step, kind: 'step', loss: rec.loss, spike: rec.spike }); // every loss, for spike plots
+    run.onStep?.(rec);
+
+    if (run.diagEvery > 0 && step % run.diagEvery === 0) {
+      // The step's own forward (before its update) left per-token log-probs and entropies in acts.
+      const [logprob, entropy] = [await read(model.ctx.gpu, acts.logprob), await read(model.ctx.gpu, acts.entropy)];
+      metrics.append({
+        step, kind: 'diag',
+        prefix: taggedMeans(b.tags, TAG_PREFIX, logprob, entropy),
+        learned: taggedMeans(b.tags, TAG_LEARNED, logprob, entropy),
+      });
+    }
+    if (run.gradVar.every > 0 && (step + 1) % run.gradVar.every === 0) {
+      metrics.append({ step, kind: 'gradvar', ...(await measureGradientVariance(model, run, step)) });
+    }
+    if (run.checkpointEvery > 0 && (step + 1) % run.checkpointEvery === 0 && step + 1 < end) {
+      await saveTrainingCheckpoint(run.runDir, model, run.tokenizerJson, state(step + 1));
+    }
+  }
+  if (end === optim.steps) {
+    await saveModelFolder(run.runDir, model, run.tokenizerJson, state(end));
+  } else {
+    await saveTrainingCheckpoint(run.runDir, model, run.tokenizerJson, state(end));
+  }
+  return { model, steps: end, losses, spikes: spikes.spikes, seconds: (performance.now() - t0) / 1000 };
+}
+
+/**
+ * Gradients of K independent mini-batches at the current weights (no optimizer step), and their
+ * spread. Batches come from a separate stream of (seed, step), so measuring never changes the
+ * training data order.
+ */
+export async function measureGradientVariance(model: Model, run: Pick<SupervisedRun, 'items' | 'seed' | 'optim' | 'seqLen' | 'gradVar'>, step: number) {
+  const acts = model.activations(run.optim.batch, run.seqLen);
+  const grads: Float32Array[] = [];
+  for (let k = 0; k < run.gradVar.batches; k++) {
+    const b = batchAt(run, step, 'gradvar', k);
+    model.setBatch(acts, { ids: b.inputs, targets: b.targets, weights: meanWeights(b) });
+    model.zeroGrad();
+    model.forwardLogits(acts);
+    model.loss(acts, true);
+    model.backward(acts);
+    model.ctx.rec.submit();
+    grads.push(await read(model.ctx.gpu, model.params.grads));
+  }
+  return gradientVariance(grads);
+}
