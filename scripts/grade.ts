@@ -83,6 +83,8 @@ await runMain(async () => {
     });
     input = stream;
   }
+  // A closed pipe (grade ... | head) ends the run quietly.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => { if (e.code === 'EPIPE') process.exit(0); });
   let n = 0;
   let bad = 0;
   let firstBad = '';

@@ -41,6 +41,9 @@ export function normalize(raw: string): string {
   s = s.replace(/\^\s*\{\s*\\circ\s*\}|\^\s*\\circ|\\circ|°|\\degree/g, '');
   s = s.replace(/\\%|%/g, '%').replace(/\\\$|\$/g, '');
   s = s.replace(/\\le(?![a-zA-Z])|\\leq(?![a-zA-Z])/g, '≤').replace(/\\ge(?![a-zA-Z])|\\geq(?![a-zA-Z])/g, '≥');
+  s = s.replace(/[−–]/g, '-').replace(/\\(?:emptyset|varnothing)(?![a-zA-Z])|∅/g, '\\{\\}');
+  s = s.replace(/\\mathbb\s*\{?R\}?|ℝ/g, '(-\\infty,\\infty)');
+  s = s.replace(/\\neq?(?![a-zA-Z])/g, '≠').replace(/\\lt(?![a-zA-Z])/g, '<').replace(/\\gt(?![a-zA-Z])/g, '>');
   s = s.replace(/\s+/g, ' ').trim();
   s = s.replace(/[.\s]+$/, '');
   return s;
@@ -152,7 +155,7 @@ function parseItem(s: string): Parsed | null {
     const rhs = parseScalar(rhsRaw);
     if (!lhs || !rhs) return null;
     // x = y = 3: only the first and the last side matter for comparison.
-    const lhsVar = /^[a-zA-Z](?:_\{?\w+\}?)?$/.test(lhsRaw) ? lhsRaw.replace(/[{}]/g, '') : null;
+    const lhsVar = /^[a-zA-Z](?:_\{?\w+\}?|\([a-z]\))?$/.test(lhsRaw) ? lhsRaw.replace(/[{}]/g, '') : null;
     return { k: 'eq', lhs, rhs, lhsVar };
   }
   return parseScalar(s);
@@ -190,8 +193,46 @@ function parseMatrix(s: string): Parsed | null {
   return { k: 'matrix', rows };
 }
 
+/**
+ * One-variable inequalities as intervals: x > 3 → (3, ∞), -2 ≤ x < 7 → [-2, 7). Returns
+ * undefined when `s` holds no inequality sign, null when it holds one in another shape.
+ */
+function parseInequality(s: string): Parsed | null | undefined {
+  if (!/[<>≤≥]/.test(s)) return undefined;
+  const parts = s.split(/([<>≤≥])/).map((x) => x.trim());
+  const isVar = (x: string) => /^[a-zA-Z]$/.test(x);
+  const bound = (x: string) => parseScalar(x);
+  const inf = (sign: string): Parsed => ({ k: 'num', v: { re: sign === '-' ? -Infinity : Infinity, im: 0 }, pct: false });
+  const closed = (op: string) => op === '≤' || op === '≥';
+  if (parts.length === 3) {
+    let [a, op, b] = parts;
+    if (isVar(b) && !isVar(a)) {
+      [a, b] = [b, a];
+      op = { '<': '>', '>': '<', '≤': '≥', '≥': '≤' }[op]!;
+    }
+    if (!isVar(a)) return null;
+    const v = bound(b);
+    if (!v) return null;
+    if (op === '<' || op === '≤') return { k: 'seq', open: '(', close: closed(op) ? ']' : ')', items: [inf('-'), v] };
+    return { k: 'seq', open: closed(op) ? '[' : '(', close: ')', items: [v, inf('+')] };
+  }
+  if (parts.length === 5 && isVar(parts[2])) {
+    const [a, op1, , op2, b] = parts;
+    const up = (op: string) => op === '<' || op === '≤';
+    if (up(op1) !== up(op2)) return null;
+    const lo = bound(up(op1) ? a : b);
+    const hi = bound(up(op1) ? b : a);
+    if (!lo || !hi) return null;
+    const [opLo, opHi] = up(op1) ? [op1, op2] : [op2, op1];
+    return { k: 'seq', open: closed(opLo) ? '[' : '(', close: closed(opHi) ? ']' : ')', items: [lo, hi] };
+  }
+  return null;
+}
+
 function parseStructure(s: string): Parsed | null {
   if (s === '') return null;
+  const ineq = parseInequality(s);
+  if (ineq !== undefined) return ineq;
   if (s.startsWith('\\begin')) return parseMatrix(s);
   // x \in [-2, 7]: the membership prefix carries nothing to compare.
   s = s.replace(/^[a-zA-Z]\s*\\in(?![a-zA-Z])\s*/, '');

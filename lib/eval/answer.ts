@@ -26,6 +26,9 @@
 //   - numbers in a base (52_8): digits and base must agree; the bare digits 52 are accepted.
 //   - a gold that cannot be parsed is equal only to a prediction with the same normalised string.
 //   - 1,000 (no spaces, groups of three) is one thousand; 1, 000 or 1,2 are lists.
+//   - one-variable inequalities are intervals (x > 3 ≡ (3, \infty), -2 \le x < 7 ≡ [-2, 7));
+//     \emptyset ≡ \{\}; \mathbb{R} ≡ (-\infty, \infty); 1.5e3 is scientific notation (2e is 2·e).
+//   - `f(x) = ...` counts as a lone-variable left side.
 // Nothing here throws: any internal error counts as "not equal" / "no answer".
 import { equal } from './answer-equal.ts';
 import { normalize, parseAnswer, textKey, type Parsed } from './answer-parse.ts';

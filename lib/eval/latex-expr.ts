@@ -39,7 +39,8 @@ function tokenize(s: string): Tok[] {
       i += m[0].length;
       continue;
     }
-    const num = /^(\d+\.?\d*|\.\d+)/.exec(s.slice(i));
+    // Scientific notation (1.5e3, 2E-4) only when digits follow the e: 2e alone is 2·e.
+    const num = /^((?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+(?![\d.]))?)/.exec(s.slice(i));
     if (num) { out.push({ t: 'num', v: num[1] }); i += num[1].length; continue; }
     const word = /^[a-zA-Z]+/.exec(s.slice(i));
     if (word) {
@@ -260,7 +261,8 @@ class Parser {
 }
 
 function num(v: string): string {
-  return v.startsWith('.') ? `0${v}` : v.endsWith('.') ? v.slice(0, -1) : v;
+  const t = v.startsWith('.') ? `0${v}` : v;
+  return t.replace(/\.(?=[eE]|$)/, '');
 }
 
 /** Translate a LaTeX scalar expression to mathjs syntax, or null when outside the subset. */
