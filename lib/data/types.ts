@@ -73,6 +73,8 @@ export interface EvalProblem {
   tier: Tier;
   problem: string;
   answer: string;
+  /** The world problem's mathematical identity (kind and numbers, see problemKey). */
+  key?: string;
 }
 
 /** One record of the clean Base pretraining corpus: a terse worked answer, no verification. */
@@ -83,4 +85,5 @@ export interface BaseRecord {
   answer: string;
   /** Completion after basePrompt(problem): one line of work (or none) and the \boxed answer. */
   solution: string;
+  key?: string;
 }

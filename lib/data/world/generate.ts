@@ -67,7 +67,7 @@ export function generateWorld(opts: { seed: number; scale: ScaleName; config?: W
     for (let i = 0; i < sc.eval[tier]; i++) {
       const p = drawProblem(tier, evalRng, cfg, evalKeys, new Set(), 1);
       evalKeys.add(problemKey(p));
-      evals.push({ id: `${pre}-eval-${tier}-${i}`, tier, problem: p.text, answer: answerOf(p) });
+      evals.push({ id: `${pre}-eval-${tier}-${i}`, tier, problem: p.text, answer: answerOf(p), key: problemKey(p) });
     }
 
   // 2. The raw teacher pool, labelled by the labeller (not by the truth).
@@ -114,7 +114,7 @@ export function generateWorld(opts: { seed: number; scale: ScaleName; config?: W
       const solution = `${p.terse ? p.terse + ' ' : ''}The answer is \\boxed{${ans}}.`;
       if (countWorldTokens(basePrompt(p.text)) + countWorldTokens(solution) + 2 > cfg.maxTokens) continue;
       used.add(problemKey(p));
-      base.push({ id, tier, problem: p.text, answer: ans, solution });
+      base.push({ id, tier, problem: p.text, answer: ans, solution, key: problemKey(p) });
       break;
     }
   }

@@ -1,0 +1,151 @@
+// The data building blocks: generate the synthetic teacher world, ingest OpenR1-Math-220k, report
+// statistics of a data folder, show one trace with its seen-but-not-learned prefix and learned
+// suffix. See lib/data/dataset.ts for the folder layout.
+//
+//   npx tsx scripts/data.ts generate --scale cpu --seed 1 --out data/world-cpu-1
+//   npx tsx scripts/data.ts stats data/world-cpu-1
+//   npx tsx scripts/data.ts show data/world-cpu-1 --split sft_v1 --index 0
+//   npx tsx scripts/data.ts ingest openr1.parquet --out data/openr1
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import yargs from 'yargs';
+import { hideBin } from 'yargs/helpers';
+import { loadDataset, writeDataset } from '../lib/data/dataset.ts';
+import { encodeExample } from '../lib/data/encode.ts';
+import { ingestRows, readOpenR1Rows } from '../lib/data/openr1.ts';
+import { tracePrompt } from '../lib/data/prompts.ts';
+import { LabelCache, ruleLabeller } from '../lib/data/segment/labeller.ts';
+import { assignSplits, splitCounts } from '../lib/data/split.ts';
+import { datasetStats, type DataStats } from '../lib/data/stats.ts';
+import type { Example, Split } from '../lib/data/types.ts';
+import { SCALES, SPLIT_RATIO, type ScaleName } from '../lib/data/world/config.ts';
+import { generateWorld } from '../lib/data/world/generate.ts';
+import { runMain, UsageError } from '../lib/util/cli.ts';
+
+const SPLITS: Split[] = ['sft_v1', 'sft_v0', 'grpo', 'unused'];
+
+function generate(a: { scale: ScaleName; seed: number; out?: string }): void {
+  const out = a.out ?? `data/world-${a.scale}-${a.seed}`;
+  const t0 = Date.now();
+  const w = generateWorld({ seed: a.seed, scale: a.scale });
+  writeDataset(out, {
+    pool: w.pool, eval: w.eval, base: w.base,
+    manifest: { source: 'world', seed: a.seed, scale: a.scale, scaleConfig: SCALES[a.scale], splitWanted: w.want, world: w.config, labeller: ruleLabeller.name + '@' + ruleLabeller.version },
+  });
+  console.log(`generate: ${w.pool.length} pool traces, ${w.eval.length} eval problems, ${w.base.length} Base records -> ${out} (${((Date.now() - t0) / 1000).toFixed(1)}s)`);
+}
+
+async function ingest(a: { inputs: string[]; out: string; seed: number; unit?: number; cache?: string }): Promise<void> {
+  const cache = new LabelCache(a.cache ?? join(a.out, 'labels.cache.jsonl'));
+  const examples: Example[] = [];
+  const reports = [];
+  for (const path of a.inputs) {
+    if (!existsSync(path)) throw new UsageError(`${path}: no such file`);
+    const { examples: ex, report } = await ingestRows(await readOpenR1Rows(path), ruleLabeller, cache);
+    examples.push(...ex);
+    reports.push({ path, ...report });
+    const skipped = Object.entries(report.skipped).map(([k, v]) => `${k}: ${v}`).join(', ');
+    console.log(`ingest: ${path}: ${report.rows} rows, ${report.kept} of ${report.generations} generations kept${skipped ? ` (skipped: ${skipped})` : ''}`);
+  }
+  const n1 = examples.filter((e) => e.v === 1).length, n0 = examples.length - n1;
+  // The largest unit the data allows unless one is given (the paper: unit 1000 -> 12k / 8k / 9,848).
+  const unit = a.unit ?? Math.min(n1 / SPLIT_RATIO.sft_v1, n0 / SPLIT_RATIO.sft_v0, examples.length / (SPLIT_RATIO.sft_v1 + SPLIT_RATIO.sft_v0 + SPLIT_RATIO.grpo));
+  const want = splitCounts(unit);
+  // Rounding of a fractional unit may ask for one more than there is.
+  want.sft_v1 = Math.min(want.sft_v1, n1); want.sft_v0 = Math.min(want.sft_v0, n0);
+  want.grpo = Math.min(want.grpo, examples.length - want.sft_v1 - want.sft_v0);
+  const splits = assignSplits(examples.map((e) => e.v), want, a.seed);
+  examples.forEach((e, i) => (e.split = splits[i]));
+  cache.save();
+  writeDataset(a.out, { pool: examples, manifest: { source: 'openr1', seed: a.seed, unit, splitWanted: want, inputs: reports, labeller: ruleLabeller.name + '@' + ruleLabeller.version } });
+  console.log(`ingest: ${examples.length} examples (v=1: ${n1}, v=0: ${n0}) -> ${a.out}`);
+}
+
+const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
+
+function printStats(s: DataStats): void {
+  const L = (k: string, v: string) => console.log(`${k.padEnd(28)} ${v}`);
+  L('source', s.source);
+  L('raw pool', `${s.pool} traces (${Object.entries(s.byTier).map(([t, n]) => `${t} ${n}`).join(', ')})`);
+  L('v=1 (labels, raw pool)', pct(s.vRatio));
+  if (s.truthVRatio !== null) L('v=1 (world truth)', pct(s.truthVRatio));
+  L('splits', SPLITS.map((k) => `${k} ${s.splits[k]}`).join(', '));
+  L('split ratio', `${s.splitRatio.sft_v1.toFixed(3)} : ${s.splitRatio.sft_v0.toFixed(3)} : ${s.splitRatio.grpo.toFixed(3)} (paper 12 : 8 : 9.848)`);
+  if (s.agreement) {
+    const a = s.agreement, c = a.confusion;
+    L('T_last agreement', `${pct(a.tLastAgree / a.n)} (${a.tLastAgree}/${a.n}); on true v=1: ${pct(a.tLastAgreeV1 / (a.nV1 || 1))} (${a.tLastAgreeV1}/${a.nV1})`);
+    L('rewritten text agreement', `${pct(a.rewrittenAgree / a.n)}`);
+    L('v confusion (truth\\label)', `v=0: [${c[0][0]} ${c[0][1]}]  v=1: [${c[1][0]} ${c[1][1]}]`);
+  }
+  if (Object.keys(s.slips).length) L('slips (truth)', Object.entries(s.slips).sort().map(([k, n]) => `${k} ${n}`).join(', '));
+  const q = (x: DataStats['lengths']['train']) => `mean ${x.mean.toFixed(1)}, p50 ${x.p50}, p90 ${x.p90}, max ${x.max} tokens (n=${x.n})`;
+  L('length, prompt+trace', q(s.lengths.train));
+  if (s.lengths.base) L('length, Base record', q(s.lengths.base));
+  L('VGGM-masked tokens', `${pct(s.masked.sftV1)} of sft_v1 response tokens, ${pct(s.masked.sftMix)} of the SFT mix`);
+  if (Object.keys(s.eval).length) L('eval problems', Object.entries(s.eval).map(([t, n]) => `${t} ${n}`).join(', ') + `; leaks into training: ${s.evalLeaks}`);
+  L('SFT/GRPO shared problems', `${s.sftGrpoSharedKeys}`);
+}
+
+function show(a: { dir: string; id?: string; index: number; split?: string; color: string }): void {
+  const d = loadDataset(a.dir);
+  const pool = a.split ? d.pool.filter((e) => e.split === a.split) : d.pool;
+  const e = a.id ? d.pool.find((x) => x.id === a.id) : pool[a.index];
+  if (!e) throw new UsageError(a.id ? `no example with id ${a.id}` : `no example ${a.index} (have ${pool.length}${a.split ? ` in ${a.split}` : ''})`);
+  const color = a.color === 'always' || (a.color === 'auto' && process.stdout.isTTY && !process.env.NO_COLOR);
+  const cut = e.tLast ?? 0;
+  const seen = e.response.slice(0, cut), learned = e.response.slice(cut);
+  const enc = encodeExample(d.tokenizer, tracePrompt(e.problem), e.response, e.tLast);
+  console.log(`${e.id}  tier ${e.tier}  split ${e.split}  v=${e.v}  tLast=${e.tLast ?? '-'} (token ${enc.tLastToken ?? '-'} of ${enc.ids.length})  answer ${e.answer}  label ${e.label.labeller}@${e.label.version}`);
+  if (e.truth?.slip) console.log(`teacher slip: ${e.truth.slip.kind} at step ${e.truth.slip.step}: wrote ${e.truth.slip.wrong}, right ${e.truth.slip.right}`);
+  if (color) {
+    console.log(`\x1b[2m${tracePrompt(e.problem)}\x1b[0m\x1b[33m${seen}\x1b[0m\x1b[1;32m${learned}\x1b[0m`);
+    console.log('\x1b[2mdim: prompt\x1b[0m  \x1b[33myellow: seen, not learned (VGGM weight 0)\x1b[0m  \x1b[1;32mgreen: learned\x1b[0m');
+  } else {
+    console.log(`${tracePrompt(e.problem)}${seen ? `[[SEEN, NOT LEARNED: ${seen}]]` : ''}<<LEARNED: ${learned}>>`);
+  }
+}
+
+await runMain(async () => {
+  await yargs(hideBin(process.argv))
+    .scriptName('data')
+    .usage('$0 <command> [options]\n\nGenerate, ingest, inspect the teacher data (world or OpenR1-Math-220k).')
+    .command('generate', 'generate the synthetic teacher world -> DIR/{pool,eval,base}.jsonl, tokenizer.json, manifest.json', (y) =>
+      y.option('scale', { choices: ['smoke', 'cpu', 'paper'] as const, default: 'cpu' as const, describe: 'counts: smoke (CI), cpu (default), paper (12k/8k/9,848; eval 1319/500/40)' })
+        .option('seed', { type: 'number', default: 1 })
+        .option('out', { type: 'string', describe: 'output folder (default data/world-<scale>-<seed>)' }),
+      (a) => {
+        if (!Number.isInteger(a.seed) || a.seed < 0) throw new UsageError(`--seed: expected a non-negative integer, got ${a.seed}`);
+        generate(a);
+      })
+    .command('ingest <inputs..>', 'OpenR1-Math-220k parquet/JSONL -> DIR/pool.jsonl (verified generations, segmented, split)', (y) =>
+      y.positional('inputs', { type: 'string', array: true, demandOption: true })
+        .option('out', { type: 'string', demandOption: true })
+        .option('seed', { type: 'number', default: 1 })
+        .option('unit', { type: 'number', describe: 'split unit: 12u / 8u / 9.848u (default: the largest the data allows)' })
+        .option('cache', { type: 'string', describe: 'label cache JSONL (default DIR/labels.cache.jsonl)' }),
+      (a) => ingest({ inputs: a.inputs as string[], out: a.out, seed: a.seed, unit: a.unit, cache: a.cache }))
+    .command('stats <dir>', 'counts, v ratio, T_last agreement, lengths in tokens, masked-token fraction', (y) =>
+      y.positional('dir', { type: 'string', demandOption: true }).option('json', { type: 'boolean', default: false }),
+      (a) => {
+        const s = datasetStats(loadDataset(a.dir));
+        if (a.json) console.log(JSON.stringify(s, null, 2));
+        else printStats(s);
+      })
+    .command('show <dir>', 'print one trace: prompt, the seen-but-not-learned prefix and the learned suffix', (y) =>
+      y.positional('dir', { type: 'string', demandOption: true })
+        .option('id', { type: 'string' })
+        .option('index', { type: 'number', default: 0 })
+        .option('split', { choices: SPLITS })
+        .option('color', { choices: ['auto', 'always', 'never'], default: 'auto' }),
+      (a) => show({ dir: a.dir, id: a.id, index: a.index, split: a.split, color: a.color }))
+    .demandCommand(1, 'give a command: generate, ingest, stats or show')
+    .strict()
+    .help()
+    .alias('h', 'help')
+    .version(false)
+    .fail((msg, err) => {
+      if (err) throw err;
+      throw new UsageError(msg.replace(/\s*\n\s*/g, ' '));
+    })
+    .parseAsync();
+});
