@@ -166,7 +166,7 @@ def main():
         out = {"ids": ids.reshape(-1).double(), "targets": targets.double(), "weights": w,
                "logits": logits, "loss_per_token": per_tok, "logprob": logp}
         for k, v in p.items():
-            out["param." + k] = v
+            out["param." + k] = v.detach().clone()  # AdamW below updates v in place
             out["grad." + k] = v.grad.clone()
 
         # 10 AdamW steps with clipping to max_grad_norm (coefficient min(1, max/‖g‖)), decoupled
