@@ -1,0 +1,113 @@
+import { describe, expect, it } from 'vitest';
+import { lastBoxed, tracePrompt } from '../../lib/data/prompts.ts';
+import { findCues } from '../../lib/data/segment/rules.ts';
+import { splitCounts } from '../../lib/data/split.ts';
+import { countWorldTokens } from '../../lib/tokenizer/index.ts';
+import { SCALES, WORLD_CONFIG } from '../../lib/data/world/config.ts';
+import { generateWorld } from '../../lib/data/world/generate.ts';
+
+// An independent solver that reads the problem TEXT (not the generator's program), so a wrong
+// gold answer or a text that says something else than was computed fails the test.
+function gcd(a: number, b: number): number { return b ? gcd(b, a % b) : Math.abs(a); }
+function frac(n: number, d: number): string { const g = gcd(n, d); return d / g === 1 ? `${n / g}` : `${n / g}/${d / g}`; }
+function solve(text: string): string {
+  let m;
+  if ((m = /^Solve for x: (\d+)x \+ (\d+) = (\d+)\.$/.exec(text))) return frac(+m[3] - +m[2], +m[1]);
+  if ((m = /^Compute (\d+)\/(\d+) \+ (\d+)\/(\d+)\.$/.exec(text))) return frac(+m[1] * +m[4] + +m[3] * +m[2], +m[2] * +m[4]);
+  if ((m = /^What is (\d+)% of (\d+)\?$/.exec(text))) return frac(+m[1] * +m[2], 100);
+  if (text.startsWith('Let ')) {
+    const env: Record<string, [number, number]> = {};
+    const val = (s: string): [number, number] => (/^\d+$/.test(s) ? [+s, 1] : env[s]);
+    for (const [, v, a, op, b] of text.matchAll(/Let (\w) = (\w+) (\+|-|\\times|\/) (\w+)\./g)) {
+      const [x, y] = [val(a), val(b)];
+      env[v] = op === '+' ? [x[0] * y[1] + y[0] * x[1], x[1] * y[1]] : op === '-' ? [x[0] * y[1] - y[0] * x[1], x[1] * y[1]]
+        : op === '\\times' ? [x[0] * y[0], x[1] * y[1]] : [x[0] * y[1], x[1] * y[0]];
+    }
+    const [n, d] = env[/What is (\w)\?/.exec(text)![1]];
+    return frac(n, d);
+  }
+  let cur = +/has (\d+) /.exec(text)![1];
+  for (const s of text.split(/(?<=\.) /).slice(1)) {
+    if ((m = /(?:buys|finds|gives \w+) (\d+) more/.exec(s))) cur += +m[1];
+    else if ((m = /(?:gives|loses|sells) (\d+) /.exec(s))) cur -= +m[1];
+    else if ((m = /becomes (\d+) times/.exec(s))) cur *= +m[1];
+    else if ((m = /among (\d+) friends/.exec(s))) cur /= +m[1];
+  }
+  return `${cur}`;
+}
+
+describe('the synthetic teacher world (smoke scale)', () => {
+  const w = generateWorld({ seed: 7, scale: 'smoke' });
+
+  it('is deterministic in the seed', () => {
+    const again = generateWorld({ seed: 7, scale: 'smoke' });
+    expect(JSON.stringify(again)).toBe(JSON.stringify(w));
+    expect(JSON.stringify(generateWorld({ seed: 8, scale: 'smoke' }).pool)).not.toBe(JSON.stringify(w.pool));
+  });
+
+  it('gold answers match an independent solver, and every trace boxes the gold answer', () => {
+    for (const e of w.pool) {
+      expect(solve(e.problem), e.problem).toBe(e.answer);
+      expect(lastBoxed(e.raw)).toBe(e.answer);
+      expect(lastBoxed(e.response)).toBe(e.answer);
+    }
+    for (const p of w.eval) expect(solve(p.problem), p.problem).toBe(p.answer);
+    for (const b of w.base) if (b.tier !== 'drill') expect(solve(b.problem), b.problem).toBe(b.answer);
+  });
+
+  it('has about 90% verified traces, all three tiers, several slip kinds', () => {
+    const v = w.pool.filter((e) => e.truth!.v === 1).length / w.pool.length;
+    expect(v).toBeGreaterThan(0.85);
+    expect(v).toBeLessThan(0.95);
+    expect(new Set(w.pool.map((e) => e.tier))).toEqual(new Set(['gsm8k', 'math', 'amc23']));
+    const kinds = new Set(w.pool.map((e) => e.truth!.slip?.kind).filter(Boolean));
+    for (const k of ['fact', 'carry', 'borrow', 'sign']) expect(kinds).toContain(k);
+  });
+
+  it('keeps truth consistent with the text: the slip is written, propagates, and is corrected after the cue', () => {
+    let propagated = 0;
+    for (const e of w.pool) {
+      const t = e.truth!;
+      if (t.v === 0) {
+        expect(t.tLast).toBeNull();
+        expect(t.slip).toBeNull();
+        continue;
+      }
+      expect(e.raw.slice(t.cue!.start, t.cue!.end)).toBe(t.cue!.text);
+      expect(t.rewritten.startsWith('Wait!', t.tLast!)).toBe(true);
+      if (!t.slip) continue;
+      const slipSeg = t.segments.find((s) => s.kind === 'step' && s.step === t.slip!.step)!;
+      expect(e.raw.slice(slipSeg.start, slipSeg.end)).toMatch(new RegExp(`= ${t.slip.wrong.replace('/', '\\/')}\\.$`));
+      expect(slipSeg.end).toBeLessThanOrEqual(t.tLastRaw!);
+      const correction = e.raw.slice(t.tLastRaw!);
+      expect(correction).toContain(t.slip.right);
+      if (t.segments.some((s) => s.kind === 'step' && s.wrong && s.step! > t.slip!.step)) propagated++;
+      if (t.slip.kind === 'fact') {
+        const f = WORLD_CONFIG.slips.wrongFacts.find((x) => `${x.wrong}` === t.slip!.wrong);
+        expect(f, 'a fact slip is one of the catalogue\'s wrong facts').toBeDefined();
+      }
+    }
+    expect(propagated).toBeGreaterThan(0);
+  });
+
+  it('fits the context, keeps eval problems out of training, and splits 12 : 8 : 9.848', () => {
+    for (const e of w.pool) expect(countWorldTokens(tracePrompt(e.problem)) + countWorldTokens(e.response) + 2).toBeLessThanOrEqual(WORLD_CONFIG.maxTokens);
+    const train = new Set([...w.pool.map((e) => e.meta!.key as string), ...w.base.map((b) => b.key)]);
+    for (const p of w.eval) expect(train.has(p.key!)).toBe(false);
+    expect(w.eval.filter((p) => p.tier === 'gsm8k').length).toBe(SCALES.smoke.eval.gsm8k);
+    const want = splitCounts(SCALES.smoke.unit);
+    const count = (s: string) => w.pool.filter((e) => e.split === s).length;
+    expect([count('sft_v1'), count('sft_v0'), count('grpo')]).toEqual([want.sft_v1, want.sft_v0, want.grpo]);
+    expect(w.pool.filter((e) => e.split === 'sft_v1').every((e) => e.v === 1)).toBe(true);
+    expect(w.pool.filter((e) => e.split === 'sft_v0').every((e) => e.v === 0)).toBe(true);
+  });
+
+  it('gives the Base corpus terse answers without verification', () => {
+    for (const b of w.base) {
+      expect(findCues(b.solution)).toEqual([]);
+      expect(lastBoxed(b.solution)).toBe(b.answer);
+      expect(b.solution.split('=').length).toBeLessThanOrEqual(4);
+    }
+    expect(w.base.some((b) => b.tier === 'drill')).toBe(true);
+  });
+});
