@@ -25,6 +25,7 @@ const INTERJ = String.raw`(?:(?:but|and|oh),?\s+)?(?:wait|hmm+|actually|hold on)
 
 const INTERJ_RE = new RegExp(INTERJ, 'giy');
 const LETME_FULL_RE = new RegExp(String.raw`\s*${LETME}${SHORT_TAIL}`, 'iy');
+const LETME_AFTER_RE = new RegExp(String.raw`\s*${LETME}\b`, 'iy');
 const ANY_START_RE = new RegExp(String.raw`\b(?:(?:but|and|oh),?\s+)?(?:wait|hmm+|actually|hold on)\b|\b${LETME}\b`, 'gi');
 
 /** Every cue span in `text`, in order. */
@@ -39,11 +40,16 @@ export function findCues(text: string): { start: number; end: number }[] {
     let end: number;
     INTERJ_RE.lastIndex = start;
     const i = INTERJ_RE.exec(text);
+    let skip = start + m[0].length;
     if (i) {
       end = start + i[0].length;
       LETME_FULL_RE.lastIndex = end;
       const l = LETME_FULL_RE.exec(text);
       if (l) end += l[0].length;
+      // "Actually, let me recompute whether ..." is one cue: its "let me" starts no second one.
+      LETME_AFTER_RE.lastIndex = end;
+      const la = l ? null : LETME_AFTER_RE.exec(text);
+      skip = Math.max(end, la ? end + la[0].length : 0);
     } else {
       LETME_FULL_RE.lastIndex = start;
       const l = LETME_FULL_RE.exec(text);
@@ -51,7 +57,7 @@ export function findCues(text: string): { start: number; end: number }[] {
       end = l ? start + l[0].length : start;
     }
     out.push({ start, end });
-    from = Math.max(end, start + m[0].length);
+    from = Math.max(end, skip);
   }
 }
 
