@@ -1,13 +1,24 @@
 #!/usr/bin/env bash
 # One-time set-up for a fresh Debian bookworm machine (idempotent).
 #  1. npm dependencies (npm ci when a lockfile exists).
-#  2. A Vulkan driver for Dawn when Dawn finds no adapter: Mesa's lavapipe from
+#  2. DejaVu Sans (fonts-dejavu-core) when missing: the PNG renderer (lib/report/render.ts) draws with it.
+#  3. A Vulkan driver for Dawn when Dawn finds no adapter: Mesa's lavapipe from
 #     bookworm-backports (mesa-vulkan-drivers 25.x; bookworm's own 22.x lacks a feature Dawn needs).
 # A machine that already has an adapter (a real GPU, or lavapipe installed) is left alone.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 if [ -f package-lock.json ]; then npm ci --no-fund --no-audit; else npm install --no-fund --no-audit; fi
+
+if [ ! -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ]; then
+  echo "setup: installing fonts-dejavu-core (DejaVu Sans, for PNG charts)"
+  if [ "$(id -u)" != 0 ]; then
+    echo "setup: cannot install fonts: not root. Run as root, or: sudo apt-get install fonts-dejavu-core (or set VGGM_FONT_DIR to a folder with DejaVuSans.ttf)" >&2
+    exit 1
+  fi
+  DEBIAN_FRONTEND=noninteractive apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-dejavu-core >/dev/null
+fi
 
 if adapter=$(node scripts/probe-adapter.mjs 2>/dev/null); then
   echo "setup: WebGPU adapter found: $adapter"
