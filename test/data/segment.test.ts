@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { LabelCache, labelTrace, ruleLabeller, type Labeller } from '../../lib/data/segment/labeller.ts';
 import { detectVerification, findCues } from '../../lib/data/segment/rules.ts';
 import { scoreLabels } from '../../lib/data/segment/score.ts';
+import type { TraceTruth } from '../../lib/data/types.ts';
 import { generateWorld } from '../../lib/data/world/generate.ts';
 
 describe('rule detector on R1-style text', () => {
@@ -58,7 +59,7 @@ describe('rule detector on R1-style text', () => {
 
 describe('scoreLabels', () => {
   it('counts agreement and the confusion matrix', () => {
-    const t = (v: 0 | 1, tLast: number | null) => ({ v, tLast, rewritten: 'x', kind: 'none', slip: null, firstPassAnswer: null, cue: null, tLastRaw: tLast, segments: [] }) as const;
+    const t = (v: 0 | 1, tLast: number | null): TraceTruth => ({ v, tLast, rewritten: 'x', kind: 'none', slip: null, firstPassAnswer: null, cue: null, tLastRaw: tLast, segments: [] });
     const a = scoreLabels([
       { truth: t(1, 5), label: { v: 1, tLast: 5, rewritten: 'x' } },
       { truth: t(1, 5), label: { v: 1, tLast: 9, rewritten: 'y' } },
