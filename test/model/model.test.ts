@@ -4,6 +4,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { DeviceLimitError } from '../../lib/gpu/index.ts';
 import { loadCheckpoint, readCheckpoint, saveCheckpoint } from '../../lib/model/checkpoint.ts';
 import { presetConfig } from '../../lib/model/config.ts';
 import { generate } from '../../lib/model/generate.ts';
@@ -43,6 +44,15 @@ describe('training', () => {
     }
     expect(last.loss).toBeLessThan(0.05);
     expect(Number.isFinite(last.gradNorm)).toBe(true);
+  });
+});
+
+describe('device limits', () => {
+  it('refuses a config whose flat parameter buffer cannot be bound, in one line', () => {
+    const c = ctx();
+    const paper = presetConfig('qwen-like', 'paper', 152064);
+    expect(() => Model.init(c, paper, 1)).toThrow(DeviceLimitError);
+    expect(() => Model.init(c, paper, 1)).toThrow(/^the 7615\.6M-parameter model \(flat parameter buffer\) needs a [\d.]+ MiB buffer but .* binds at most [\d.]+ MiB: lower the batch, context or model size$/);
   });
 });
 
