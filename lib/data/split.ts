@@ -18,10 +18,11 @@ export function splitCounts(unit: number): SplitCounts {
 
 /**
  * Assign each item a split: a seeded shuffle, then the first sft_v1 items with v=1, the first
- * sft_v0 with v=0, then grpo from what is left (either v); the rest are 'unused'. Returns the
+ * sft_v0 with v=0, then grpo from what is left (either v; problems outside the SFT splits first
+ * when `keys` are given); the rest are 'unused'. Returns the
  * split per input index. Throws when the pool holds too few v=1 or v=0 items.
  */
-export function assignSplits(vs: readonly (0 | 1)[], want: SplitCounts, seed: number): Split[] {
+export function assignSplits(vs: readonly (0 | 1)[], want: SplitCounts, seed: number, keys?: readonly string[]): Split[] {
   const order = new Rng(seed ^ 0x5b1d).shuffle([...vs.keys()]);
   const out: Split[] = vs.map(() => 'unused');
   let n1 = 0, n0 = 0;
@@ -31,8 +32,13 @@ export function assignSplits(vs: readonly (0 | 1)[], want: SplitCounts, seed: nu
   }
   if (n1 < want.sft_v1 || n0 < want.sft_v0)
     throw new Error(`split: the pool has ${n1} of ${want.sft_v1} v=1 and ${n0} of ${want.sft_v0} v=0 examples needed; generate a larger pool`);
+  // With problem keys, the GRPO reserve prefers problems the SFT splits do not hold (the world's
+  // small math kinds repeat problems), then fills up with the rest.
+  const sftKeys = new Set(keys ? order.filter((i) => out[i] !== 'unused').map((i) => keys[i]) : []);
   let ng = 0;
-  for (const i of order) if (out[i] === 'unused' && ng < want.grpo) { out[i] = 'grpo'; ng++; }
+  for (const pass of [0, 1])
+    for (const i of order)
+      if (out[i] === 'unused' && ng < want.grpo && (pass === 1 || !keys || !sftKeys.has(keys[i]))) { out[i] = 'grpo'; ng++; }
   if (ng < want.grpo) throw new Error(`split: the pool has only ${ng} of ${want.grpo} examples left for the GRPO reserve`);
   return out;
 }

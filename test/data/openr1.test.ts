@@ -103,3 +103,15 @@ describe('the paper split', () => {
     expect(() => assignSplits(vs, splitCounts(30), 5)).toThrow(/v=0 examples needed/);
   });
 });
+
+describe('the paper split with problem keys', () => {
+  it('fills the GRPO reserve with problems the SFT splits do not hold when it can', () => {
+    const vs = Array.from({ length: 400 }, (_, i) => (i % 4 === 0 ? 0 : 1)) as (0 | 1)[];
+    const keys = vs.map((_, i) => `k${i % 150}`);
+    const a = assignSplits(vs, splitCounts(2), 1, keys);
+    const sft = new Set(keys.filter((_, i) => a[i] === 'sft_v1' || a[i] === 'sft_v0'));
+    const grpo = keys.filter((_, i) => a[i] === 'grpo');
+    expect(grpo.length).toBe(20);
+    expect(grpo.filter((k) => sft.has(k))).toEqual([]);
+  });
+});

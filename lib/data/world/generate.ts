@@ -92,7 +92,7 @@ export function generateWorld(opts: { seed: number; scale: ScaleName; config?: W
     }
   }
   const want = splitCounts(sc.unit);
-  const splits = assignSplits(pool.map((e) => e.v), want, opts.seed);
+  const splits = assignSplits(pool.map((e) => e.v), want, opts.seed, pool.map((e) => e.meta!.key as string));
   pool.forEach((e, i) => (e.split = splits[i]));
 
   // 3. The clean Base corpus: terse one-line answers and atomic fact drills, no verification.
