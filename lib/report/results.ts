@@ -7,7 +7,7 @@
 // figure series (accuracy vs samples) is a set with numeric x.
 import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { writeJsonAtomic } from '../util/atomic.ts';
+import { writeFileAtomic } from '../util/atomic.ts';
 import type { Scale } from '../util/cli.ts';
 import { summarize } from './stats.ts';
 
@@ -134,8 +134,22 @@ export function resultsPath(outDir: string, name: string): string {
 export function writeResults(outDir: string, file: ResultsFile): string {
   validateResults(file, `results ${file?.name}`);
   const path = resultsPath(outDir, file.name);
-  writeJsonAtomic(path, file);
+  const text = formatResults(file);
+  writeFileAtomic(path, text);
   return path;
+}
+
+/**
+ * Indented JSON for readable diffs, but one line per point (a loss curve would otherwise take a
+ * dozen lines per step). Points are swapped for placeholders, the rest is indented, and each
+ * placeholder is replaced by its point's compact JSON.
+ */
+export function formatResults(file: ResultsFile): string {
+  const compact: string[] = [];
+  const sets = Object.fromEntries(
+    Object.entries(file.sets).map(([id, set]) => [id, { ...set, points: set.points.map((p) => `\u0000${compact.push(JSON.stringify(p)) - 1}`) }]),
+  );
+  return JSON.stringify({ ...file, sets }, null, 2).replace(/"\\u0000(\d+)"/g, (_, i: string) => compact[Number(i)]) + '\n';
 }
 
 /** Read and validate a results file; throws a one-line Error naming the file on any problem. */

@@ -21,6 +21,10 @@ describe('results files', () => {
     const f = fakeTable1();
     const path = writeResults(dir, f);
     expect(readResults(path)).toEqual(f);
+    // one line per point, the rest indented
+    const lines = readFileSync(path, 'utf8').split('\n');
+    expect(lines.filter((l) => l.trimStart().startsWith('{"group":'))).toHaveLength(18);
+    expect(lines).toContain('  "name": "table1",');
     const bad = structuredClone(f);
     bad.sets.accuracy.points[4].mean += 0.5;
     writeFileSync(path, JSON.stringify(bad));
