@@ -18,6 +18,7 @@ import { fileURLToPath } from 'node:url';
 import { matmulRows, modelRows, type MatmulReading, type ModelReading } from '../lib/bench/compare.ts';
 import { benchChartSpec } from '../lib/bench/chart.ts';
 import { checkResult, formatTable, writeBenchResult, type BenchResult, type BenchRow } from '../lib/bench/results.ts';
+import { formatProfile, type KernelTime } from '../lib/bench/profiler.ts';
 import { modelMatmuls, shapeArg } from '../lib/bench/shapes.ts';
 import { families, presetConfig, toHfConfig, type Family, type Size } from '../lib/model/config.ts';
 import { parseCli, runMain, UsageError, type Scale } from '../lib/util/cli.ts';
@@ -145,6 +146,10 @@ async function main(): Promise<void> {
   const configPath = join(tmp, 'config.json');
   writeFileSync(configPath, JSON.stringify(toHfConfig(config)));
   const log = (s: string) => process.stderr.write(`bench: ${s}\n`);
+  // Both sides want every core; other work on the machine distorts the comparison (OpenBLAS and
+  // OpenMP threads that spin-wait suffer most from being descheduled), so say so up front.
+  const busy = () => loadavg()[0] > 0.5 * availableParallelism();
+  if (busy()) log(`warning: load average ${loadavg()[0].toFixed(1)} on ${availableParallelism()} cores: the machine is shared, numbers will be noisy and may favour one side`);
   const rows: BenchRow[] = [];
   const meta: Record<string, unknown> = {
     date: new Date().toISOString(),
@@ -178,7 +183,8 @@ async function main(): Promise<void> {
         ? ['--batch', String(opt.batch), '--seq-len', String(opt.seqLen)]
         : ['--batch', String(opt.sampleBatch), '--prompt-len', String(opt.promptLen), '--new-tokens', String(opt.newTokens)];
       log(`${task}: ours`);
-      const o = await runChild(`ours ${task}`, ...ours(['--task', task, '--family', a.family, '--scale', a.scale, '--vocab', String(a.vocab), ...work, ...peerArgsCommon]), oursEnv(opt.threads));
+      const profile = task === 'train' && a.profile ? ['--profile'] : [];
+      const o = await runChild(`ours ${task}`, ...ours(['--task', task, '--family', a.family, '--scale', a.scale, '--vocab', String(a.vocab), ...work, ...peerArgsCommon, ...profile]), oursEnv(opt.threads));
       onGpu ||= o.json.software === false;
       log(`${task}: peer`);
       const p = await runChild(`peer ${task}`, a.python,
@@ -191,7 +197,7 @@ async function main(): Promise<void> {
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }
-  meta.machine = { ...(meta.machine as object), loadavgAtEnd: loadavg() };
+  meta.machine = { ...(meta.machine as object), loadavgAtEnd: loadavg(), shared: busy() || loadavg()[1] > 0.5 * availableParallelism() };
   const result: BenchResult = { rows, meta };
   if (parts.length === PARTS.length) checkResult(result);
   const path = writeBenchResult(a.out, result);
@@ -201,6 +207,12 @@ async function main(): Promise<void> {
   const chart = await renderChart(benchChartSpec(rows, who), join(a.out, 'bench'));
   console.log(who);
   console.log(formatTable(rows));
+  const prof = ((meta.ours as Record<string, unknown>).train as Record<string, unknown> | undefined)?.profile as KernelTime[] | undefined;
+  if (prof) {
+    const stepMs = (((meta.ours as Record<string, unknown>).train as Record<string, unknown>).ms as { median: number }).median;
+    console.log(`\nprofile of one training step (timestamp queries; unprofiled step median ${stepMs.toFixed(1)} ms):`);
+    console.log(formatProfile(prof));
+  }
   console.log(`wrote ${path}, ${chart.png}, ${chart.svg}`);
 }
 
