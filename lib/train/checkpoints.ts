@@ -61,6 +61,11 @@ function pruneCheckpoints(runDir: string): void {
   for (const s of steps.slice(0, Math.max(0, steps.length - KEEP))) rmSync(checkpointDir(runDir, s), { recursive: true, force: true });
 }
 
+/** Delete every training checkpoint of a run (once its final model folder is written). */
+export function removeCheckpoints(runDir: string): void {
+  rmSync(join(runDir, 'checkpoints'), { recursive: true, force: true });
+}
+
 export function latestCheckpoint(runDir: string): { dir: string; step: number } | null {
   const steps = completeSteps(runDir);
   if (!steps.length) return null;

@@ -16,7 +16,7 @@ import { gradeResponse } from '../eval/answer.ts';
 import { promptFor, promptIds, type PromptFormat } from '../eval/format.ts';
 import type { LoadedTokenizer } from '../tokenizer/index.ts';
 import { aggregationScales, groupAdvantages } from './advantages.ts';
-import { latestCheckpoint, loadTrainingCheckpoint, saveModelFolder, saveTrainingCheckpoint, type TrainerState } from './checkpoints.ts';
+import { latestCheckpoint, loadTrainingCheckpoint, removeCheckpoints, saveModelFolder, saveTrainingCheckpoint, type TrainerState } from './checkpoints.ts';
 import { NonFiniteError } from './health.ts';
 import { MetricsLog, type MetricRecord } from './metrics.ts';
 import { batchIndices, derivedSeed } from './order.ts';
@@ -163,7 +163,8 @@ export async function trainGrpo(run: GrpoRun): Promise<{ model: Model; steps: nu
         ref.loss(refActs, false);
         ctx.rec.copy(refActs.logprob, refLp);
       }
-      let last = { loss: 0, kl: 0, clip: 0, ent: 0, gradNorm: 0 };
+      // logged: means over the μ gradient steps of this batch of rollouts
+      const last = { loss: 0, kl: 0, clip: 0, ent: 0, gradNorm: 0 };
       for (let it = 0; it < cfg.iterations; it++) {
         model.zeroGrad();
         model.forwardLogits(acts);
@@ -184,8 +185,14 @@ export async function trainGrpo(run: GrpoRun): Promise<{ model: Model; steps: nu
           C += clipped[i];
           E += ent[i];
         }
-        last = { loss: L, kl: m ? K / m : 0, clip: m ? C / m : 0, ent: m ? E / m : 0, gradNorm: Math.sqrt(ns[0]) };
-        if (!Number.isFinite(L) || !Number.isFinite(last.gradNorm)) throw new NonFiniteError(step, Number.isFinite(L) ? 'gradient norm' : 'GRPO loss', 0, Number.isFinite(L) ? last.gradNorm : L);
+        const gn = Math.sqrt(ns[0]);
+        if (!Number.isFinite(L) || !Number.isFinite(gn)) throw new NonFiniteError(step, Number.isFinite(L) ? 'gradient norm' : 'GRPO loss', 0, Number.isFinite(L) ? gn : L);
+        const w = 1 / cfg.iterations;
+        last.loss += w * L;
+        last.kl += w * (m ? K / m : 0);
+        last.clip += w * (m ? C / m : 0);
+        last.ent += w * (m ? E / m : 0);
+        last.gradNorm += w * gn;
       }
       const rec: GrpoStepRecord = {
         step, kind: 'grpo',
@@ -202,8 +209,10 @@ export async function trainGrpo(run: GrpoRun): Promise<{ model: Model; steps: nu
         await saveTrainingCheckpoint(run.runDir, model, run.tokenizerJson, state(step + 1));
       }
     }
-    if (end === cfg.steps) await saveModelFolder(run.runDir, model, run.tokenizerJson, state(end));
-    else await saveTrainingCheckpoint(run.runDir, model, run.tokenizerJson, state(end));
+    if (end === cfg.steps) {
+      await saveModelFolder(run.runDir, model, run.tokenizerJson, state(end));
+      removeCheckpoints(run.runDir); // the finished model folder supersedes them
+    } else await saveTrainingCheckpoint(run.runDir, model, run.tokenizerJson, state(end));
   } finally {
     for (const x of [oldLp, refLp, adv, scale, lossT, klT, clippedT, normSq]) ctx.pool.free(x);
     ctx.rec.resetBindGroups();

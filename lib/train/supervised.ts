@@ -8,7 +8,7 @@
 import { read } from '../gpu/index.ts';
 import type { Model, OptimizerConfig } from '../model/model.ts';
 import { packBatch, TAG_LEARNED, TAG_PREFIX, taggedMeans, tokensLearned, type Batch, type PackItem } from './batch.ts';
-import { latestCheckpoint, loadTrainingCheckpoint, saveModelFolder, saveTrainingCheckpoint, type TrainerState } from './checkpoints.ts';
+import { latestCheckpoint, loadTrainingCheckpoint, removeCheckpoints, saveModelFolder, saveTrainingCheckpoint, type TrainerState } from './checkpoints.ts';
 import { gradientVariance } from './gradvar.ts';
 import { firstNonFinite, NonFiniteError, SpikeCounter } from './health.ts';
 import { MetricsLog, type MetricRecord } from './metrics.ts';
@@ -139,6 +139,7 @@ export async function trainSupervised(run: SupervisedRun): Promise<SupervisedRes
   }
   if (end === optim.steps) {
     await saveModelFolder(run.runDir, model, run.tokenizerJson, state(end));
+    removeCheckpoints(run.runDir); // the finished model folder supersedes them
   } else {
     await saveTrainingCheckpoint(run.runDir, model, run.tokenizerJson, state(end));
   }

@@ -1,0 +1,143 @@
+// The cached stages every script shares: Base pretraining, SFT (sft | vggm | truncate) from a
+// Base, GRPO from a Base or an SFT model. Each stage's model lives in .cache/models/<key>/ (see
+// cache.ts), keyed by everything that determines its weights, parent key included; a finished
+// one is reused, an interrupted one resumes from its last checkpoint (unless resume is off), and
+// force retrains it.
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Dataset } from '../data/dataset.ts';
+import type { GpuContext } from '../gpu/index.ts';
+import { loadCheckpoint } from '../model/checkpoint.ts';
+import { presetConfig, type Family, type ModelConfig } from '../model/config.ts';
+import { Model } from '../model/model.ts';
+import { writeJsonAtomic } from '../util/atomic.ts';
+import { progress, type Scale } from '../util/cli.ts';
+import { neededSeqLen } from './batch.ts';
+import { cacheDir, cacheKey, DONE_FILE, isCached, readDone } from './cache.ts';
+import { dataFingerprint, grpoPrompts, pretrainItems, sftItems } from './data.ts';
+import { trainGrpo } from './grpo.ts';
+import { scaleTable } from './scales.ts';
+import { trainSupervised } from './supervised.ts';
+import type { Method } from './weights.ts';
+
+export interface StageOptions {
+  scale: Scale;
+  family: Family;
+  seed: number;
+  data: Dataset;
+  force?: boolean;
+  /** continue an interrupted run from its last checkpoint (default true) */
+  resume?: boolean;
+  /** override the scale's step count (quick experiments) */
+  steps?: number;
+}
+
+export interface StageResult {
+  key: string;
+  dir: string;
+  /** true when the model came from the cache */
+  cached: boolean;
+  done: Record<string, unknown>;
+}
+
+export type GrpoFrom = 'base' | Method;
+
+export function modelConfig(scale: Scale, family: Family, vocab: number): ModelConfig {
+  const t = scaleTable(scale);
+  return { ...presetConfig(family, t.size, vocab), context: t.context };
+}
+
+function prepare(key: string, force: boolean | undefined): { dir: string; hit: Record<string, unknown> | null } {
+  const dir = cacheDir(key);
+  if (force) rmSync(dir, { recursive: true, force: true });
+  return { dir, hit: isCached(key) ? readDone(key) : null };
+}
+
+function finish(dir: string, key: string, info: Record<string, unknown>): StageResult {
+  const done = { key, ...info, finishedAt: new Date().toISOString() };
+  writeJsonAtomic(join(dir, DONE_FILE), done);
+  return { key, dir, cached: false, done };
+}
+
+function baseKey(o: StageOptions): string {
+  const t = scaleTable(o.scale);
+  return cacheKey({
+    stage: 'pretrain', model: modelConfig(o.scale, o.family, o.data.tokenizer.vocabSize), data: dataFingerprint(o.data),
+    hparams: { ...t.pretrain, steps: o.steps ?? t.pretrain.steps }, seed: o.seed, parent: null,
+  });
+}
+
+export async function ensureBase(ctx: GpuContext, o: StageOptions): Promise<StageResult> {
+  const t = scaleTable(o.scale);
+  const key = baseKey(o);
+  const { dir, hit } = prepare(key, o.force);
+  if (hit) return { key, dir, cached: true, done: hit };
+  const items = pretrainItems(o.data);
+  const optim = { ...t.pretrain, steps: o.steps ?? t.pretrain.steps };
+  const bar = progress(`pretrain ${o.family} seed ${o.seed}`, optim.steps);
+  const r = await trainSupervised({
+    runDir: dir, model: Model.init(ctx, modelConfig(o.scale, o.family, o.data.tokenizer.vocabSize), o.seed), tokenizerJson: JSON.stringify(o.data.tokenizer.json),
+    items, seqLen: neededSeqLen(items), optim, seed: o.seed, logEvery: t.logEvery, diagEvery: 0, gradVar: { every: 0, batches: 0 },
+    checkpointEvery: t.checkpointEvery, info: { stage: 'pretrain', key, family: o.family, scale: o.scale }, resume: o.resume ?? true,
+    onStep: (s) => bar.tick(1, { loss: s.loss }),
+  });
+  bar.done();
+  return finish(dir, key, { stage: 'pretrain', family: o.family, seed: o.seed, steps: r.steps, finalLoss: r.losses.at(-1), spikes: r.spikes, seconds: r.seconds });
+}
+
+export async function ensureSft(ctx: GpuContext, o: StageOptions & { method: Method; baseSteps?: number }): Promise<StageResult> {
+  const t = scaleTable(o.scale);
+  const parent = await ensureBase(ctx, { ...o, steps: o.baseSteps });
+  const optim = { ...t.sft, steps: o.steps ?? t.sft.steps };
+  const key = cacheKey({
+    stage: 'sft', model: modelConfig(o.scale, o.family, o.data.tokenizer.vocabSize), data: dataFingerprint(o.data), method: o.method,
+    hparams: { optim, diag: t.diagEvery, gradVar: t.gradVar }, seed: o.seed, parent: parent.key,
+  });
+  const { dir, hit } = prepare(key, o.force);
+  if (hit) return { key, dir, cached: true, done: hit };
+  const items = sftItems(o.data, o.method);
+  const model = new Model(ctx, loadCheckpoint(ctx, parent.dir).params);
+  const bar = progress(`sft ${o.method} ${o.family} seed ${o.seed}`, optim.steps);
+  const r = await trainSupervised({
+    runDir: dir, model, tokenizerJson: JSON.stringify(o.data.tokenizer.json), items, seqLen: neededSeqLen(items), optim, seed: o.seed,
+    logEvery: t.logEvery, diagEvery: t.diagEvery, gradVar: t.gradVar, checkpointEvery: t.checkpointEvery,
+    info: { stage: 'sft', method: o.method, key, parent: parent.key }, resume: o.resume ?? true,
+    onStep: (s) => bar.tick(1, { loss: s.loss }),
+  });
+  bar.done();
+  return finish(dir, key, { stage: 'sft', method: o.method, family: o.family, seed: o.seed, parent: parent.key, steps: r.steps, finalLoss: r.losses.at(-1), spikes: r.spikes, seconds: r.seconds });
+}
+
+export async function ensureGrpo(ctx: GpuContext, o: StageOptions & { from: GrpoFrom }): Promise<StageResult> {
+  const t = scaleTable(o.scale);
+  const parent = o.from === 'base' ? await ensureBase(ctx, { ...o, steps: undefined }) : await ensureSft(ctx, { ...o, steps: undefined, method: o.from });
+  const cfg = { ...t.grpo, steps: o.steps ?? t.grpo.steps };
+  const key = cacheKey({
+    stage: 'grpo', model: modelConfig(o.scale, o.family, o.data.tokenizer.vocabSize), data: dataFingerprint(o.data), method: o.from,
+    hparams: cfg, seed: o.seed, parent: parent.key,
+  });
+  const { dir, hit } = prepare(key, o.force);
+  if (hit) return { key, dir, cached: true, done: hit };
+  const model = new Model(ctx, loadCheckpoint(ctx, parent.dir).params);
+  const reference = cfg.beta > 0 ? new Model(ctx, loadCheckpoint(ctx, parent.dir).params) : null;
+  const bar = progress(`grpo from ${o.from} ${o.family} seed ${o.seed}`, cfg.steps);
+  const r = await trainGrpo({
+    runDir: dir, model, reference, tokenizer: o.data.tokenizer, tokenizerJson: JSON.stringify(o.data.tokenizer.json), prompts: grpoPrompts(o.data),
+    format: o.from === 'base' ? 'base' : 'trace', cfg, seed: o.seed, checkpointEvery: t.checkpointEvery,
+    info: { stage: 'grpo', from: o.from, key, parent: parent.key }, resume: o.resume ?? true,
+    onStep: (s) => bar.tick(1, { reward: s.reward, kl: s.kl }),
+  });
+  bar.done();
+  const last = r.records.slice(-Math.max(1, Math.floor(r.records.length / 4)));
+  const first = r.records.slice(0, Math.max(1, Math.floor(r.records.length / 4)));
+  const meanReward = (xs: typeof r.records) => xs.reduce((s, x) => s + x.reward, 0) / Math.max(1, xs.length);
+  return finish(dir, key, {
+    stage: 'grpo', from: o.from, family: o.family, seed: o.seed, parent: parent.key, steps: r.steps,
+    rewardFirstQuarter: meanReward(first), rewardLastQuarter: meanReward(last), seconds: r.seconds,
+  });
+}
+
+/** The prompt format a stage's model is evaluated in. */
+export function formatOf(stage: 'base' | 'sft' | 'grpo', from?: GrpoFrom): 'base' | 'trace' {
+  return stage === 'base' || (stage === 'grpo' && from === 'base') ? 'base' : 'trace';
+}

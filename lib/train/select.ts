@@ -1,0 +1,32 @@
+// Pick a model for evaluation scripts: a stage of the cached pipeline (trained on demand), or an
+// explicit checkpoint folder with its prompt format.
+import type { Argv } from 'yargs';
+import type { Dataset } from '../data/dataset.ts';
+import type { PromptFormat } from '../eval/format.ts';
+import type { GpuContext } from '../gpu/index.ts';
+import type { Family } from '../model/config.ts';
+import type { Scale } from '../util/cli.ts';
+import { ensureBase, ensureGrpo, ensureSft, type GrpoFrom } from './pipeline.ts';
+import { METHODS, type Method } from './weights.ts';
+
+export const MODEL_KINDS = ['base', ...METHODS.map((m) => `sft-${m}`), 'grpo-base', ...METHODS.map((m) => `grpo-${m}`)] as const;
+export type ModelKind = (typeof MODEL_KINDS)[number];
+
+export function withModelOptions<T>(y: Argv<T>) {
+  return y
+    .option('model', { choices: MODEL_KINDS, default: 'sft-vggm' as ModelKind, describe: 'which cached model: base, sft-<method>, grpo-base or grpo-<method> (trained first when not cached)' })
+    .option('checkpoint', { type: 'string', describe: 'evaluate this checkpoint folder instead of a cached model (needs --format)' })
+    .option('format', { choices: ['base', 'trace'] as const, describe: 'prompt format (default: base for base and grpo-base, trace otherwise)' });
+}
+
+export function formatOfKind(kind: ModelKind): PromptFormat {
+  return kind === 'base' || kind === 'grpo-base' ? 'base' : 'trace';
+}
+
+/** The checkpoint folder of a model kind, training it (and its parents) when not cached. */
+export async function modelDirOf(ctx: GpuContext, kind: ModelKind, o: { scale: Scale; family: Family; seed: number; data: Dataset; resume?: boolean }): Promise<string> {
+  if (kind === 'base') return (await ensureBase(ctx, o)).dir;
+  const [stage, rest] = kind.split('-', 2) as ['sft' | 'grpo', string];
+  if (stage === 'sft') return (await ensureSft(ctx, { ...o, method: rest as Method })).dir;
+  return (await ensureGrpo(ctx, { ...o, from: rest as GrpoFrom })).dir;
+}
