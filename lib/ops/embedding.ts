@@ -1,7 +1,9 @@
 // Token embedding lookup and its deterministic backward (no float atomics).
 import { Params, type GpuContext, type Tensor } from '../gpu/index.ts';
 
-const WG = 64;
+const WG_FORWARD = 64;
+const ROW_GROUPS = 64; // workgroups along rows in the forward (each walks rows/64 rows)
+const WG_BACKWARD = 8; // lanes per vocabulary row; each lane owns 16 columns
 
 export interface EmbeddingOptions {
   rows: number;
@@ -20,7 +22,9 @@ function check(what: string, ids: Tensor, rowsT: Tensor, table: Tensor, o: Embed
 export function embeddingForward(ctx: GpuContext, ids: Tensor, table: Tensor, out: Tensor, opts: EmbeddingOptions): void {
   check('embeddingForward', ids, out, table, opts);
   const { rows, dim, vocab } = opts;
-  ctx.rec.dispatch(ctx.pipelines.kernel('embedding_forward', { WG }), [Math.ceil(dim / WG), rows], [ids, table, out], new Params().u32(rows).u32(dim).u32(vocab));
+  const rowGroups = Math.min(rows, ROW_GROUPS);
+  ctx.rec.dispatch(ctx.pipelines.kernel('embedding_forward', { WG: WG_FORWARD }), [Math.ceil(dim / WG_FORWARD), rowGroups], [ids, table, out],
+    new Params().u32(rows).u32(dim).u32(vocab).u32(rowGroups));
 }
 
 /** dtable[v, :] (= | +=) sum of dout[r, :] over rows with ids[r] == v. */
@@ -30,5 +34,6 @@ export function embeddingBackward(
   check('embeddingBackward', ids, dout, dtable, opts);
   const { rows, dim, vocab, accumulate = false } = opts;
   const params = new Params().u32(rows).u32(dim).u32(vocab).u32(accumulate ? 1 : 0);
-  ctx.rec.dispatch(ctx.pipelines.kernel('embedding_backward', { WG }), [Math.ceil(dim / WG), vocab], [ids, dout, dtable], params);
+  const grid: [number, number] = [Math.ceil(dim / (WG_BACKWARD * 16)), vocab];
+  ctx.rec.dispatch(ctx.pipelines.kernel('embedding_backward', { WG: WG_BACKWARD }), grid, [ids, dout, dtable], params);
 }

@@ -1,7 +1,7 @@
 // Deterministic reductions over rows (bias gradients).
 import { Params, type GpuContext, type Tensor } from '../gpu/index.ts';
 
-const WG = 8;
+const WG = 8; // columns per workgroup: n is small (d_model), so small groups keep both cores busy
 
 export interface ColumnSumOptions {
   rows: number;

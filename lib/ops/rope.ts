@@ -1,7 +1,8 @@
 // Rotary position embedding (Hugging Face rotate_half convention), forward and backward.
 import { Params, type GpuContext, type Tensor } from '../gpu/index.ts';
 
-const WG = 32;
+const WG = 64;
+const ROW_GROUPS = 64; // workgroups along rows (each walks rows/64 rows)
 
 export interface RopeOptions {
   rows: number;
@@ -42,8 +43,9 @@ function rope(what: string, sign: number, ctx: GpuContext, x: Tensor, positions:
   const n = rows * heads * headDim;
   if (x.size < n || out.size < n) throw new Error(`${what}: ${x.name}/${out.name} need ${rows}x${heads * headDim} elements`);
   const freq = invFreqTensor(ctx, headDim, theta);
-  const grid: [number, number, number] = [Math.ceil(headDim / 2 / WG), heads, rows];
-  const params = new Params().u32(rows).u32(heads).u32(headDim);
+  const rowGroups = Math.min(rows, ROW_GROUPS);
+  const grid: [number, number] = [Math.ceil((heads * headDim) / 2 / WG), rowGroups];
+  const params = new Params().u32(rows).u32(heads).u32(headDim).u32(rowGroups);
   const inPlace = x.buffer === out.buffer && x.offset === out.offset;
   if (inPlace) ctx.rec.dispatch(ctx.pipelines.kernel('rope_inplace', { WG, SIGN: sign }), grid, [positions, freq, x], params);
   else ctx.rec.dispatch(ctx.pipelines.kernel('rope', { WG, SIGN: sign }), grid, [positions, freq, x, out], params);

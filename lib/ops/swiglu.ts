@@ -1,6 +1,6 @@
 // SwiGLU activation of the Qwen2/Llama MLP: out = silu(gate) * up, and its backward.
 import { Params, type GpuContext, type Tensor } from '../gpu/index.ts';
-import { grid1d } from './grid.ts';
+import { strideGrid } from './grid.ts';
 
 const WG = 256;
 
@@ -12,8 +12,8 @@ export interface SwigluOptions {
 function launch(ctx: GpuContext, what: string, kernel: string, tensors: Tensor[], o: SwigluOptions): void {
   const n = o.rows * o.ffn;
   for (const t of tensors) if (t.size < n) throw new Error(`${what}: ${t.name} has ${t.size} elements, needs ${o.rows}x${o.ffn}`);
-  const { grid, rowStride } = grid1d(n, WG, ctx.gpu.limits.maxComputeWorkgroupsPerDimension);
-  ctx.rec.dispatch(ctx.pipelines.kernel(kernel, { WG }), grid, tensors, new Params().u32(n).u32(rowStride));
+  const { groups, stride } = strideGrid(n, WG);
+  ctx.rec.dispatch(ctx.pipelines.kernel(kernel, { WG }), [groups], tensors, new Params().u32(n).u32(stride));
 }
 
 export function swigluForward(ctx: GpuContext, gate: Tensor, up: Tensor, out: Tensor, opts: SwigluOptions): void {

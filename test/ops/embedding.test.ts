@@ -7,8 +7,9 @@ import { embeddingBackwardRef, embeddingForwardRef } from './embedding.ref.ts';
 
 const { ctx } = useGpu();
 
-// rows=203, dim=70 (WG is 64), vocab=11 so ids repeat many times; one id is out of range.
-const rows = 203, dim = 70, vocab = 11;
+// rows=203, dim=135 (the backward covers 128 columns per workgroup, the forward 256 elements),
+// vocab=11 so ids repeat many times; one id is out of range.
+const rows = 203, dim = 135, vocab = 11;
 
 function ids(rng: Rng): Uint32Array {
   const out = Uint32Array.from({ length: rows }, () => rng.int(0, vocab - 1));
