@@ -54,10 +54,13 @@ export async function generate(model: Model, prompts: readonly (readonly number[
   if (B === 0) return [];
   const lens = prompts.map((p) => p.length);
   if (lens.some((n) => n === 0)) throw new Error('generate: every prompt needs at least one token');
-  const Tp = Math.max(...lens);
-  const maxLen = Math.min(c.context, Tp + opts.maxNewTokens);
-  const steps = maxLen - Tp;
-  if (steps <= 0) throw new Error(`generate: prompt of ${Tp} tokens leaves no room in the context of ${c.context}`);
+  const longest = Math.max(...lens);
+  const maxLen = Math.min(c.context, longest + opts.maxNewTokens);
+  const steps = maxLen - longest;
+  if (steps <= 0) throw new Error(`generate: prompt of ${longest} tokens leaves no room in the context of ${c.context}`);
+  // The prefill width is rounded up to a multiple of 32 so that prompts of many lengths share a few
+  // cached activation shapes (padding is harmless: causal attention never looks right).
+  const Tp = Math.min(c.context, Math.ceil(longest / 32) * 32);
   const readEvery = opts.readEvery ?? 16;
   const kvd = c.kvHeads * headDim(c);
   const Ba = alignedOffset(B);
@@ -117,8 +120,8 @@ export async function generate(model: Model, prompts: readonly (readonly number[
     model.forwardLogits(pre, model.causalAttention, bias);
     for (let l = 0; l < c.layers; l++) {
       for (let b = 0; b < B; b++) {
-        rec.copy(pre.layers[l].k, kCache[l], Tp * kvd, b * Tp * kvd, b * maxLen * kvd);
-        rec.copy(pre.layers[l].v, vCache[l], Tp * kvd, b * Tp * kvd, b * maxLen * kvd);
+        rec.copy(pre.layers[l].k, kCache[l], lens[b] * kvd, b * Tp * kvd, b * maxLen * kvd);
+        rec.copy(pre.layers[l].v, vCache[l], lens[b] * kvd, b * Tp * kvd, b * maxLen * kvd);
       }
     }
     for (let b = 0; b < B; b++) rec.copy(pre.logits, lastLogits, c.vocab, (b * Tp + lens[b] - 1) * c.vocab, b * c.vocab);

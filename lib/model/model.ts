@@ -59,13 +59,18 @@ export class Activations {
   /** Outputs of the loss, per token: -w log p, log p, entropy of p. */
   readonly loss: Tensor; readonly logprob: Tensor; readonly entropy: Tensor;
   private gradActs: GradActs | undefined;
+  private readonly owned: Tensor[] = [];
 
   constructor(readonly ctx: GpuContext, readonly config: ModelConfig, readonly batch: number, readonly seqLen: number) {
     const c = config;
     const n = (this.rows = batch * seqLen);
     const qd = c.heads * headDim(c);
     const kvd = c.kvHeads * headDim(c);
-    const a = (shape: number[], name: string, dtype: 'f32' | 'u32' = 'f32') => ctx.pool.alloc(shape, `${name}[${batch}x${seqLen}]`, dtype);
+    const a = (shape: number[], name: string, dtype: 'f32' | 'u32' = 'f32') => {
+      const t = ctx.pool.alloc(shape, `${name}[${batch}x${seqLen}]`, dtype);
+      this.owned.push(t);
+      return t;
+    };
     this.ids = a([n], 'ids', 'u32');
     this.targets = a([n], 'targets', 'u32');
     this.weights = a([n], 'weights');
@@ -88,13 +93,24 @@ export class Activations {
     this.entropy = a([n], 'entropy');
   }
 
+  /** Release this shape's device memory; the object must not be used afterwards. */
+  free(): void {
+    for (const t of this.owned) this.ctx.pool.free(t);
+    this.owned.length = 0;
+    this.gradActs = undefined;
+  }
+
   get grads(): GradActs {
     if (!this.gradActs) {
       const c = this.config;
       const n = this.rows;
       const qd = c.heads * headDim(c);
       const kvd = c.kvHeads * headDim(c);
-      const a = (shape: number[], name: string) => this.ctx.pool.alloc(shape, `${name}[${this.batch}x${this.seqLen}]`);
+      const a = (shape: number[], name: string) => {
+        const t = this.ctx.pool.alloc(shape, `${name}[${this.batch}x${this.seqLen}]`);
+        this.owned.push(t);
+        return t;
+      };
       this.gradActs = {
         dlogits: a([n, c.vocab], 'dlogits'),
         dx: a([n, c.dModel], 'dx'), dh: a([n, c.dModel], 'dh'),
@@ -172,6 +188,13 @@ export class Model {
     let a = this.actsByShape.get(key);
     if (!a) this.actsByShape.set(key, (a = new Activations(this.ctx, this.config, batch, seqLen)));
     return a;
+  }
+
+  /** Free every cached activation set (e.g. after evaluation with many shapes). */
+  dropActivations(): void {
+    for (const a of this.actsByShape.values()) a.free();
+    this.actsByShape.clear();
+    this.ctx.rec.resetBindGroups();
   }
 
   /** Write a host batch into the activations' input tensors (queued before the next submit). */

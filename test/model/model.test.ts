@@ -175,5 +175,10 @@ describe('generation', () => {
     }
     const suppressed = await generate(model, prompts, { ...opts, suppressTokens: [eos, 0] });
     for (const g of suppressed) expect(g.tokens.includes(eos) || g.tokens.includes(0)).toBe(false);
+    // Dropping the cached activation shapes frees memory, and generation re-creates what it needs.
+    const held = c.pool.bytesAllocated;
+    model.dropActivations();
+    expect(c.pool.bytesAllocated).toBeLessThan(held);
+    expect(await generate(model, prompts, opts)).toEqual(a);
   });
 });
