@@ -62,7 +62,7 @@ export async function acquireGpu(): Promise<Gpu> {
   });
   live = {
     device, adapterName, isSoftware, limits: device.limits, hasTimestamps,
-    subgroupSizes: hasSubgroups ? [info.subgroupMinSize, info.subgroupMaxSize] : undefined,
+    subgroupSizes: hasSubgroups && info.subgroupMinSize && info.subgroupMaxSize ? [info.subgroupMinSize, info.subgroupMaxSize] : undefined,
     destroy() {
       device.destroy();
       live = undefined;
