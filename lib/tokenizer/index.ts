@@ -10,6 +10,7 @@
 // Offsets are [start, end) in UTF-16 code units (JavaScript string indices). Special tokens are
 // never parsed out of text: "<eos>" in a text is ordinary characters.
 import { readFileSync } from 'node:fs';
+import { loadByteLevelBpe, type ByteLevelBpeJson } from './bpe.ts';
 
 export const SPECIAL_TOKENS = { pad: '<pad>', unk: '<unk>', bos: '<bos>', eos: '<eos>' } as const;
 
@@ -47,9 +48,10 @@ export interface LoadedTokenizer {
   unkId: number;
   eosId: number;
   bosId?: number;
+  /** The token's text (byte-level BPE: its bytes decoded as UTF-8). */
   idToToken(id: number): string | undefined;
   tokenToId(token: string): number | undefined;
-  json: TokenizerJson;
+  json: TokenizerJson | ByteLevelBpeJson;
 }
 
 /** Split `text` into pieces the way HF's Split pre-tokenizer with behaviour Isolated does: every
@@ -122,13 +124,29 @@ export function buildCharTokenizer(texts: Iterable<string>): TokenizerJson {
 }
 
 function unsupported(why: string): never {
-  throw new Error(`unsupported tokenizer.json: ${why} (supported: model WordLevel, pre_tokenizer Split/Regex/Isolated, no normalizer)`);
+  throw new Error(`unsupported tokenizer.json: ${why} (supported: model WordLevel with pre_tokenizer Split/Regex/Isolated and no normalizer, or byte-level BPE)`);
 }
 
-/** Load a tokenizer.json (path or parsed object) of the kind this module writes. */
+function parseJson(src: string): Record<string, any> {
+  let text: string;
+  try {
+    text = readFileSync(src, 'utf8');
+  } catch (err) {
+    throw new Error(`tokenizer.json ${src}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'not found' : (err as Error).message}`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new Error(`tokenizer.json ${src}: not valid JSON`);
+  }
+}
+
+/** Load a tokenizer.json (path or parsed object): the word-level kind this module writes, or a
+ *  byte-level BPE (Qwen2, Llama 3, GPT-2; lib/tokenizer/bpe.ts). */
 export function loadTokenizer(src: string | object): LoadedTokenizer {
-  const json = (typeof src === 'string' ? JSON.parse(readFileSync(src, 'utf8')) : src) as Record<string, any>;
+  const json = (typeof src === 'string' ? parseJson(src) : src) as Record<string, any>;
   const model = json?.model;
+  if (model?.type === 'BPE') return loadByteLevelBpe(json);
   if (!model || model.type !== 'WordLevel') unsupported(`model ${model?.type ?? 'missing'}`);
   if (json.normalizer != null) unsupported(`normalizer ${json.normalizer.type}`);
   const pt = json.pre_tokenizer;

@@ -76,7 +76,8 @@ describe('world tokenizer', () => {
 
   it('rejects kinds it cannot encode with one clear line', () => {
     const bpe = { ...json, model: { type: 'BPE', vocab: {}, merges: [] } };
-    expect(() => loadTokenizer(bpe)).toThrow(/^unsupported tokenizer.json: model BPE/);
+    expect(() => loadTokenizer(bpe)).toThrow(/^unsupported tokenizer.json: BPE without a ByteLevel pre-tokenizer/);
+    expect(() => loadTokenizer({ ...json, model: { type: 'Unigram', vocab: [] } })).toThrow(/^unsupported tokenizer.json: model Unigram/);
     expect(() => loadTokenizer({ ...json, normalizer: { type: 'NFC' } })).toThrow(/unsupported tokenizer.json: normalizer NFC/);
     expect(() => loadTokenizer({ ...json, pre_tokenizer: { type: 'ByteLevel' } })).toThrow(/unsupported tokenizer.json: pre_tokenizer ByteLevel/);
   });
