@@ -19,6 +19,7 @@ import { aggregationScales, groupAdvantages } from './advantages.ts';
 import { latestCheckpoint, loadTrainingCheckpoint, removeCheckpoints, saveModelFolder, saveTrainingCheckpoint, type TrainerState } from './checkpoints.ts';
 import { NonFiniteError } from './health.ts';
 import { MetricsLog, type MetricRecord } from './metrics.ts';
+import { holdInterrupts, stopIfInterrupted } from '../util/interrupt.ts';
 import { batchIndices, derivedSeed } from './order.ts';
 import type { GrpoConfig } from './scales.ts';
 
@@ -125,8 +126,10 @@ export async function trainGrpo(run: GrpoRun): Promise<{ model: Model; steps: nu
   const opt = { beta1: 0.9, beta2: 0.99, eps: 1e-8, weightDecay: 0, maxGradNorm: cfg.maxGradNorm };
   const state = (step: number): TrainerState => ({ step, seed: run.seed, run: run.info, grpo: cfg });
 
+  const releaseInterrupts = holdInterrupts(); // Ctrl-C: stop at a step boundary with a checkpoint
   try {
     for (let step = start; step < end; step++) {
+      await stopIfInterrupted(step, () => saveTrainingCheckpoint(run.runDir, model, run.tokenizerJson, state(step)));
       const ro = await rollout(run, step);
       const T = Math.min(Tmax, Math.ceil((Math.max(...ro.seqs.map((x) => x.length)) - 1) / 32) * 32);
       const n = B * T;
@@ -214,6 +217,7 @@ export async function trainGrpo(run: GrpoRun): Promise<{ model: Model; steps: nu
       removeCheckpoints(run.runDir); // the finished model folder supersedes them
     } else await saveTrainingCheckpoint(run.runDir, model, run.tokenizerJson, state(end));
   } finally {
+    releaseInterrupts();
     for (const x of [oldLp, refLp, adv, scale, lossT, klT, clippedT, normSq]) ctx.pool.free(x);
     ctx.rec.resetBindGroups();
   }

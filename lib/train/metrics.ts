@@ -22,7 +22,18 @@ export class MetricsLog {
 
   read(): MetricRecord[] {
     if (!existsSync(this.path)) return [];
-    return readFileSync(this.path, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as MetricRecord);
+    const lines = readFileSync(this.path, 'utf8').split('\n').filter(Boolean);
+    const out: MetricRecord[] = [];
+    for (const [i, l] of lines.entries()) {
+      try {
+        out.push(JSON.parse(l) as MetricRecord);
+      } catch {
+        // A process killed mid-append leaves a torn last line: drop it (a resume redoes that step).
+        if (i === lines.length - 1) break;
+        throw new Error(`${this.path}: line ${i + 1} is not JSON`);
+      }
+    }
+    return out;
   }
 
   /** Keep only records with step < `step` (a resume from a checkpoint taken after `step` steps). */

@@ -13,6 +13,7 @@ import { gradientVariance } from './gradvar.ts';
 import { firstNonFinite, NonFiniteError, SpikeCounter } from './health.ts';
 import { MetricsLog, type MetricRecord } from './metrics.ts';
 import { batchIndices, derivedSeed } from './order.ts';
+import { holdInterrupts, stopIfInterrupted } from '../util/interrupt.ts';
 import type { OptimConfig } from './scales.ts';
 import { learningRate } from './schedule.ts';
 
@@ -106,7 +107,10 @@ export async function trainSupervised(run: SupervisedRun): Promise<SupervisedRes
   const end = Math.min(optim.steps, run.stopAfter ?? Infinity);
   const state = (step: number): TrainerState => ({ step, seed: run.seed, run: run.info, optim });
 
+  // Ctrl-C: stop at a step boundary with a checkpoint (released on return; an error exits the script anyway)
+  const releaseInterrupts = holdInterrupts();
   for (let step = start; step < end; step++) {
+    await stopIfInterrupted(step, () => saveTrainingCheckpoint(run.runDir, model, run.tokenizerJson, state(step)));
     const b = batchAt(run, step);
     const lr = lrAt(step);
     const stats = await model.trainStep(acts, { ids: b.inputs, targets: b.targets, weights: meanWeights(b) }, lr, opt).stats();
@@ -143,6 +147,7 @@ export async function trainSupervised(run: SupervisedRun): Promise<SupervisedRes
   } else {
     await saveTrainingCheckpoint(run.runDir, model, run.tokenizerJson, state(end));
   }
+  releaseInterrupts();
   return { model, steps: end, losses, spikes: spikes.spikes, seconds: (performance.now() - t0) / 1000 };
 }
 

@@ -5,6 +5,7 @@
 import cliProgress from 'cli-progress';
 import yargs, { type Argv } from 'yargs';
 import { hideBin } from 'yargs/helpers';
+import { InterruptedError, requestInterrupt } from './interrupt.ts';
 
 export const SCALES = ['smoke', 'cpu', 'paper'] as const;
 export type Scale = (typeof SCALES)[number];
@@ -83,7 +84,7 @@ export async function parseCli<E = {}>(
 // too; TypeError, RangeError & co. are bugs and keep their stack.
 function isExpected(err: unknown): err is Error {
   if (!(err instanceof Error)) return false;
-  if (err instanceof UsageError) return true;
+  if (err instanceof UsageError || err instanceof InterruptedError) return true;
   const name = err.constructor?.name ?? '';
   return err.constructor === Error || /^(GpuUnavailable|DeviceLimit)Error$/.test(name) || (err as NodeJS.ErrnoException).code !== undefined;
 }
@@ -101,21 +102,30 @@ async function releaseGpuIfLoaded(): Promise<void> {
 
 /**
  * Run a script's main function and exit explicitly: 0 on success (or process.exitCode if something
- * set it, e.g. a WebGPU validation error), 2 on UsageError, 1 on any other error, 130 on Ctrl-C.
+ * set it, e.g. a WebGPU validation error), 2 on UsageError, 1 on any other error, 130 on Ctrl-C
+ * (a training loop first writes a checkpoint at its step boundary).
  * Expected errors print `<script>: error: <message>` on one line; set VGGM_DEBUG=1 for stacks.
  */
 export async function runMain(main: () => Promise<unknown> | unknown): Promise<never> {
   const name = process.argv[1]?.replace(/^.*\//, '').replace(/\.[cm]?[jt]s$/, '') ?? 'script';
-  process.once('SIGINT', () => {
+  const onSigint = () => {
+    // A training loop stops at its next step boundary with a checkpoint (lib/util/interrupt.ts);
+    // otherwise, or on a second Ctrl-C, quit now.
+    if (requestInterrupt()) {
+      process.stderr.write(`\n${name}: stopping after the current step (Ctrl-C again to quit now)\n`);
+      return;
+    }
+    process.off('SIGINT', onSigint);
     process.stderr.write(`\n${name}: interrupted\n`);
     void releaseGpuIfLoaded().finally(() => process.exit(130));
-  });
+  };
+  process.on('SIGINT', onSigint);
   let code = 0;
   try {
     await main();
     code = typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (err) {
-    code = err instanceof UsageError ? 2 : 1;
+    code = err instanceof UsageError ? 2 : err instanceof InterruptedError ? 130 : 1;
     const debug = !!process.env.VGGM_DEBUG;
     if (isExpected(err) && !debug) {
       const firstLine = err.message.split('\n')[0];
