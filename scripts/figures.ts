@@ -1,17 +1,20 @@
 // Re-render every results/<name>.json into <name>.md, .vl.json, .svg and .png with the same
-// renderer the reproduction scripts use when they finish. No training, no GPU.
-import { readdirSync } from 'node:fs';
+// renderer the reproduction scripts use when they finish, then rebuild the static report
+// (<out>/index.html) from the same files. No training, no GPU.
+import { existsSync } from 'node:fs';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { rerenderResults } from '../lib/report/figures.ts';
+import { buildReport, listResults } from '../lib/report/report.ts';
 import { runMain, UsageError } from '../lib/util/cli.ts';
 
 await runMain(async () => {
   const args = await yargs(hideBin(process.argv))
     .scriptName('figures')
-    .usage('$0 [options]\n\nRe-render the markdown tables and charts of every results/<name>.json (no training, no GPU).')
+    .usage('$0 [options]\n\nRe-render the markdown tables and charts of every results/<name>.json, then the report index.html (no training, no GPU).')
     .option('out', { type: 'string', default: 'results', describe: 'folder holding the <name>.json results files (outputs go beside them)' })
     .option('only', { type: 'string', array: true, describe: 'names to render (default: every <name>.json in --out)' })
+    .option('report', { type: 'boolean', default: true, describe: 'rebuild <out>/index.html afterwards (with the explorer.json already there)' })
     .strict()
     .help()
     .alias('h', 'help')
@@ -20,12 +23,9 @@ await runMain(async () => {
       throw new UsageError((msg || err?.message || 'invalid command line').replace(/\s*\n\s*/g, ' '));
     })
     .parseAsync();
-  let names: string[];
-  try {
-    names = readdirSync(args.out).filter((f) => f.endsWith('.json') && !f.endsWith('.vl.json')).map((f) => f.slice(0, -5)).sort();
-  } catch {
-    throw new UsageError(`no results folder '${args.out}'`);
-  }
+  if (!existsSync(args.out)) throw new UsageError(`no results folder '${args.out}'`);
+  // eval-*/entropy-* run summaries, bench.json and explorer.json are not results files.
+  let { names } = listResults(args.out);
   if (args.only) {
     const missing = args.only.filter((n) => !names.includes(n));
     if (missing.length) throw new UsageError(`no ${missing.map((n) => `${args.out}/${n}.json`).join(', ')}`);
@@ -37,5 +37,9 @@ await runMain(async () => {
     const p = await rerenderResults(args.out, name);
     const outs = [p.md, p.svg, p.png].filter(Boolean).join(', ');
     process.stdout.write(`${name}: ${outs} (${((performance.now() - t0) / 1000).toFixed(1)} s)\n`);
+  }
+  if (args.report) {
+    const built = buildReport({ out: args.out, explorer: 'keep' });
+    process.stdout.write(`report: ${built.html}${built.explorer ? '' : ' (no explorer.json: run npm run report where the world data is)'}\n`);
   }
 });

@@ -14,6 +14,8 @@ export const PALETTE = ['#4c78a8', '#f58518', '#54a24b', '#e45756', '#72b7b2', '
 export interface GroupStyle {
   /** Colours by group key; groups not listed take PALETTE colours in order. */
   colors?: Record<string, string>;
+  /** Seeds of the file, to name each value in tooltips when neither point nor set names them. */
+  fileSeeds?: readonly number[];
 }
 
 export function topLevel(spec: Spec, title?: string, subtitle?: string | string[]): TopLevelSpec {
@@ -36,9 +38,16 @@ interface Row {
   n: number;
   paper: number | null;
   flag: string | null;
+  /** "s1 81.2, s2 83, s3 82.1": each seed's value, for tooltips. */
+  perSeed: string;
 }
 
-function rows(set: ResultSet, points: readonly Point[] = set.points): Row[] {
+function perSeed(set: ResultSet, p: Point, fileSeeds: readonly number[]): string {
+  const seeds = p.seeds ?? set.seeds ?? fileSeeds;
+  return p.values.map((v, i) => `s${seeds[i] ?? '?'} ${+v.toPrecision(4)}`).join(', ');
+}
+
+function rows(set: ResultSet, points: readonly Point[] = set.points, fileSeeds: readonly number[] = []): Row[] {
   return points.map((p) => ({
     group: p.group,
     groupLabel: label(set.group, p.group),
@@ -51,6 +60,7 @@ function rows(set: ResultSet, points: readonly Point[] = set.points): Row[] {
     n: p.n,
     paper: p.paper ?? null,
     flag: p.flag ?? null,
+    perSeed: perSeed(set, p, fileSeeds),
   }));
 }
 
@@ -109,7 +119,7 @@ export interface BarOptions extends GroupStyle {
  * whiskers = 95% CI, black diamonds = the paper's numbers. Tables 1 and 2, budget-forcing deltas.
  */
 export function groupedBars(set: ResultSet, opts: BarOptions = {}): Spec {
-  const data = rows(set);
+  const data = rows(set, set.points, opts.fileSeeds);
   const nGroups = groupLabels(set).length;
   const nX = xLabels(set).length;
   const bw = opts.barWidth ?? (nGroups > 4 ? 14 : 20);
@@ -128,7 +138,7 @@ export function groupedBars(set: ResultSet, opts: BarOptions = {}): Spec {
         tooltip: [
           { field: 'groupLabel', title: set.group.title }, { field: 'xLabel', title: set.x.title },
           { field: 'mean', format: '.2f', title: 'ours (mean)' }, { field: 'ci95', format: '.2f', title: '95% CI ±' },
-          { field: 'paper', title: 'paper' }, { field: 'n', title: 'seeds' },
+          { field: 'paper', title: 'paper' }, { field: 'n', title: 'seeds' }, { field: 'perSeed', title: 'per seed' },
         ],
       },
     },
@@ -143,7 +153,10 @@ export function groupedBars(set: ResultSet, opts: BarOptions = {}): Spec {
     layers.push({
       data: { values: seedRows(set, opts.fileSeeds) },
       mark: { type: 'point', size: 14, filled: true, color: '#333', opacity: 0.55 },
-      encoding: { x, xOffset, y: { field: 'value', type: 'quantitative' } },
+      encoding: {
+        x, xOffset, y: { field: 'value', type: 'quantitative' },
+        tooltip: [{ field: 'groupLabel', title: set.group.title }, { field: 'xLabel', title: set.x.title }, { field: 'seed' }, { field: 'value', format: '.4~g' }],
+      },
     });
   }
   if (data.some((r) => r.paper !== null)) layers.push(paperMarks({ x, xOffset, y: { field: 'paper', type: 'quantitative' } }, opts.paperLabel));
@@ -199,7 +212,7 @@ export function histogram(set: ResultSet, opts: HistogramOptions = {}): Spec {
   const top = 10 ** Math.ceil(Math.log10(Math.max(...positive, floor * 10)));
   const decades: number[] = [];
   for (let v = floor; v <= top * 1.0001; v *= 10) decades.push(+v.toPrecision(1));
-  const data = rows(set)
+  const data = rows(set, set.points, opts.fileSeeds)
     .filter((r) => !opts.logY || r.mean > 0)
     .map((r) => ({ ...r, x0: Number(r.x) - w / 2, x1: Number(r.x) + w / 2, lo: opts.logY ? Math.max(r.lo, floor) : Math.max(0, r.lo) }));
   const xTitle = axisTitle(set.x);
@@ -215,6 +228,10 @@ export function histogram(set: ResultSet, opts: HistogramOptions = {}): Spec {
         y: yEnc,
         ...(opts.logY ? { y2: { datum: floor } } : {}),
         color: colorEncoding(set, opts, false),
+        tooltip: [
+          { field: 'groupLabel', title: set.group.title }, { field: 'x', title: `${xTitle} (bin centre)` },
+          { field: 'mean', format: '.4~g', title: 'mean' }, { field: 'ci95', format: '.3~g', title: '95% CI ±' }, { field: 'perSeed', title: 'per seed' },
+        ],
       },
     },
   ];
@@ -249,7 +266,7 @@ export interface LineOptions extends GroupStyle {
  * samples (Fig. 2 a,b), fork-token position distribution (Fig. 1 d).
  */
 export function lines(set: ResultSet, opts: LineOptions = {}): Spec {
-  const data = rows(set);
+  const data = rows(set, set.points, opts.fileSeeds);
   const x = { field: 'x', type: 'quantitative', title: axisTitle(set.x), scale: opts.logX ? { type: 'log' } : { zero: false, nice: false }, axis: numberAxis(set) };
   const y = { field: 'mean', type: 'quantitative', title: axisTitle(set.y), scale: opts.yDomain ? { domain: opts.yDomain, clamp: true } : { zero: false } };
   // The band layer would otherwise give the legend its 18%-opacity fill: draw legend entries as
@@ -264,7 +281,13 @@ export function lines(set: ResultSet, opts: LineOptions = {}): Spec {
   }
   layer.push({
     mark: { type: 'line', strokeWidth: 2, point: { size: 30, filled: true } },
-    encoding: { x, y, color, tooltip: [{ field: 'groupLabel' }, { field: 'x' }, { field: 'mean', format: '.3f' }, { field: 'ci95', format: '.3f' }] },
+    encoding: {
+      x, y, color,
+      tooltip: [
+        { field: 'groupLabel', title: set.group.title }, { field: 'x', title: axisTitle(set.x) }, { field: 'mean', format: '.4~g' },
+        { field: 'ci95', format: '.3~g', title: '95% CI ±' }, { field: 'perSeed', title: 'per seed' },
+      ],
+    },
   });
   if (opts.markPeak) {
     const peaks = peakRows(data);
@@ -333,6 +356,7 @@ export function loss(set: ResultSet, opts: LossOptions): Spec {
       mark: { type: 'point', shape: 'triangle-up', filled: true, color: '#d62728', size: 55 },
       encoding: {
         x, y,
+        tooltip: [{ field: 'groupLabel', title: set.group.title }, { field: 'seed' }, { field: 'x', title: axisTitle(set.x) }, { field: 'value', format: '.4~g', title: 'loss' }],
         shape: { datum: `loss spike (${spikes.length} in all)`, type: 'nominal', scale: { range: ['triangle-up'] }, legend: { title: null, orient: 'right', symbolFillColor: '#d62728', symbolStrokeColor: '#d62728', symbolOpacity: 1 } },
       },
     });
@@ -358,14 +382,23 @@ export interface RatioOptions extends GroupStyle {
  * benchmark, or the share of the SFT→distill gap that VGGM closes), with CI whiskers.
  */
 export function ratioBars(set: ResultSet, opts: RatioOptions = {}): Spec {
-  const data = rows(set);
+  const data = rows(set, set.points, opts.fileSeeds);
   const ref = opts.reference ?? 1;
   const y = { field: 'xLabel', type: 'nominal', title: set.x.title, sort: xLabels(set) };
   const yOffset = { field: 'groupLabel', type: 'nominal', sort: groupLabels(set) };
   const xEnc = { field: 'mean', type: 'quantitative', title: axisTitle(set.y), scale: { zero: true } };
   const nBars = xLabels(set).length * groupLabels(set).length;
   const layer: Spec[] = [
-    { mark: { type: 'bar' }, encoding: { y, yOffset, x: xEnc, color: colorEncoding(set, opts) } },
+    {
+      mark: { type: 'bar' },
+      encoding: {
+        y, yOffset, x: xEnc, color: colorEncoding(set, opts),
+        tooltip: [
+          { field: 'groupLabel', title: set.group.title }, { field: 'xLabel', title: set.x.title }, { field: 'mean', format: '.3~g' },
+          { field: 'ci95', format: '.3~g', title: '95% CI ±' }, { field: 'paper' }, { field: 'perSeed', title: 'per seed' },
+        ],
+      },
+    },
   ];
   if (hasCi(set)) {
     layer.push({ mark: { type: 'rule', color: '#222', strokeWidth: 1.5 }, encoding: { y, yOffset, x: { field: 'lo', type: 'quantitative' }, x2: { field: 'hi' } } });

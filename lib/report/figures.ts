@@ -87,15 +87,15 @@ function panel(file: ResultsFile, id: string, opts: PanelOptions): Spec | null {
     case 'deltaBars':
       return groupedBars(set, { fileSeeds, zeroRule: true, ...opts });
     case 'histogram':
-      return histogram(set, opts);
+      return histogram(set, { fileSeeds, ...opts });
     case 'lines':
-      return lines(set, opts);
+      return lines(set, { fileSeeds, ...opts });
     case 'loss': {
       const spikes = file.sets[`${id}Spikes`];
       return loss(set, { fileSeeds, spikes, ...opts });
     }
     case 'ratioBars':
-      return ratioBars(set, opts);
+      return ratioBars(set, { fileSeeds, ...opts });
     case 'table':
       return null;
   }
