@@ -2,7 +2,10 @@
 // shapes, forward (x W^T), input gradient (dy W) and weight gradient (dy^T x), for each kernel
 // variant: 'tuned' (kernels/matmul.wgsl) and 'naive' (kernels/matmul_naive.wgsl, one invocation
 // per output). Dispatches are recorded into one submit and timed to queue.onSubmittedWorkDone()
-// after a warm-up call, as inside a training step.
+// after a warm-up call, as inside a training step. Besides wall-clock GFLOP/s it prints GFLOP per
+// CPU-second of this process (lavapipe's worker threads included): on a machine shared with other
+// jobs the wall clock mostly measures the others, while CPU time still measures the kernel
+// (x2 estimates the wall-clock rate on 2 idle cores).
 //   npx tsx scripts/bench-matmul.ts --rows 4096 --dim 128 --ffn 352 --vocab 200
 import { performance } from 'node:perf_hooks';
 import yargs from 'yargs';
@@ -34,20 +37,32 @@ function shapes(rows: number, dim: number, ffn: number, vocab: number, square: b
   return out;
 }
 
-/** Median ms per call: one warm-up call, then `repeats` submits of enough calls to last ~0.3 s. */
-async function timeCall(ctx: GpuContext, record: () => void, repeats: number): Promise<number> {
-  const once = async (calls: number) => {
+interface Timing {
+  /** Wall-clock ms per call. */
+  ms: number;
+  /** CPU ms per call (user + system, all threads of this process). */
+  cpuMs: number;
+}
+
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+/** Medians per call: one warm-up call, then `repeats` submits of enough calls to last ~0.3 s. */
+async function timeCall(ctx: GpuContext, record: () => void, repeats: number): Promise<Timing> {
+  const once = async (calls: number): Promise<Timing> => {
+    const c0 = process.cpuUsage();
     const t0 = performance.now();
     for (let i = 0; i < calls; i++) record();
     ctx.rec.submit();
     await ctx.gpu.device.queue.onSubmittedWorkDone();
-    return (performance.now() - t0) / calls;
+    const ms = (performance.now() - t0) / calls;
+    const c = process.cpuUsage(c0);
+    return { ms, cpuMs: (c.user + c.system) / 1000 / calls };
   };
   await once(1); // compile + JIT
-  const calls = Math.max(1, Math.round(300 / (await once(1))));
-  const ms: number[] = [];
-  for (let r = 0; r < repeats; r++) ms.push(await once(calls));
-  return ms.sort((a, b) => a - b)[Math.floor(ms.length / 2)];
+  const calls = Math.max(1, Math.round(300 / (await once(1)).ms));
+  const runs: Timing[] = [];
+  for (let r = 0; r < repeats; r++) runs.push(await once(calls));
+  return { ms: median(runs.map((t) => t.ms)), cpuMs: median(runs.map((t) => t.cpuMs)) };
 }
 
 async function main(): Promise<void> {
@@ -76,7 +91,7 @@ async function main(): Promise<void> {
     return t;
   };
   const variants = argv.variants as MatmulKernel[];
-  console.log(`${'shape'.padEnd(44)}${variants.map((v) => v.padStart(18)).join('')}`);
+  console.log(`${'shape'.padEnd(44)}${variants.map((v) => v.padStart(26)).join('')}`);
   for (const s of shapes(argv.rows, argv.dim, argv.ffn, argv.vocab, argv.square)) {
     const { m, n, k } = s.o;
     const a = tensor(m * k, 'a');
@@ -85,16 +100,17 @@ async function main(): Promise<void> {
     const cells: string[] = [];
     for (const kernel of variants) {
       if (kernel === 'tuned' && !tunedMatmulFits(ctx, s.o)) {
-        cells.push('n/a'.padStart(18));
+        cells.push('n/a'.padStart(26));
         continue;
       }
-      const ms = await timeCall(ctx, () => matmul(ctx, a, b, out, { ...s.o, kernel }), argv.repeats);
-      cells.push(`${((2 * m * n * k) / ms / 1e6).toFixed(1)} (${ms.toFixed(1)} ms)`.padStart(18));
+      const t = await timeCall(ctx, () => matmul(ctx, a, b, out, { ...s.o, kernel }), argv.repeats);
+      const gflop = (2 * m * n * k) / 1e9;
+      cells.push(`${(gflop / (t.ms / 1e3)).toFixed(1)} | ${(gflop / (t.cpuMs / 1e3)).toFixed(1)} (${t.ms.toFixed(1)} ms)`.padStart(26));
     }
     console.log(`${s.label.padEnd(44)}${cells.join('')}`);
     ctx.pool.free(out);
   }
-  console.log('GFLOP/s (ms per call), median of the timed submits');
+  console.log('wall GFLOP/s | GFLOP per CPU-second (wall ms per call), medians of the timed submits');
 }
 
 await runMain(main);
