@@ -149,7 +149,7 @@ async function main(): Promise<void> {
   // Both sides want every core; other work on the machine distorts the comparison (OpenBLAS and
   // OpenMP threads that spin-wait suffer most from being descheduled), so say so up front.
   const busy = () => loadavg()[0] > 0.5 * availableParallelism();
-  if (busy()) log(`warning: load average ${loadavg()[0].toFixed(1)} on ${availableParallelism()} cores: the machine is shared, numbers will be noisy and may favour one side`);
+  if (busy()) log(`warning: load average ${loadavg()[0].toFixed(1)} on ${availableParallelism()} cores: the machine is shared, numbers will be noisy and may favour one side${opt.threads > 1 ? ' (with several threads per side, oversubscription hurts most: consider --threads 1)' : ''}`);
   const rows: BenchRow[] = [];
   const meta: Record<string, unknown> = {
     date: new Date().toISOString(),
