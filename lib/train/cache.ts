@@ -7,7 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 /** Bump when a change to the training code changes the weights it produces. */
-export const TRAIN_CODE_VERSION = 1;
+export const TRAIN_CODE_VERSION = 2;
 
 export interface CacheKeyInput {
   /** 'pretrain' | 'sft' | 'grpo' | ... */

@@ -16,7 +16,7 @@ import { neededSeqLen } from './batch.ts';
 import { cacheDir, cacheKey, DONE_FILE, isCached, readDone } from './cache.ts';
 import { dataFingerprint, grpoPrompts, pretrainItems, sftItems } from './data.ts';
 import { trainGrpo } from './grpo.ts';
-import { scaleTable } from './scales.ts';
+import { scaleTable, type OptimConfig } from './scales.ts';
 import { trainSupervised } from './supervised.ts';
 import type { Method } from './weights.ts';
 
@@ -42,6 +42,12 @@ export interface StageResult {
 
 export type GrpoFrom = 'base' | Method;
 
+/** An optimiser config with its step count overridden (warm-up capped to fit). */
+function withSteps(o: OptimConfig, steps: number | undefined): OptimConfig {
+  const n = steps ?? o.steps;
+  return { ...o, steps: n, warmup: Math.min(o.warmup, n) };
+}
+
 export function modelConfig(scale: Scale, family: Family, vocab: number): ModelConfig {
   const t = scaleTable(scale);
   return { ...presetConfig(family, t.size, vocab), context: t.context };
@@ -63,7 +69,7 @@ function baseKey(o: StageOptions): string {
   const t = scaleTable(o.scale);
   return cacheKey({
     stage: 'pretrain', model: modelConfig(o.scale, o.family, o.data.tokenizer.vocabSize), data: dataFingerprint(o.data),
-    hparams: { ...t.pretrain, steps: o.steps ?? t.pretrain.steps }, seed: o.seed, parent: null,
+    hparams: withSteps(t.pretrain, o.steps), seed: o.seed, parent: null,
   });
 }
 
@@ -73,11 +79,11 @@ export async function ensureBase(ctx: GpuContext, o: StageOptions): Promise<Stag
   const { dir, hit } = prepare(key, o.force);
   if (hit) return { key, dir, cached: true, done: hit };
   const items = pretrainItems(o.data);
-  const optim = { ...t.pretrain, steps: o.steps ?? t.pretrain.steps };
+  const optim = withSteps(t.pretrain, o.steps);
   const bar = progress(`pretrain ${o.family} seed ${o.seed}`, optim.steps);
   const r = await trainSupervised({
     runDir: dir, model: Model.init(ctx, modelConfig(o.scale, o.family, o.data.tokenizer.vocabSize), o.seed), tokenizerJson: JSON.stringify(o.data.tokenizer.json),
-    items, seqLen: neededSeqLen(items), optim, seed: o.seed, logEvery: t.logEvery, diagEvery: 0, gradVar: { every: 0, batches: 0 },
+    items, seqLen: neededSeqLen(items), optim, seed: o.seed, diagEvery: 0, gradVar: { every: 0, batches: 0 },
     checkpointEvery: t.checkpointEvery, info: { stage: 'pretrain', key, family: o.family, scale: o.scale }, resume: o.resume ?? true,
     onStep: (s) => bar.tick(1, { loss: s.loss }),
   });
@@ -88,7 +94,7 @@ export async function ensureBase(ctx: GpuContext, o: StageOptions): Promise<Stag
 export async function ensureSft(ctx: GpuContext, o: StageOptions & { method: Method; baseSteps?: number }): Promise<StageResult> {
   const t = scaleTable(o.scale);
   const parent = await ensureBase(ctx, { ...o, steps: o.baseSteps });
-  const optim = { ...t.sft, steps: o.steps ?? t.sft.steps };
+  const optim = withSteps(t.sft, o.steps);
   const key = cacheKey({
     stage: 'sft', model: modelConfig(o.scale, o.family, o.data.tokenizer.vocabSize), data: dataFingerprint(o.data), method: o.method,
     hparams: { optim, diag: t.diagEvery, gradVar: t.gradVar }, seed: o.seed, parent: parent.key,
@@ -100,7 +106,7 @@ export async function ensureSft(ctx: GpuContext, o: StageOptions & { method: Met
   const bar = progress(`sft ${o.method} ${o.family} seed ${o.seed}`, optim.steps);
   const r = await trainSupervised({
     runDir: dir, model, tokenizerJson: JSON.stringify(o.data.tokenizer.json), items, seqLen: neededSeqLen(items), optim, seed: o.seed,
-    logEvery: t.logEvery, diagEvery: t.diagEvery, gradVar: t.gradVar, checkpointEvery: t.checkpointEvery,
+    diagEvery: t.diagEvery, gradVar: t.gradVar, checkpointEvery: t.checkpointEvery,
     info: { stage: 'sft', method: o.method, key, parent: parent.key }, resume: o.resume ?? true,
     onStep: (s) => bar.tick(1, { loss: s.loss }),
   });

@@ -53,9 +53,7 @@ export interface ScaleTable {
   pretrain: OptimConfig;
   sft: OptimConfig & { epochs?: number };
   grpo: GrpoConfig;
-  /** log cadences, in optimizer steps */
-  logEvery: number;
-  /** "sees but does not learn" diagnostics (masked-prefix vs learned loss/entropy) cadence */
+  /** cadences, in optimizer steps: "sees but does not learn" diagnostics (masked-prefix vs learned loss/entropy) cadence */
   diagEvery: number;
   /** cross-batch gradient variance: every `every` steps, K independent mini-batches */
   gradVar: { every: number; batches: number };
@@ -85,7 +83,6 @@ export const SCALE_TABLE: Record<Scale, ScaleTable> = {
     pretrain: { ...adam, steps: 12, batch: 4, lr: 3e-3, warmup: 2 },
     sft: { ...adam, steps: 8, batch: 4, lr: 1e-3, warmup: 1 },
     grpo: { groupSize: 4, prompts: 2, steps: 3, lr: 1e-4, epsLow: 0.2, epsHigh: 0.28, beta: 0.04, aggregation: 'token-mean', advantageNorm: 'std', iterations: 2, temperature: 1, maxNewTokens: 48, formatReward: 0, maxGradNorm: 1 },
-    logEvery: 1,
     diagEvery: 2,
     gradVar: { every: 4, batches: 3 },
     checkpointEvery: 4,
@@ -93,20 +90,23 @@ export const SCALE_TABLE: Record<Scale, ScaleTable> = {
     entropy: { questions: 3, rollouts: 2, temperature: 1 },
     budget: { waits: 1, extraTokens: 16 },
   },
+  // Sized from a measured step time: one training step of 16 x 64 = 1,024 rows of the cpu model
+  // took 1.2-2.2 s on lavapipe with the 2 cores shared (load average ~13); an idle machine should
+  // be several times faster, not yet measured. Generation dominates GRPO and evaluation, so their
+  // counts are kept small.
   cpu: {
     size: 'cpu',
     context: 256,
     families: ['qwen-like', 'llama-like'],
-    pretrain: { ...adam, steps: 3000, batch: 32, lr: 2e-3, warmup: 100 },
-    sft: { ...adam, steps: 600, batch: 32, lr: 5e-4, warmup: 30 },
-    grpo: { groupSize: 8, prompts: 8, steps: 100, lr: 1e-4, epsLow: 0.2, epsHigh: 0.28, beta: 0.04, aggregation: 'token-mean', advantageNorm: 'std', iterations: 2, temperature: 1, maxNewTokens: 200, formatReward: 0, maxGradNorm: 1 },
-    logEvery: 10,
-    diagEvery: 25,
+    pretrain: { ...adam, steps: 1500, batch: 32, lr: 2e-3, warmup: 50 },
+    sft: { ...adam, steps: 400, batch: 16, lr: 5e-4, warmup: 20 },
+    grpo: { groupSize: 8, prompts: 4, steps: 40, lr: 5e-5, epsLow: 0.2, epsHigh: 0.28, beta: 0.04, aggregation: 'token-mean', advantageNorm: 'std', iterations: 2, temperature: 1, maxNewTokens: 160, formatReward: 0, maxGradNorm: 1 },
+    diagEvery: 20,
     gradVar: { every: 50, batches: 4 },
-    checkpointEvery: 200,
-    eval: { problems: 300, samples: 8, passK: [1, 4, 8], temperature: 1, maxNewTokens: 220, batch: 64 },
-    entropy: { questions: 100, rollouts: 8, temperature: 1 },
-    budget: { waits: 1, extraTokens: 64 },
+    checkpointEvery: 100,
+    eval: { problems: 100, samples: 4, passK: [1, 4], temperature: 1, maxNewTokens: 160, batch: 64 },
+    entropy: { questions: 50, rollouts: 8, temperature: 1 },
+    budget: { waits: 1, extraTokens: 48 },
   },
   paper: {
     size: 'paper',
@@ -115,7 +115,6 @@ export const SCALE_TABLE: Record<Scale, ScaleTable> = {
     pretrain: { ...adam, steps: 0, batch: 0, lr: 0 }, // the paper starts from released Base models
     sft: { ...adam, steps: 1250, batch: 16, lr: 1e-5, warmup: 60, weightDecay: 0 },
     grpo: { groupSize: 8, prompts: 32, steps: 300, lr: 1e-6, epsLow: 0.2, epsHigh: 0.28, beta: 0.04, aggregation: 'token-mean', advantageNorm: 'std', iterations: 1, temperature: 1, maxNewTokens: 2048, formatReward: 0, maxGradNorm: 1 },
-    logEvery: 10,
     diagEvery: 50,
     gradVar: { every: 100, batches: 8 },
     checkpointEvery: 250,

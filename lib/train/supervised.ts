@@ -7,7 +7,7 @@
 // checkpoints from which `resume` continues with identical losses.
 import { read } from '../gpu/index.ts';
 import type { Model, OptimizerConfig } from '../model/model.ts';
-import { packBatch, TAG_LEARNED, TAG_PREFIX, taggedMeans, tokensLearned, type Batch, type PackItem } from './batch.ts';
+import { neededSeqLen, packBatch, TAG_LEARNED, TAG_PREFIX, taggedMeans, tokensLearned, type Batch, type PackItem } from './batch.ts';
 import { latestCheckpoint, loadTrainingCheckpoint, removeCheckpoints, saveModelFolder, saveTrainingCheckpoint, type TrainerState } from './checkpoints.ts';
 import { gradientVariance } from './gradvar.ts';
 import { firstNonFinite, NonFiniteError, SpikeCounter } from './health.ts';
@@ -24,10 +24,10 @@ export interface SupervisedRun {
   model: Model;
   tokenizerJson: string;
   items: readonly PackItem[];
+  /** longest rows a batch may use (batches use what they need, rounded up to 16) */
   seqLen: number;
   optim: OptimConfig;
   seed: number;
-  logEvery: number;
   diagEvery: number;
   gradVar: { every: number; batches: number };
   checkpointEvery: number;
@@ -48,6 +48,9 @@ export interface StepRecord extends MetricRecord {
   gradNorm: number;
   tokens: number;
   spike: boolean;
+  /** B·T rows of the batch, and the step's wall time (host + device) */
+  rows: number;
+  ms: number;
 }
 
 export interface SupervisedResult {
@@ -58,15 +61,18 @@ export interface SupervisedResult {
   seconds: number;
 }
 
-function padId(): number {
-  return 0;
-}
+// Padding rows carry weight 0, so their token is irrelevant; 0 is <pad> in our tokenizers.
+const PAD_ID = 0;
+const SEQ_ROUND = 16;
 
 /** The batch of `step`: a pure function of (seed, step). */
 export function batchAt(run: Pick<SupervisedRun, 'items' | 'seed' | 'optim' | 'seqLen'>, step: number, stream = 'train', index = 0): Batch {
   const seed = stream === 'train' ? run.seed : derivedSeed(run.seed, stream, index);
-  const idx = batchIndices(seed, step, run.items.length, run.optim.batch);
-  return packBatch(idx.map((i) => run.items[i]), run.seqLen, padId());
+  const items = batchIndices(seed, step, run.items.length, run.optim.batch).map((i) => run.items[i]);
+  // Rows as long as this batch needs (rounded up to 16 so few activation shapes are made), at
+  // most run.seqLen: short batches cost what they hold, not the longest example of the dataset.
+  const seqLen = Math.min(run.seqLen, Math.ceil(neededSeqLen(items) / SEQ_ROUND) * SEQ_ROUND);
+  return packBatch(items, seqLen, PAD_ID);
 }
 
 /** Weights divided by their sum: the loss is the mean NLL over the learned tokens of the batch. */
@@ -103,7 +109,6 @@ export async function trainSupervised(run: SupervisedRun): Promise<SupervisedRes
   const { optim } = run;
   const opt = optimizerConfig(optim);
   const lrAt = run.lrAt ?? ((s: number) => learningRate(s, { peak: optim.lr, warmup: optim.warmup, total: optim.steps, minRatio: optim.minLrRatio }));
-  const acts = model.activations(optim.batch, run.seqLen);
   const end = Math.min(optim.steps, run.stopAfter ?? Infinity);
   const state = (step: number): TrainerState => ({ step, seed: run.seed, run: run.info, optim });
 
@@ -111,18 +116,19 @@ export async function trainSupervised(run: SupervisedRun): Promise<SupervisedRes
   const releaseInterrupts = holdInterrupts();
   for (let step = start; step < end; step++) {
     await stopIfInterrupted(step, () => saveTrainingCheckpoint(run.runDir, model, run.tokenizerJson, state(step)));
+    const tStep = performance.now();
     const b = batchAt(run, step);
     const lr = lrAt(step);
+    const acts = model.activations(b.batch, b.seqLen);
     const stats = await model.trainStep(acts, { ids: b.inputs, targets: b.targets, weights: meanWeights(b) }, lr, opt).stats();
     if (!Number.isFinite(stats.loss) || !Number.isFinite(stats.gradNorm)) {
       const bad = firstNonFinite([...(await model.params.toHost('grads'))].map(([n, t]) => [`gradient of ${n}`, t.data] as [string, Float32Array]));
       const what = bad ? bad.tensor : Number.isFinite(stats.loss) ? 'gradient norm' : 'loss';
       throw new NonFiniteError(step, what, bad?.index ?? 0, bad?.value ?? (Number.isFinite(stats.loss) ? stats.gradNorm : stats.loss));
     }
-    const rec: StepRecord = { step, kind: 'step', loss: stats.loss, lr, gradNorm: stats.gradNorm, tokens: tokensLearned(b), spike: spikes.push(step, stats.loss) };
+    const rec: StepRecord = { step, kind: 'step', loss: stats.loss, lr, gradNorm: stats.gradNorm, tokens: tokensLearned(b), spike: spikes.push(step, stats.loss), rows: b.batch * b.seqLen, ms: Math.round(performance.now() - tStep) };
     losses.push(stats.loss);
-    if (step % run.logEvery === 0 || step === end - 1) metrics.append(rec);
-    else metrics.append({ step, kind: 'step', loss: rec.loss, spike: rec.spike }); // every loss, for spike plots
+    metrics.append(rec);
     run.onStep?.(rec);
 
     if (run.diagEvery > 0 && step % run.diagEvery === 0) {
@@ -157,10 +163,10 @@ export async function trainSupervised(run: SupervisedRun): Promise<SupervisedRes
  * training data order.
  */
 export async function measureGradientVariance(model: Model, run: Pick<SupervisedRun, 'items' | 'seed' | 'optim' | 'seqLen' | 'gradVar'>, step: number) {
-  const acts = model.activations(run.optim.batch, run.seqLen);
   const grads: Float32Array[] = [];
   for (let k = 0; k < run.gradVar.batches; k++) {
     const b = batchAt(run, step, 'gradvar', k);
+    const acts = model.activations(b.batch, b.seqLen);
     model.setBatch(acts, { ids: b.inputs, targets: b.targets, weights: meanWeights(b) });
     model.zeroGrad();
     model.forwardLogits(acts);

@@ -40,7 +40,6 @@ function run(dir: string, extra: Partial<SupervisedRun> = {}): SupervisedRun {
     seqLen: 20,
     optim: { ...SCALE_TABLE.smoke.sft, steps: 6, batch: 3, lr: 1e-2, warmup: 1 },
     seed: 3,
-    logEvery: 1,
     diagEvery: 2,
     gradVar: { every: 3, batches: 2 },
     checkpointEvery: 2,
