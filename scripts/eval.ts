@@ -11,6 +11,7 @@ import { Model } from '../lib/model/model.ts';
 import { dataOf, familiesOf, withTrainOptions } from '../lib/train/cli.ts';
 import { evalProblems } from '../lib/train/data.ts';
 import { scaleTable } from '../lib/train/scales.ts';
+import { loadTokenizer } from '../lib/tokenizer/index.ts';
 import { formatOfKind, modelDirOf, withModelOptions } from '../lib/train/select.ts';
 import { writeJsonAtomic } from '../lib/util/atomic.ts';
 import { parseCli, progress, runMain, UsageError } from '../lib/util/cli.ts';
@@ -35,13 +36,17 @@ async function main(): Promise<void> {
   for (const family of families) {
     for (const seed of args.checkpoint ? [args.seeds[0]] : args.seeds) {
       const dir = args.checkpoint ?? (await modelDirOf(ctx, args.model, { scale: args.scale, family: family!, seed, data, resume: args.resume }));
-      const model = new Model(ctx, loadCheckpoint(ctx, dir).params);
+      const ck = loadCheckpoint(ctx, dir);
+      const model = new Model(ctx, ck.params);
+      // A checkpoint folder's own tokenizer (a Hugging Face model's byte-level BPE) encodes its prompts.
+      const tokenizer = ck.tokenizerJson ? loadTokenizer(JSON.parse(ck.tokenizerJson)) : data.tokenizer;
+      if (tokenizer.vocabSize > ck.config.vocab) throw new Error(`${dir}: tokenizer has ${tokenizer.vocabSize} tokens but the model's vocabulary is ${ck.config.vocab}`);
       const format = args.format ?? formatOfKind(args.model);
       const label = args.checkpoint ? basename(dir) : `${args.model}-${family}-s${seed}`;
       const jsonl = join(dir, `eval-${args.scale}${K ? `-bf${K}` : ''}.jsonl`);
       const bar = progress(`eval ${label}`, problems.length * (1 + samples + K));
       let shown = 0;
-      const res = await evaluate(model, data.tokenizer, problems, {
+      const res = await evaluate(model, tokenizer, problems, {
         format, samples, passK: t.eval.passK, temperature: t.eval.temperature, maxNewTokens: t.eval.maxNewTokens, batch: t.eval.batch,
         seed, budgetForcing: K, forcingTokens: t.budget.extraTokens, outJsonl: jsonl,
         onProgress: (done) => {

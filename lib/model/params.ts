@@ -109,6 +109,10 @@ export class Parameters {
 
   private constructor(readonly ctx: GpuContext, readonly config: ModelConfig, readonly layout: ParamLayout) {
     const bytes = layout.total * 4;
+    // Name the largest tensor when it alone is over the limit (a big vocabulary's embedding or LM
+    // head): tensors are not split across bindings.
+    const big = layout.entries.reduce((a, e) => (e.size > a.size ? e : a));
+    checkBindingFits(ctx.gpu, big.size * 4, `tensor ${big.name} [${big.shape.join(', ')}] (one tensor is never split across storage bindings)`);
     checkBindingFits(ctx.gpu, bytes, `the ${(layout.count / 1e6).toFixed(1)}M-parameter model (flat parameter buffer)`);
     const { pool } = ctx;
     this.params = pool.alloc([layout.total], 'params');

@@ -1,0 +1,164 @@
+// Real Hugging Face checkpoint folders (made here in TypeScript: Qwen2/Llama config.json,
+// bf16/f16/f32 safetensors, sharded with an index, a byte-level BPE tokenizer.json): they load
+// with every tensor exact, score identically whatever the dtype or sharding, survive a
+// save → load round trip, evaluate through scripts/eval.ts, and every broken variant fails with
+// one line naming what is wrong.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { DeviceLimitError } from '../../lib/gpu/index.ts';
+import { loadCheckpoint, readCheckpoint, saveCheckpoint } from '../../lib/model/checkpoint.ts';
+import { Model } from '../../lib/model/model.ts';
+import { Parameters } from '../../lib/model/params.ts';
+import { loadTokenizer } from '../../lib/tokenizer/index.ts';
+import { useGpu } from '../helpers/gpu.ts';
+import { encodeTyped, HF_CORPUS, writeHfCheckpoint, type HfCheckpoint } from '../helpers/hf-checkpoint.ts';
+
+const { ctx } = useGpu();
+const tmp = mkdtempSync(join(tmpdir(), 'vggm-hf-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+function expectExact(dir: string, ref: HfCheckpoint): void {
+  const ck = readCheckpoint(dir);
+  expect(ck.config).toEqual(ref.config);
+  expect([...ck.tensors.keys()].sort()).toEqual([...ref.tensors.keys()].sort());
+  for (const [name, t] of ref.tensors) {
+    expect(ck.tensors.get(name)!.shape, name).toEqual(t.shape);
+    expect(ck.tensors.get(name)!.data, name).toEqual(t.data);
+  }
+}
+
+async function scoreText(dir: string): Promise<Float32Array> {
+  const ck = loadCheckpoint(ctx(), dir);
+  const tok = loadTokenizer(JSON.parse(ck.tokenizerJson!));
+  const ids = tok.encode(HF_CORPUS[1]).ids.slice(0, 20);
+  return (await new Model(ctx(), ck.params).score({ batch: 1, seqLen: ids.length, ids })).logits;
+}
+
+describe('Hugging Face checkpoint folders', () => {
+  const qwenBf16 = writeHfCheckpoint(join(tmp, 'qwen-bf16'), { family: 'qwen2', dtype: 'BF16' });
+  const qwenF32Sharded = writeHfCheckpoint(join(tmp, 'qwen-f32-sharded'), { family: 'qwen2', dtype: 'F32', shards: 3 });
+  const llamaF16Sharded = writeHfCheckpoint(join(tmp, 'llama-f16-sharded'), { family: 'llama', dtype: 'F16', shards: 2, seed: 2 });
+
+  it('read every tensor exactly from bf16, f16 and f32, single-file and sharded', () => {
+    expectExact(qwenBf16.dir, qwenBf16);
+    expectExact(qwenF32Sharded.dir, qwenF32Sharded);
+    expectExact(llamaF16Sharded.dir, llamaF16Sharded);
+    expect(qwenBf16.config.tieEmbeddings && qwenBf16.config.qkvBias).toBe(true);
+    expect(llamaF16Sharded.config.tieEmbeddings || llamaF16Sharded.config.qkvBias).toBe(false);
+    expect(readCheckpoint(qwenBf16.dir).special.eosTokenId).toBe(loadTokenizer(join(qwenBf16.dir, 'tokenizer.json')).eosId);
+  });
+
+  it('bf16 single-file and f32 sharded copies of one model give identical logits on BPE-encoded text', async () => {
+    const a = await scoreText(qwenBf16.dir);
+    const b = await scoreText(qwenF32Sharded.dir);
+    expect(a.every(Number.isFinite)).toBe(true);
+    expect(b).toEqual(a);
+  });
+
+  it('save → load round trip (f32, our writer) keeps tensors, tokenizer and logits', async () => {
+    for (const src of [qwenBf16, llamaF16Sharded]) {
+      const ck = loadCheckpoint(ctx(), src.dir);
+      const out = join(tmp, `${src.dir.split('/').pop()}-resaved`);
+      await saveCheckpoint(out, { config: ck.config, params: ck.params, tokenizer: { json: ck.tokenizerJson! }, special: ck.special });
+      expectExact(out, src);
+      expect(readFileSync(join(out, 'tokenizer.json'), 'utf8')).toBe(ck.tokenizerJson);
+      expect(await scoreText(out)).toEqual(await scoreText(src.dir));
+    }
+  });
+
+  it('scripts/eval.ts evaluates a bf16 Qwen2 folder with its own BPE tokenizer', () => {
+    const r = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/eval.ts', '--scale', 'smoke', '--checkpoint', qwenBf16.dir, '--format', 'trace', '--problems', '2', '--samples', '1', '--out', join(tmp, 'eval-out')], {
+      env: { ...process.env, VGGM_CACHE: join(tmp, 'cache'), VGGM_PROGRESS: 'off' }, encoding: 'utf8', timeout: 120_000,
+    });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/qwen-bf16 gsm8k: greedy [\d.]+%/);
+    const res = JSON.parse(readFileSync(join(tmp, 'eval-out', 'eval-checkpoint-smoke.json'), 'utf8'));
+    expect(res.runs[0].dir).toBe(qwenBf16.dir);
+    const lines = readFileSync(res.runs[0].generations, 'utf8').split('\n').filter(Boolean);
+    expect(lines.length).toBeGreaterThan(0);
+  }, 120_000);
+
+  describe('broken folders fail with one line naming the problem', () => {
+    const broken = (name: string, src: HfCheckpoint, edit: (dir: string) => void): string => {
+      const dir = join(tmp, name);
+      writeHfCheckpoint(dir, { family: src.config.qkvBias ? 'qwen2' : 'llama', dtype: 'BF16', shards: 2 });
+      edit(dir);
+      return dir;
+    };
+    const oneLine = (f: () => unknown, re: RegExp) => {
+      expect(f).toThrow(re);
+      try {
+        f();
+      } catch (e) {
+        expect((e as Error).message).not.toContain('\n');
+      }
+    };
+    const shard1 = 'model-00001-of-00002.safetensors';
+
+    it('a shard named by the index is missing', () => {
+      const dir = broken('no-shard', qwenBf16, (d) => unlinkSync(join(d, shard1)));
+      oneLine(() => readCheckpoint(dir), new RegExp(`shard ${shard1} not found`));
+    });
+
+    it('a tensor is missing or mis-shaped', () => {
+      const drop = broken('drop', qwenBf16, (d) => {
+        const t = readCheckpoint(d).tensors;
+        t.delete('model.layers.0.self_attn.k_proj.bias');
+        unlinkSync(join(d, 'model.safetensors.index.json'));
+        unlinkSync(join(d, shard1));
+        unlinkSync(join(d, 'model-00002-of-00002.safetensors'));
+        writeFileSync(join(d, 'model.safetensors'), encodeTyped(t, 'BF16'));
+      });
+      oneLine(() => loadCheckpoint(ctx(), drop), /tensor model\.layers\.0\.self_attn\.k_proj\.bias is missing$/);
+      const shape = broken('shape', qwenBf16, (d) => {
+        const cfg = JSON.parse(readFileSync(join(d, 'config.json'), 'utf8'));
+        writeFileSync(join(d, 'config.json'), JSON.stringify({ ...cfg, intermediate_size: 40 }));
+      });
+      oneLine(() => loadCheckpoint(ctx(), shape), /tensor model\.layers\.0\.mlp\.gate_proj\.weight has shape \[44, 32\], the config needs \[40, 32\]$/);
+    });
+
+    it('a truncated shard, an unsupported dtype, a config of another architecture', () => {
+      const cut = broken('cut', qwenBf16, (d) => {
+        const b = readFileSync(join(d, shard1));
+        writeFileSync(join(d, shard1), b.subarray(0, b.length - 100));
+      });
+      oneLine(() => readCheckpoint(cut), /inconsistent data offsets/);
+      const fp8 = broken('fp8', qwenBf16, (d) => {
+        const b = Buffer.from(readFileSync(join(d, shard1)));
+        const n = Number(b.readBigUInt64LE(0));
+        const header = b.subarray(8, 8 + n).toString().replace('"BF16"', '"F8_E4M3"');
+        b.write(header, 8);
+        writeFileSync(join(d, shard1), b);
+      });
+      oneLine(() => readCheckpoint(fp8), /unsupported dtype F8_E4M3/);
+      const mistral = broken('mistral', qwenBf16, (d) => {
+        const cfg = JSON.parse(readFileSync(join(d, 'config.json'), 'utf8'));
+        writeFileSync(join(d, 'config.json'), JSON.stringify({ ...cfg, model_type: 'gemma' }));
+      });
+      oneLine(() => readCheckpoint(mistral), /model_type "gemma" is not supported/);
+    });
+
+    it('a tokenizer.json of an unsupported kind (SentencePiece-style BPE)', () => {
+      const dir = broken('spm', qwenBf16, (d) => {
+        const tok = JSON.parse(readFileSync(join(d, 'tokenizer.json'), 'utf8'));
+        writeFileSync(join(d, 'tokenizer.json'), JSON.stringify({ ...tok, model: { ...tok.model, byte_fallback: true }, pre_tokenizer: { type: 'Metaspace' } }));
+      });
+      oneLine(() => loadTokenizer(join(dir, 'tokenizer.json')), /^unsupported tokenizer.json: BPE with byte_fallback/);
+    });
+  });
+
+  it('a model with a tensor larger than one storage binding fails naming the tensor and the limit', () => {
+    const c = ctx();
+    // the same device with a smaller binding limit: the embedding (vocab x 32 floats) no longer fits
+    const limit = qwenBf16.config.vocab * 32 * 4 - 256;
+    const small = { ...c, gpu: { ...c.gpu, limits: { maxStorageBufferBindingSize: limit, maxBufferSize: c.gpu.limits.maxBufferSize } as GPUSupportedLimits } };
+    const ck = readCheckpoint(qwenBf16.dir);
+    expect(() => Parameters.fromTensors(small, ck.config, ck.tensors)).toThrow(DeviceLimitError);
+    expect(() => Parameters.fromTensors(small, ck.config, ck.tensors)).toThrow(
+      new RegExp(`^tensor model\\.embed_tokens\\.weight \\[${ck.config.vocab}, 32\\] .* needs a [\\d.]+ MiB buffer but .* binds at most ${(limit / 2 ** 20).toFixed(1)} MiB`),
+    );
+  });
+});
