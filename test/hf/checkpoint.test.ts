@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { DeviceLimitError } from '../../lib/gpu/index.ts';
+import { DeviceLimitError, type GpuContext } from '../../lib/gpu/index.ts';
 import { loadCheckpoint, readCheckpoint, saveCheckpoint } from '../../lib/model/checkpoint.ts';
 import { Model } from '../../lib/model/model.ts';
 import { Parameters } from '../../lib/model/params.ts';
@@ -154,7 +154,8 @@ describe('Hugging Face checkpoint folders', () => {
     const c = ctx();
     // the same device with a smaller binding limit: the embedding (vocab x 32 floats) no longer fits
     const limit = qwenBf16.config.vocab * 32 * 4 - 256;
-    const small = { ...c, gpu: { ...c.gpu, limits: { maxStorageBufferBindingSize: limit, maxBufferSize: c.gpu.limits.maxBufferSize } as GPUSupportedLimits } };
+    const limits = { maxStorageBufferBindingSize: limit, maxBufferSize: c.gpu.limits.maxBufferSize } as GPUSupportedLimits;
+    const small: GpuContext = Object.create(c, { gpu: { value: { ...c.gpu, limits } } });
     const ck = readCheckpoint(qwenBf16.dir);
     expect(() => Parameters.fromTensors(small, ck.config, ck.tensors)).toThrow(DeviceLimitError);
     expect(() => Parameters.fromTensors(small, ck.config, ck.tensors)).toThrow(
