@@ -19,10 +19,12 @@
 //    share them with subgroupBroadcast (an extract + splat on llvmpipe, no memory), and each lane
 //    loads 4 vec4 of op(b) for its own columns (for TRANS_B the 4 vec4 run along k and are
 //    transposed in registers, free in llvmpipe's SoA layout);
-//  - 6 vec4 loads per lane feed 256 FMAs per lane.
+//  - 6 vec4 loads per lane feed 256 FMAs per lane (16 rows instead of 32: same speed, fewer spills).
+// The 16 x 32 tile is spelled out in the code (subgroupBroadcast needs a constant lane and WGSL
+// cannot size function-scope arrays with overrides), so it is not an override constant.
 // Rows past m are clamped for loads and skipped for stores; columns past n likewise.
-// Numerics: f32 multiply-add in k order, 4 products of a k-step summed before accumulating; bias
-// added once at the end; accumulate adds the result to the old value of out.
+// Numerics: f32 fused multiply-add in k order (one rounding per product); bias added once at the
+// end; accumulate adds the result to the old value of out.
 enable subgroups;
 
 override HAS_BIAS: bool = false;
@@ -36,8 +38,10 @@ struct Params { m: u32, n: u32, k: u32, accumulate: u32 }
 @group(0) @binding(3) var<storage, read> bias: array<vec4f>;
 @group(0) @binding(4) var<storage, read_write> out: array<vec4f>;
 
+// s + x.x b0 + x.y b1 + x.z b2 + x.w b3 as a chain of fused multiply-adds in k order (measured
+// 10-30% faster on lavapipe than summing the 4 products first, and one rounding per product).
 fn fma4(s: vec4f, x: vec4f, b0: vec4f, b1: vec4f, b2: vec4f, b3: vec4f) -> vec4f {
-  return s + (x.x * b0 + x.y * b1 + x.z * b2 + x.w * b3);
+  return fma(vec4f(x.w), b3, fma(vec4f(x.z), b2, fma(vec4f(x.y), b1, fma(vec4f(x.x), b0, s))));
 }
 
 fn store(row: u32, c: u32, s: vec4f) {
