@@ -2,6 +2,8 @@
 # One-time set-up for a fresh Debian bookworm machine (idempotent).
 #  1. npm dependencies (npm ci when a lockfile exists).
 #  2. DejaVu Sans (fonts-dejavu-core) when missing: the PNG renderer (lib/report/render.ts) draws with it.
+#     Debian's chromium when missing: the report's browser test and screenshots drive it through
+#     playwright-core (never a downloaded browser).
 #  3. A Vulkan driver for Dawn when Dawn finds no adapter: Mesa's lavapipe from
 #     bookworm-backports (mesa-vulkan-drivers 25.x; bookworm's own 22.x lacks a feature Dawn needs).
 # A machine that already has an adapter (a real GPU, or lavapipe installed) is left alone.
@@ -18,6 +20,16 @@ if [ ! -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ]; then
   fi
   DEBIAN_FRONTEND=noninteractive apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-dejavu-core >/dev/null
+fi
+
+if [ ! -x "${VGGM_CHROMIUM:-/usr/bin/chromium}" ]; then
+  echo "setup: installing chromium (headless browser for the report test, scripts/report.ts --screenshots)"
+  if [ "$(id -u)" != 0 ]; then
+    echo "setup: cannot install chromium: not root. Run as root, or: sudo apt-get install chromium (or set VGGM_CHROMIUM to a Chromium binary)" >&2
+    exit 1
+  fi
+  DEBIAN_FRONTEND=noninteractive apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
 fi
 
 if adapter=$(node scripts/probe-adapter.mjs 2>/dev/null); then
