@@ -1,0 +1,106 @@
+// Evaluations of cached models, themselves cached: .cache/evals/<hash>.json, keyed by the model's
+// cache key, the problems and every option that changes the outcome. Table 1, Table 2 and Fig. 1
+// ask for the same Base / SFT / VGGM evaluations; the second asker reads the first one's file.
+// The generations and verdicts are kept beside it (<hash>.jsonl) for inspection.
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import type { EvalProblem, Tier } from '../data/types.ts';
+import { entropyAnalysis, type EntropyRollout } from '../eval/entropy.ts';
+import { evaluate, type EvalResult } from '../eval/evaluate.ts';
+import type { PromptFormat } from '../eval/format.ts';
+import { loadCheckpoint } from '../model/checkpoint.ts';
+import { Model } from '../model/model.ts';
+import type { LoadedTokenizer } from '../tokenizer/index.ts';
+import { cacheRoot, canonicalJson, TRAIN_CODE_VERSION } from '../train/cache.ts';
+import { writeJsonAtomic } from '../util/atomic.ts';
+import { progress } from '../util/cli.ts';
+import { withContext } from './models.ts';
+
+/** Bump when evaluation code changes what a cached evaluation would hold. */
+export const EVAL_CACHE_VERSION = 1;
+
+export interface ModelHandle {
+  key: string;
+  dir: string;
+  format: PromptFormat;
+  /** for progress lines */
+  label: string;
+}
+
+export function evalsRoot(): string {
+  return join(dirname(cacheRoot()), 'evals');
+}
+
+function evalKey(kind: string, model: ModelHandle, problems: readonly EvalProblem[], opts: unknown): string {
+  const probs = createHash('sha256').update(problems.map((p) => `${p.id}\u0000${p.problem}\u0000${p.answer}`).join('\n')).digest('hex');
+  const h = createHash('sha256').update(canonicalJson({ kind, model: model.key, format: model.format, probs, opts, v: EVAL_CACHE_VERSION, code: TRAIN_CODE_VERSION })).digest('hex');
+  return `${kind}-${h.slice(0, 20)}`;
+}
+
+/** The first `perTier[t]` held-out problems of each tier (the world's eval set is in tier order). */
+export function pickProblems(all: readonly EvalProblem[], perTier: Partial<Record<Tier, number>>): EvalProblem[] {
+  const seen = new Map<string, number>();
+  return all.filter((p) => {
+    const n = seen.get(p.tier) ?? 0;
+    seen.set(p.tier, n + 1);
+    return n < (perTier[p.tier] ?? 0);
+  });
+}
+
+export interface AccuracyOptions {
+  maxNewTokens: number;
+  batch: number;
+  /** forced "Wait!" rounds after the greedy pass (0: none) */
+  budgetForcing?: number;
+  forcingTokens?: number;
+}
+
+export class Evaluator {
+  /** evaluations recomputed in this process (--force recomputes each once) */
+  private readonly fresh = new Set<string>();
+
+  constructor(readonly tokenizer: LoadedTokenizer, readonly force = false) {}
+
+  private async cached<T>(key: string, compute: (jsonl: string) => Promise<T>): Promise<T> {
+    const path = join(evalsRoot(), `${key}.json`);
+    if (existsSync(path) && !(this.force && !this.fresh.has(key))) return (JSON.parse(readFileSync(path, 'utf8')) as { result: T }).result;
+    const result = await compute(join(evalsRoot(), `${key}.jsonl`));
+    writeJsonAtomic(path, { key, result });
+    this.fresh.add(key);
+    return result;
+  }
+
+  /** Greedy accuracy per tier (and after budget forcing, when asked), as fractions. */
+  accuracy(model: ModelHandle, problems: readonly EvalProblem[], o: AccuracyOptions): Promise<EvalResult> {
+    const opts = { samples: 0, maxNewTokens: o.maxNewTokens, budgetForcing: o.budgetForcing ?? 0, forcingTokens: o.budgetForcing ? o.forcingTokens : undefined };
+    return this.cached(evalKey('acc', model, problems, opts), (jsonl) =>
+      withContext(async (ctx) => {
+        const m = new Model(ctx, loadCheckpoint(ctx, model.dir).params);
+        const bar = progress(`eval ${model.label}`, problems.length * (1 + opts.budgetForcing));
+        let last = 0;
+        const r = await evaluate(m, this.tokenizer, problems, {
+          format: model.format, samples: 0, passK: [], temperature: 1, maxNewTokens: o.maxNewTokens, batch: o.batch, seed: 0,
+          budgetForcing: opts.budgetForcing, forcingTokens: opts.forcingTokens, outJsonl: jsonl,
+          onProgress: (done) => {
+            bar.tick(done - last);
+            last = done;
+          },
+        });
+        bar.done();
+        return r;
+      }),
+    );
+  }
+
+  /** Fig. 1's rollouts with per-token entropies (sampled at `temperature`, seeded). */
+  entropy(model: ModelHandle, problems: readonly EvalProblem[], o: { rollouts: number; temperature: number; maxNewTokens: number; batch: number; seed: number }): Promise<EntropyRollout[]> {
+    return this.cached(evalKey('entropy', model, problems, o), () =>
+      withContext(async (ctx) => {
+        const m = new Model(ctx, loadCheckpoint(ctx, model.dir).params);
+        const { rollouts } = await entropyAnalysis(m, this.tokenizer, problems, { format: model.format, ...o });
+        return rollouts.map((r) => ({ ...r, entropy: Array.from(r.entropy), step: Array.from(r.step) }));
+      }),
+    );
+  }
+}

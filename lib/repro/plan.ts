@@ -1,0 +1,55 @@
+// What each reproduction script measures at each scale, beyond the training hyper-parameters of
+// lib/train/scales.ts (T's table, shared by every training script): how many held-out problems
+// per tier, how many points on Fig. 2's curves, how big the "distill" baseline's data is. One
+// table so the scripts never differ in how they evaluate the same model.
+import type { Tier } from '../data/types.ts';
+import { scaleTable } from '../train/scales.ts';
+import type { Scale } from '../util/cli.ts';
+
+export interface ReproPlan {
+  /** held-out problems per tier for accuracy (greedy pass@1), capped by the world's eval set */
+  evalPerTier: Record<Tier, number>;
+  maxNewTokens: number;
+  /** sequences per generation batch */
+  genBatch: number;
+  /** Fig. 2: SFT is evaluated after every 1/curvePoints of its run (and at step 0) */
+  curvePoints: number;
+  /** Fig. 2's benchmarks (the paper's panels a and b) */
+  curveTiers: Tier[];
+  /** Table 2's distill baseline: no-mask SFT on multiplier x N teacher traces for stepsFactor x the SFT steps */
+  distill: { multiplier: number; stepsFactor: number };
+  /** Fig. 1: MATH questions x rollouts at temperature */
+  entropy: { questions: number; rollouts: number; temperature: number; bins: number };
+  /** Sec. 3.5: forced "Wait!" rounds and the tokens allowed after each */
+  budget: { waits: number; extraTokens: number };
+}
+
+const PLANS: Record<Scale, Omit<ReproPlan, 'maxNewTokens' | 'genBatch' | 'entropy' | 'budget'> & { entropyBins: number }> = {
+  smoke: { evalPerTier: { gsm8k: 4, math: 4, amc23: 3 }, curvePoints: 2, curveTiers: ['gsm8k', 'math'], distill: { multiplier: 40, stepsFactor: 2 }, entropyBins: 12 },
+  cpu: { evalPerTier: { gsm8k: 200, math: 200, amc23: 100 }, curvePoints: 6, curveTiers: ['gsm8k', 'math'], distill: { multiplier: 40, stepsFactor: 4 }, entropyBins: 30 },
+  paper: { evalPerTier: { gsm8k: 1319, math: 500, amc23: 40 }, curvePoints: 10, curveTiers: ['gsm8k', 'math'], distill: { multiplier: 40, stepsFactor: 40 }, entropyBins: 40 },
+};
+
+export function reproPlan(scale: Scale): ReproPlan {
+  const p = PLANS[scale];
+  if (!p) throw new Error(`unknown scale ${scale} (smoke, cpu or paper)`);
+  const t = scaleTable(scale);
+  return {
+    evalPerTier: p.evalPerTier,
+    maxNewTokens: t.eval.maxNewTokens,
+    genBatch: t.eval.batch,
+    curvePoints: p.curvePoints,
+    curveTiers: p.curveTiers,
+    distill: p.distill,
+    entropy: { ...t.entropy, bins: p.entropyBins },
+    budget: t.budget,
+  };
+}
+
+/** Steps at which Fig. 2 evaluates an SFT run of `steps` steps: 0, then `points` evenly spaced, the last = steps. */
+export function curveSteps(steps: number, points: number): number[] {
+  if (!(Number.isInteger(steps) && steps > 0 && Number.isInteger(points) && points > 0)) throw new Error(`curveSteps: need positive integers, got steps=${steps} points=${points}`);
+  const out = [0];
+  for (let i = 1; i <= points; i++) out.push(Math.round((i * steps) / points));
+  return [...new Set(out)];
+}

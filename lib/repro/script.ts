@@ -1,0 +1,94 @@
+// What the five reproduction scripts share: the command line (common options, the world), the
+// data, the model store and evaluator, and the end of every run: one ResultsFile (per-seed
+// values, mean, 95% CI, the paper's numbers, scale, config, wall time) published through
+// lib/report (json, md, vl.json, svg, png) so `npm run figures` re-renders it with the same code.
+import type { Argv } from 'yargs';
+import type { Dataset } from '../data/dataset.ts';
+import type { Tier } from '../data/types.ts';
+import { TIERS } from '../data/world/config.ts';
+import { families, type Family } from '../model/config.ts';
+import { publishResults } from '../report/figures.ts';
+import { PAPER_CLAIMS } from '../report/paper.ts';
+import { commandLine, measured, type Axis, type ResultSet, type ResultsFile } from '../report/results.ts';
+import { loadData } from '../train/data.ts';
+import { scaleTable } from '../train/scales.ts';
+import { parseCli, runMain, type CommonArgs } from '../util/cli.ts';
+import { Evaluator } from './evals.ts';
+import { ModelStore } from './models.ts';
+import { reproPlan, type ReproPlan } from './plan.ts';
+
+export const TIER_AXIS: Axis = { title: 'Benchmark', order: [...TIERS], labels: { gsm8k: 'GSM8K', math: 'MATH', amc23: "AMC'23" } };
+
+export interface Repro {
+  args: CommonArgs & { worldSeed: number; family: Family };
+  plan: ReproPlan;
+  data: Dataset;
+  models: ModelStore;
+  evals: Evaluator;
+}
+
+export interface ReproOutput {
+  sets: Record<string, ResultSet>;
+  /** what the script measured with (models, counts), beside the plan and scale table */
+  config?: Record<string, unknown>;
+  notes?: string[];
+}
+
+export interface ScriptSpec {
+  /** results name (lib/report/figures.ts registry key) */
+  name: string;
+  title: string;
+  describe: string;
+  /** default student family for single-family scripts */
+  family?: Family;
+}
+
+/** Parse the command line, run `body`, write and render results/<name>.*; one line per output. */
+export function reproMain(spec: ScriptSpec, body: (r: Repro) => Promise<ReproOutput>): Promise<never> {
+  return runMain(async () => {
+    const t0 = performance.now();
+    const args = await parseCli({ name: spec.name, describe: spec.describe }, (y: Argv<{}>) =>
+      y
+        .option('world-seed', { type: 'number', default: 1, describe: 'seed of the synthetic world (frozen across methods and model seeds)' })
+        .option('family', { choices: families, default: spec.family ?? 'qwen-like', describe: 'student family (Table 2 always runs both)' }),
+    );
+    const a = { ...args, worldSeed: (args as { worldSeed?: number }).worldSeed ?? 1, family: (args as { family?: Family }).family ?? spec.family ?? 'qwen-like' };
+    const data = loadData(a.scale, a.worldSeed);
+    const r: Repro = { args: a, plan: reproPlan(a.scale), data, models: new ModelStore(data, a.force), evals: new Evaluator(data.tokenizer, a.force) };
+    const out = await body(r);
+    const t = scaleTable(a.scale);
+    const file: ResultsFile = {
+      name: spec.name,
+      title: spec.title,
+      scale: a.scale,
+      seeds: a.seeds,
+      config: {
+        ...out.config,
+        worldSeed: a.worldSeed,
+        world: data.manifest,
+        sftExamples: data.pool.filter((e) => e.split === 'sft_v1' || e.split === 'sft_v0').length,
+        plan: r.plan,
+        training: { size: t.size, context: t.context, pretrain: t.pretrain, sft: t.sft, grpo: t.grpo },
+        modelsTrainedHere: r.models.trained,
+      },
+      wallTimeSec: (performance.now() - t0) / 1000,
+      createdBy: commandLine(),
+      createdAt: new Date().toISOString(),
+      sets: out.sets,
+      paperNotes: PAPER_CLAIMS[spec.name],
+      notes: out.notes,
+    };
+    const p = await publishResults(a.out, file);
+    for (const f of [p.json, p.md, p.vl, p.svg, p.png]) if (f) process.stdout.write(`${spec.name}: wrote ${f}\n`);
+  });
+}
+
+/** Per-seed values → a point (percent scaling done by the caller). */
+export function pointOf(group: string, x: string | number, values: number[], paper?: number | null, seeds?: number[]) {
+  return { group, x, ...measured(values), ...(paper !== undefined ? { paper } : {}), ...(seeds ? { seeds } : {}) };
+}
+
+/** values[seed index] per (group, tier) → points, with the paper's number per cell. */
+export function tierPoints(groups: string[], tiers: readonly Tier[], value: (g: string, t: Tier) => number[], paper: (g: string, t: Tier) => number | null | undefined) {
+  return groups.flatMap((g) => tiers.map((t) => pointOf(g, t, value(g, t), paper(g, t) ?? null)));
+}
