@@ -20,9 +20,14 @@ export interface AttentionDecodeOpts {
   headDim: number;
 }
 
-// 32 query rows per workgroup: big enough to amortise the broadcast k/v loads over 4 SIMD batches,
-// small enough that the causal waste (keys past a lane's own row) stays ~1/16 of the work at T=256.
-const WG = 32;
+// 32 rows per workgroup keeps the causal waste (keys past a row's own position, masked) at ~1/16
+// of the work at T=256; in the forward, R rows per invocation make each k/v load serve R rows, since
+// loads, not arithmetic, bound these kernels on lavapipe (see kernels/attention_forward.wgsl).
+const WG = 8; // forward: invocations per workgroup
+const R = 4; // forward: query rows per invocation, WG * R = 32 rows per workgroup
+// Backward: one row per invocation, 32 per workgroup. R = 4 there made lavapipe's LLVM take minutes
+// to compile the kernels (four R x Dh private arrays, unrolled) and ran no faster.
+const BWD_WG = 32;
 const DECODE_WG = 32;
 
 function checkHeads(op: string, heads: number, kvHeads: number, headDim: number): void {
@@ -57,8 +62,8 @@ export function attentionForward(ctx: GpuContext, q: Tensor, k: Tensor, v: Tenso
   checkTrain('attentionForward', opts, q, k, v);
   checkSize('attentionForward', out, q.size);
   checkSize('attentionForward', lse, opts.batch * opts.heads * opts.seqLen);
-  const p = ctx.pipelines.kernel('attention_forward', { WG, DH4: opts.headDim / 4 });
-  ctx.rec.dispatch(p, [Math.ceil(opts.seqLen / WG), opts.heads, opts.batch], [q, k, v, out, lse], trainParams(opts));
+  const p = ctx.pipelines.kernel('attention_forward', { WG, R, DH4: opts.headDim / 4 });
+  ctx.rec.dispatch(p, [Math.ceil(opts.seqLen / (WG * R)), opts.heads, opts.batch], [q, k, v, out, lse], trainParams(opts));
 }
 
 /** dq, dk, dv (overwritten) from dout and the forward's q, k, v, out, lse. Two dispatches, no atomics. */
@@ -75,8 +80,8 @@ export function attentionBackward(
   checkSize(op, lse, rowsStats);
   const D = scratch(ctx, 'attention.D', rowsStats);
   const params = trainParams(opts);
-  const consts = { WG, DH4: opts.headDim / 4 };
-  const blocks = Math.ceil(opts.seqLen / WG);
+  const consts = { WG: BWD_WG, DH4: opts.headDim / 4 };
+  const blocks = Math.ceil(opts.seqLen / BWD_WG);
   ctx.rec.dispatch(ctx.pipelines.kernel('attention_backward_dq', consts), [blocks, opts.heads, opts.batch], [dout, q, k, v, out, lse, D, dq], params);
   ctx.rec.dispatch(ctx.pipelines.kernel('attention_backward_dkdv', consts), [blocks, opts.kvHeads, opts.batch], [dout, q, k, v, lse, D, dk, dv], params);
 }
