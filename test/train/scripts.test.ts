@@ -1,0 +1,60 @@
+// Every building-block script end to end at smoke scale, in a private cache, as CI runs them:
+// pretrain → sft → grpo → eval (with budget forcing) → entropy, plus a bad-input exit.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const tmp = mkdtempSync(join(tmpdir(), 'vggm-scripts-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+const out = join(tmp, 'results');
+
+function script(name: string, ...args: string[]) {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', `scripts/${name}.ts`, '--scale', 'smoke', '--seed', '1', '--family', 'qwen-like', '--out', out, ...args], {
+    env: { ...process.env, VGGM_CACHE: join(tmp, 'cache'), VGGM_PROGRESS: 'plain' },
+    encoding: 'utf8',
+    timeout: 240_000,
+  });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+const json = (f: string) => JSON.parse(readFileSync(join(out, f), 'utf8'));
+
+describe('scripts at smoke scale', () => {
+  it('pretrain, sft, grpo, eval and entropy run end to end and write their outputs', () => {
+    const pre = script('pretrain');
+    expect(pre.stderr + pre.stdout).toMatch(/trained/);
+    expect(pre.code).toBe(0);
+    const sft = script('sft', '--method', 'vggm');
+    expect(sft.code).toBe(0);
+    const sftRun = json('sft-vggm-smoke.json').runs[0];
+    expect(sftRun.lastGradVar?.kind).toBe('gradvar');
+    expect(existsSync(join(sftRun.dir, 'metrics.jsonl'))).toBe(true);
+    // the second call finds the model in the cache
+    expect(script('sft', '--method', 'vggm').stdout).toMatch(/cached/);
+    const grpo = script('grpo', '--from', 'vggm');
+    expect(grpo.code).toBe(0);
+    const ev = script('eval', '--model', 'sft-vggm', '--budget-forcing', '1');
+    expect(ev.code).toBe(0);
+    const res = json('eval-sft-vggm-smoke-bf1.json').runs[0];
+    expect(res.results.all.greedy).toBeGreaterThanOrEqual(0);
+    expect(res.results.all.forced).toBeGreaterThanOrEqual(0);
+    const gens = readFileSync(res.generations, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    expect(new Set(gens.map((g) => g.mode))).toEqual(new Set(['greedy', 'sample', 'forced']));
+    const ent = script('entropy', '--model', 'base');
+    expect(ent.code).toBe(0);
+    const a = json('entropy-base-smoke.json').runs[0].analysis;
+    expect(a.tokens).toBeGreaterThan(0);
+    expect(a.forks).toBe(Math.ceil(0.2 * a.tokens));
+  }, 600_000);
+
+  it('bad input: one line and exit code 2', () => {
+    const r = script('sft', '--method', 'bogus');
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim().split('\n').filter((l) => !l.startsWith('Warning')).length).toBe(1);
+    const e = script('eval', '--checkpoint', '/nonexistent');
+    expect(e.code).toBe(2);
+    expect(e.stderr).toMatch(/--checkpoint needs --format/);
+  }, 120_000);
+});
