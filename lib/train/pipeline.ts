@@ -50,7 +50,11 @@ function withSteps(o: OptimConfig, steps: number | undefined): OptimConfig {
 
 export function modelConfig(scale: Scale, family: Family, vocab: number): ModelConfig {
   const t = scaleTable(scale);
-  return { ...presetConfig(family, t.size, vocab), context: t.context };
+  // The tuned matmul needs every dimension a multiple of 4 (it falls back to a kernel ~18x
+  // slower otherwise), and the LM head is the largest matmul: pad the vocabulary to 64, as
+  // nanoGPT does. Padded ids never occur as targets, so training pushes their logits down.
+  const padded = Math.ceil(vocab / 64) * 64;
+  return { ...presetConfig(family, t.size, padded), context: t.context };
 }
 
 function prepare(key: string, force: boolean | undefined): { dir: string; hit: Record<string, unknown> | null } {
