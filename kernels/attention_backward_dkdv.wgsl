@@ -48,17 +48,21 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) lid:
     let stats = (b * P.Hq + h) * P.T;
     for (var i = j0; i < P.T; i++) {
       let row = (b * P.T + i) * P.qStride4 + h * DH4;
+      var qr: array<vec4f, MAXDH4>; // q and dout rows loaded once each: loads bound this kernel
+      var dor: array<vec4f, MAXDH4>;
       var sv = vec4f(0.0);
       var dpv = vec4f(0.0);
       for (var d = 0u; d < DH4; d++) {
-        sv += kv[d] * q[row + d];
-        dpv += vv[d] * dout[row + d];
+        qr[d] = q[row + d];
+        dor[d] = dout[row + d];
+        sv += kv[d] * qr[d];
+        dpv += vv[d] * dor[d];
       }
       let p = select(0.0, exp(sv.x + sv.y + sv.z + sv.w - lse[stats + i]), i >= jk);
       let ds = p * (dpv.x + dpv.y + dpv.z + dpv.w - D[stats + i]);
       for (var d = 0u; d < DH4; d++) {
-        dvAcc[d] += p * dout[row + d];
-        dkAcc[d] += ds * q[row + d];
+        dvAcc[d] += p * dor[d];
+        dkAcc[d] += ds * qr[d];
       }
     }
   }

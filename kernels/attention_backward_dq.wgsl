@@ -50,15 +50,17 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) lid:
   let kvBase = b * P.T * P.kvStride4 + kvh * DH4;
   for (var j = 0u; j < jEnd; j++) {
     let row = kvBase + j * P.kvStride4;
+    var kr: array<vec4f, MAXDH4>; // each k element loaded once: loads, not flops, bound this kernel
     var sv = vec4f(0.0);
     var dpv = vec4f(0.0);
     for (var d = 0u; d < DH4; d++) {
-      sv += qv[d] * k[row + d];
+      kr[d] = k[row + d];
+      sv += qv[d] * kr[d];
       dpv += dov[d] * v[row + d];
     }
     let p = select(0.0, exp(sv.x + sv.y + sv.z + sv.w - L), j <= tq);
     let ds = p * (dpv.x + dpv.y + dpv.z + dpv.w - Di) * P.scale;
-    for (var d = 0u; d < DH4; d++) { acc[d] += ds * k[row + d]; }
+    for (var d = 0u; d < DH4; d++) { acc[d] += ds * kr[d]; }
   }
   if (t >= P.T) { return; }
   D[rowIdx] = Di;
