@@ -37,11 +37,14 @@
     const kindText = (t) => (t.v === 0 ? 'v=0, no check' : t.kind === 'correct' ? 'v=1, fixes a slip' : 'v=1, re-check');
     fill($('x-trace'), data.traces.filter((t) => t.tier === tier).map((t) => [t.id, t.id + ' (' + kindText(t) + ')']), $('x-trace').value);
     const model = data.models.find((m) => m.method === $('x-method').value);
-    fill($('x-problem'), data.evalProblems.filter((p) => p.tier === tier).map((p) => {
+    const problems = data.evalProblems.filter((p) => p.tier === tier).map((p) => {
       const gens = model && model.problems[p.id];
       const tag = !gens ? 'no generations' : gens.some((g) => g.entropy) ? 'with entropy' : 'greedy only';
-      return [p.id, p.id + ' (' + tag + ')'];
-    }), $('x-problem').value);
+      return [p.id, p.id + ' (' + tag + ')', tag];
+    });
+    // keep the current problem when it is of this tier, else the first one with entropies
+    const first = problems.find((p) => p[2] === 'with entropy') || problems[0];
+    fill($('x-problem'), problems, problems.some((p) => p[0] === $('x-problem').value) ? $('x-problem').value : first && first[0]);
   }
 
   // Classes of input position j of a trace under a method: prompt / learned / seen (weight 0).

@@ -75,6 +75,8 @@ function benchSpec(rows: BenchRow[]): TopLevelSpec {
     name: r.name, ratio: r.ratio, ours: r.ours, peer: r.peer, unit: r.unit, better: r.better ?? 'higher',
     verdict: (r.better === 'lower' ? r.ratio <= 1 : r.ratio >= 1) ? 'ours better or equal' : 'peer better',
   }));
+  const ratios = values.map((v) => v.ratio);
+  const lo = 10 ** Math.floor(Math.log10(Math.min(1, ...ratios))), hi = 10 ** Math.ceil(Math.log10(Math.max(1, ...ratios)) + 1e-9);
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     title: { text: 'Ours ÷ peer', subtitle: 'log scale; the rule marks parity' },
@@ -84,9 +86,11 @@ function benchSpec(rows: BenchRow[]): TopLevelSpec {
     layer: [
       {
         mark: { type: 'bar' },
+        // Bars grow from parity (ratio 1): a log axis has no zero to grow from.
         encoding: {
           y: { field: 'name', type: 'nominal', title: null, sort: null },
-          x: { field: 'ratio', type: 'quantitative', title: 'ratio (ours / peer)', scale: { type: 'log' } },
+          x: { field: 'ratio', type: 'quantitative', title: 'ratio (ours / peer)', scale: { type: 'log', domain: [lo, hi] } },
+          x2: { datum: 1 },
           color: { field: 'verdict', type: 'nominal', title: null, scale: { domain: ['ours better or equal', 'peer better'], range: ['#54a24b', '#e45756'] } },
           tooltip: [
             { field: 'name' }, { field: 'ours', format: '.4~g' }, { field: 'peer', format: '.4~g' }, { field: 'unit' },
@@ -103,6 +107,14 @@ function benchTable(rows: BenchRow[]): string {
   const fmt = (x: number) => (Number.isFinite(x) ? (+x.toPrecision(4)).toLocaleString('en-US') : '–');
   const body = rows.map((r) => `<tr><td>${escapeHtml(r.name)}</td><td class="num">${fmt(r.ours)}</td><td class="num">${fmt(r.peer)}</td><td class="num">${Number.isFinite(r.ratio) ? r.ratio.toPrecision(3) : '–'}</td><td>${escapeHtml(r.unit)}</td><td>${escapeHtml(r.better ?? '')}</td><td>${escapeHtml(r.note ?? '')}</td></tr>`);
   return `<table class="bench"><thead><tr><th>measure</th><th>ours</th><th>peer</th><th>ratio</th><th>unit</th><th>better is</th><th>note</th></tr></thead><tbody>${body.join('')}</tbody></table>`;
+}
+
+/** How the benchmark was run, in a line, with the whole meta object folded below it. */
+function benchMeta(meta: Record<string, unknown> | undefined): string {
+  if (!meta || !Object.keys(meta).length) return '';
+  const m = meta as { command?: string; date?: string; machine?: { cpu?: string; cores?: number } };
+  const bits = [m.command && `made by <code>${escapeHtml(m.command)}</code>`, m.date && `on ${escapeHtml(String(m.date).slice(0, 10))}`, m.machine?.cpu && `(${escapeHtml(m.machine.cpu)}${m.machine.cores ? `, ${m.machine.cores} cores` : ''})`].filter(Boolean);
+  return `<p class="note">${bits.join(' ')}</p><details><summary>Everything recorded about the run (bench.json meta)</summary><pre class="note">${escapeHtml(JSON.stringify(meta, null, 2))}</pre></details>`;
 }
 
 const CSS = `
@@ -182,7 +194,7 @@ export function buildReportHtml(input: ReportInput): string {
 </section>`);
 
   const bench = input.bench?.rows.length
-    ? `<div class="chart" id="bench-chart" data-name="bench"></div>${benchTable(input.bench.rows)}`
+    ? `<div class="chart" id="bench-chart" data-name="bench"></div>${benchTable(input.bench.rows)}${benchMeta(input.bench.meta)}`
     : '<p class="missing">No results/bench.json yet (npm run bench).</p>';
 
   const explorer = `
