@@ -116,6 +116,8 @@ async function timeTrain(t: ModelTask, seqLen: number, profile: boolean) {
   const dispatches0 = ctx.rec.stats.dispatches;
   await step();
   const dispatchesPerStep = ctx.rec.stats.dispatches - dispatches0;
+  // Peak memory of plain training: taken before the profiled steps, whose query sets and extra passes would inflate it.
+  const peakRssMiB = process.resourceUsage().maxRSS / 1024;
   let profileTimes: KernelTime[] | undefined;
   if (profile) {
     const prof = new DispatchProfiler(ctx.gpu);
@@ -134,7 +136,7 @@ async function timeTrain(t: ModelTask, seqLen: number, profile: boolean) {
   const tokens = acts.rows;
   return {
     tokensPerStep: tokens, tokensPerS: rate(tokens, times), ms: spread(times.map((x) => x * 1000)),
-    dispatchesPerStep, peakPool, ...(profileTimes ? { profile: byKernel(profileTimes) } : {}),
+    dispatchesPerStep, peakPool, peakRssMiB, ...(profileTimes ? { profile: byKernel(profileTimes) } : {}),
   };
 }
 
@@ -204,7 +206,7 @@ async function main(): Promise<void> {
       ? await timeTrain(t, a['seq-len'], a.profile)
       : await timeSample(t, a['prompt-len'], a['new-tokens'], a.temperature, a['top-k']);
     const { peakPool, ...rest } = r;
-    console.log(JSON.stringify({ task: a.task, ...base, params: model.params.layout.count, ...rest, ...memory(peakPool) }));
+    console.log(JSON.stringify({ task: a.task, ...base, params: model.params.layout.count, ...memory(peakPool), ...rest }));
   }
   ctx.destroy();
 }
