@@ -9,7 +9,7 @@ import { createContext } from '../lib/gpu/index.ts';
 import { loadCheckpoint } from '../lib/model/checkpoint.ts';
 import { Model } from '../lib/model/model.ts';
 import { writeFileAtomic, writeJsonAtomic } from '../lib/util/atomic.ts';
-import { dataOf, familiesOf, withTrainOptions } from '../lib/train/cli.ts';
+import { dataOf, familiesOf, withTrainOptions, reportNonFinite } from '../lib/train/cli.ts';
 import { evalProblems } from '../lib/train/data.ts';
 import { scaleTable } from '../lib/train/scales.ts';
 import { formatOfKind, modelDirOf, withModelOptions } from '../lib/train/select.ts';
@@ -48,4 +48,4 @@ async function main(): Promise<void> {
   writeJsonAtomic(join(args.out, `entropy-${args.checkpoint ? 'checkpoint' : args.model}-${args.scale}.json`), { scale: args.scale, model: args.model, runs });
 }
 
-await runMain(main);
+await runMain(() => reportNonFinite(main));

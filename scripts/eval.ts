@@ -8,7 +8,7 @@ import { evaluate } from '../lib/eval/evaluate.ts';
 import { createContext } from '../lib/gpu/index.ts';
 import { loadCheckpoint } from '../lib/model/checkpoint.ts';
 import { Model } from '../lib/model/model.ts';
-import { dataOf, familiesOf, withTrainOptions } from '../lib/train/cli.ts';
+import { dataOf, familiesOf, withTrainOptions, reportNonFinite } from '../lib/train/cli.ts';
 import { evalProblems } from '../lib/train/data.ts';
 import { scaleTable } from '../lib/train/scales.ts';
 import { loadTokenizer } from '../lib/tokenizer/index.ts';
@@ -65,4 +65,4 @@ async function main(): Promise<void> {
   writeJsonAtomic(join(args.out, `eval-${args.checkpoint ? 'checkpoint' : args.model}-${args.scale}${K ? `-bf${K}` : ''}.json`), { scale: args.scale, model: args.model, budgetForcing: K, samples, runs });
 }
 
-await runMain(main);
+await runMain(() => reportNonFinite(main));

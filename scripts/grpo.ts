@@ -5,7 +5,7 @@
 //   npx tsx scripts/grpo.ts --scale smoke --from vggm --seed 1
 import { join } from 'node:path';
 import { createContext } from '../lib/gpu/index.ts';
-import { dataOf, familiesOf, withTrainOptions } from '../lib/train/cli.ts';
+import { dataOf, familiesOf, withTrainOptions, reportNonFinite } from '../lib/train/cli.ts';
 import { ensureGrpo, type GrpoFrom } from '../lib/train/pipeline.ts';
 import { METHODS } from '../lib/train/weights.ts';
 import { writeJsonAtomic } from '../lib/util/atomic.ts';
@@ -28,4 +28,4 @@ async function main(): Promise<void> {
   writeJsonAtomic(join(args.out, `grpo-${args.from}-${args.scale}.json`), { scale: args.scale, from: args.from, runs });
 }
 
-await runMain(main);
+await runMain(() => reportNonFinite(main));

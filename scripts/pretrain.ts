@@ -4,7 +4,7 @@
 //   npx tsx scripts/pretrain.ts --scale smoke --seed 1
 import { join } from 'node:path';
 import { createContext } from '../lib/gpu/index.ts';
-import { dataOf, familiesOf, withTrainOptions } from '../lib/train/cli.ts';
+import { dataOf, familiesOf, withTrainOptions, reportNonFinite } from '../lib/train/cli.ts';
 import { ensureBase } from '../lib/train/pipeline.ts';
 import { writeJsonAtomic } from '../lib/util/atomic.ts';
 import { parseCli, runMain } from '../lib/util/cli.ts';
@@ -24,4 +24,4 @@ async function main(): Promise<void> {
   writeJsonAtomic(join(args.out, `pretrain-${args.scale}.json`), { scale: args.scale, runs });
 }
 
-await runMain(main);
+await runMain(() => reportNonFinite(main));

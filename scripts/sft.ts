@@ -6,7 +6,7 @@
 //   npx tsx scripts/sft.ts --scale smoke --method vggm --seed 1
 import { join } from 'node:path';
 import { createContext } from '../lib/gpu/index.ts';
-import { dataOf, familiesOf, withTrainOptions } from '../lib/train/cli.ts';
+import { dataOf, familiesOf, withTrainOptions, reportNonFinite } from '../lib/train/cli.ts';
 import { MetricsLog } from '../lib/train/metrics.ts';
 import { ensureSft } from '../lib/train/pipeline.ts';
 import { METHODS, type Method } from '../lib/train/weights.ts';
@@ -33,4 +33,4 @@ async function main(): Promise<void> {
   writeJsonAtomic(join(args.out, `sft-${args.method}-${args.scale}.json`), { scale: args.scale, method: args.method, runs });
 }
 
-await runMain(main);
+await runMain(() => reportNonFinite(main));

@@ -82,5 +82,6 @@ export async function entropyAnalysis(
       rollouts.push({ id: chunk[b].id, text: tok.decode(g.tokens), entropy: ents[b], step: stepIndices(texts), tLast: tLastToken(texts) });
     });
   }
-  return { analysis: analyseForks(rollouts, o), rollouts };
+  // Histogram edges up to log(V), the largest possible entropy, so that models compare bin by bin.
+  return { analysis: analyseForks(rollouts, { entropyMax: Math.log(model.config.vocab), ...o }), rollouts };
 }

@@ -109,9 +109,12 @@ export async function evaluate(model: Model, tok: LoadedTokenizer, problems: rea
     const forcingTokens = o.forcingTokens ?? 64;
     const forced = await budgetForce(greedy.map((g) => g.text), o.budgetForcing, forcingTokens, async (prefixes, budget) => {
       const ps = prefixes.map((pre, i) => [...prompts[i], ...tok.encode(pre).ids]);
-      const gens = await generateTexts(model, tok, ps, { ...base, greedy: true, maxNewTokens: budget }, o.batch);
+      // A prefix that already fills the context gets no continuation (its budget is spent).
+      const fits = ps.map((p) => p.length < model.config.context);
+      const gens = await generateTexts(model, tok, ps.filter((_, i) => fits[i]), { ...base, greedy: true, maxNewTokens: budget }, o.batch);
       tick(problems.length);
-      return gens.map((g) => g.text);
+      let j = 0;
+      return ps.map((_, i) => (fits[i] ? gens[j++].text : ''));
     });
     forcedRecs = forced.map((f, i) => rec(problems[i], 'forced', 0, { text: f.text, tokens: tok.encode(f.text).ids.length, stop: 'forced' }));
   }

@@ -4,6 +4,7 @@ import { families, type Family } from '../model/config.ts';
 import { loadData } from './data.ts';
 import type { Dataset } from '../data/dataset.ts';
 import type { Scale } from '../util/cli.ts';
+import { NonFiniteError } from './health.ts';
 
 export function withTrainOptions<T>(y: Argv<T>) {
   return y
@@ -20,4 +21,14 @@ export function familiesOf(f: Family | 'both'): Family[] {
 
 export function dataOf(scale: Scale, args: { data?: string; worldSeed?: number; 'world-seed'?: number }): Dataset {
   return loadData(scale, args.worldSeed ?? args['world-seed'] ?? 1, args.data);
+}
+
+/** Run a script body so that a NaN/Inf stop reaches runMain as a plain one-line error. */
+export async function reportNonFinite<T>(body: () => Promise<T>): Promise<T> {
+  try {
+    return await body();
+  } catch (err) {
+    if (err instanceof NonFiniteError) throw new Error(err.message);
+    throw err;
+  }
 }
