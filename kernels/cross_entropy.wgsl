@@ -8,9 +8,12 @@
 //
 // Bindings: 0 params, 1 logits: array<f32> [N, V], 2 targets: array<u32> [N], 3 weights [N] (read),
 //           4 loss [N], 5 logprob [N], 6 entropy [N] (write), 7 dlogits [N, V] (write; `main` only)
-// Entry points: `main` (with dlogits), `forward` (statistics only; binding 7 unused and unbound).
-// Dispatch: one workgroup of WG (power of two) lanes per row; rows fold into y past 65535
-//           (row = wid.x + wid.y * rowStride).
+// Entry points: `main` (with dlogits), `forward` (statistics only; binding 7 unused and unbound):
+//   one workgroup of WG (power of two) lanes per row; rows fold into y past 65535
+//   (row = wid.x + wid.y * rowStride).
+// `main_rows` / `forward_rows`: one invocation per row, WG rows per workgroup, for small vocabularies
+//   (row = gid.x + gid.y * rowStride): no barriers at all, which on lavapipe beats a workgroup per
+//   row when a row is a few hundred logits (measured 4096 x 64 with dlogits: see the launcher).
 // Numerics: max-shifted exps; entropy = log S - sum e_i (z_i - m) / S with e_i = exp(z_i - m),
 //           S = sum e_i, so no log of a tiny probability is ever taken. Sums are fixed-order trees.
 override WG: u32 = 64;
@@ -53,7 +56,50 @@ fn reduceSum2(lid: u32, x: vec2f) -> vec2f {
 
 struct RowStats { m: f32, S: f32 }
 
-// Writes loss, logprob, entropy for the row; returns the shift and normaliser for the gradient.
+// Writes loss, logprob and entropy of a row from its max-shift m, S = sum e_i, A = sum e_i (z_i - m).
+fn writeStats(row: u32, m: f32, S: f32, A: f32) {
+  let logS = log(S);
+  let tgt = targets[row];
+  let w = weights[row];
+  var nanBits = 0x7fc00000u; // a var, not a constant: constant NaN is a WGSL compile error
+  var lp = bitcast<f32>(nanBits);
+  if (tgt < P.V) { lp = logits[row * P.V + tgt] * P.invTemp - m - logS; }
+  logprob[row] = lp;
+  loss[row] = select(-w * lp, 0.0, w == 0.0);
+  entropy[row] = logS - A / S;
+}
+
+fn writeGrad(row: u32, st: RowStats, first: u32, step: u32) {
+  let base = row * P.V;
+  let w = weights[row];
+  let tgt = targets[row];
+  let coef = P.gradScale * w * P.invTemp;
+  let invS = 1.0 / st.S;
+  for (var i = first; i < P.V; i += step) {
+    let p = exp(logits[base + i] * P.invTemp - st.m) * invS;
+    let g = coef * (p - select(0.0, 1.0, i == tgt));
+    dlogits[base + i] = select(g, 0.0, w == 0.0);
+  }
+}
+
+// One invocation, the whole row: returns the shift and normaliser for the gradient.
+fn rowStatsSerial(row: u32) -> RowStats {
+  let base = row * P.V;
+  var m = -3.4e38;
+  for (var i = 0u; i < P.V; i++) { m = max(m, logits[base + i] * P.invTemp); }
+  var S = 0.0;
+  var A = 0.0;
+  for (var i = 0u; i < P.V; i++) {
+    let zc = logits[base + i] * P.invTemp - m;
+    let e = exp(zc);
+    S += e;
+    A += e * zc;
+  }
+  writeStats(row, m, S, A);
+  return RowStats(m, S);
+}
+
+// A workgroup per row: writes loss, logprob, entropy; returns the shift and normaliser.
 fn rowStats(row: u32, lid: u32) -> RowStats {
   let base = row * P.V;
   var mx = -3.4e38;
@@ -66,17 +112,7 @@ fn rowStats(row: u32, lid: u32) -> RowStats {
     acc += vec2f(e, e * zc);
   }
   let tot = reduceSum2(lid, acc);
-  if (lid == 0u) {
-    let logS = log(tot.x);
-    let tgt = targets[row];
-    let w = weights[row];
-    var nanBits = 0x7fc00000u; // a var, not a constant: constant NaN is a WGSL compile error
-    var lp = bitcast<f32>(nanBits);
-    if (tgt < P.V) { lp = logits[base + tgt] * P.invTemp - m - logS; }
-    logprob[row] = lp;
-    loss[row] = select(-w * lp, 0.0, w == 0.0);
-    entropy[row] = logS - tot.y / tot.x;
-  }
+  if (lid == 0u) { writeStats(row, m, tot.x, tot.y); }
   return RowStats(m, tot.x);
 }
 
@@ -84,17 +120,7 @@ fn rowStats(row: u32, lid: u32) -> RowStats {
 fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) lid: u32) {
   let row = wid.x + wid.y * P.rowStride;
   if (row >= P.N) { return; }
-  let st = rowStats(row, lid);
-  let base = row * P.V;
-  let w = weights[row];
-  let tgt = targets[row];
-  let coef = P.gradScale * w * P.invTemp;
-  let invS = 1.0 / st.S;
-  for (var i = lid; i < P.V; i += WG) {
-    let p = exp(logits[base + i] * P.invTemp - st.m) * invS;
-    let g = coef * (p - select(0.0, 1.0, i == tgt));
-    dlogits[base + i] = select(g, 0.0, w == 0.0);
-  }
+  writeGrad(row, rowStats(row, lid), lid, WG);
 }
 
 @compute @workgroup_size(WG)
@@ -102,4 +128,18 @@ fn forward(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) l
   let row = wid.x + wid.y * P.rowStride;
   if (row >= P.N) { return; }
   rowStats(row, lid);
+}
+
+@compute @workgroup_size(WG)
+fn main_rows(@builtin(global_invocation_id) gid: vec3u) {
+  let row = gid.x + gid.y * P.rowStride;
+  if (row >= P.N) { return; }
+  writeGrad(row, rowStatsSerial(row), 0u, 1u);
+}
+
+@compute @workgroup_size(WG)
+fn forward_rows(@builtin(global_invocation_id) gid: vec3u) {
+  let row = gid.x + gid.y * P.rowStride;
+  if (row >= P.N) { return; }
+  rowStatsSerial(row);
 }

@@ -1,5 +1,5 @@
-// Weighted cross-entropy against the float64 reference. Row counts and vocabularies are not
-// multiples of the lane counts; every output is NaN-poisoned first. Tolerances: loss, logprob,
+// Weighted cross-entropy against the float64 reference, in both row modes (an invocation per row,
+// a workgroup per row). Row counts and vocabularies are not multiples of the lane counts; every output is NaN-poisoned first. Tolerances: loss, logprob,
 // entropy |err| <= 2e-5 + 1e-5|want| (logits up to ~15 in magnitude); dlogits 1e-7 + 1e-4|want|.
 import { describe, expect, it } from 'vitest';
 import { crossEntropy } from '../../lib/ops/crossentropy.ts';
@@ -8,6 +8,7 @@ import { f32, maxScaledError, poison, randn, run, useGpu } from '../helpers/gpu.
 import { crossEntropyRef } from './crossentropy.ref.ts';
 
 const { ctx } = useGpu();
+const modes = ['serial', 'workgroup'] as const;
 
 function setup(rows: number, vocab: number, seed: number) {
   const rng = new Rng(seed);
@@ -19,11 +20,13 @@ function setup(rows: number, vocab: number, seed: number) {
 }
 
 describe('crossEntropy', () => {
-  it.each([
-    { rows: 37, vocab: 97, temperature: 1 },
-    { rows: 23, vocab: 301, temperature: 0.7 },
-    { rows: 9, vocab: 3001, temperature: 1 },
-  ])('matches the reference with dlogits, weight-0 rows exactly zero (%o)', async ({ rows, vocab, temperature }) => {
+  it.each(
+    modes.flatMap((mode) => [
+      { rows: 37, vocab: 97, temperature: 1, mode },
+      { rows: 23, vocab: 301, temperature: 0.7, mode },
+      { rows: 9, vocab: 3001, temperature: 1, mode },
+    ]),
+  )('matches the reference with dlogits, weight-0 rows exactly zero (%o)', async ({ rows, vocab, temperature, mode }) => {
     const c = ctx();
     const { logits, targets, weights } = setup(rows, vocab, rows + vocab);
     const gradScale = 1 / 17;
@@ -35,7 +38,7 @@ describe('crossEntropy', () => {
       dlogits: c.pool.alloc([rows, vocab], 'dlogits'),
     };
     for (const t of Object.values(out)) poison(c, t);
-    crossEntropy(c, tl, tt, tw, out, { rows, vocab, temperature, gradScale });
+    crossEntropy(c, tl, tt, tw, out, { rows, vocab, temperature, gradScale }, mode);
     const want = crossEntropyRef(logits, targets, weights, { rows, vocab, temperature, gradScale });
     expect(maxScaledError(await run(c, out.loss), want.loss, 2e-5, 1e-5)).toBeLessThanOrEqual(1);
     expect(maxScaledError(await run(c, out.logprob), want.logprob, 2e-5, 1e-5)).toBeLessThanOrEqual(1);
@@ -52,7 +55,7 @@ describe('crossEntropy', () => {
     expect(notPlusZero).toBe(0);
   });
 
-  it('forward-only entry fills loss, logprob and entropy (T=0.7) and a weight-0 padding row with an out-of-range target has loss 0', async () => {
+  it.each(modes)('forward-only entry (%s rows) fills loss, logprob and entropy (T=0.7); a weight-0 padding row with an out-of-range target has loss 0', async (mode) => {
     const c = ctx();
     const rows = 70, vocab = 130, temperature = 0.7;
     const { logits, targets, weights } = setup(rows, vocab, 5);
@@ -63,7 +66,7 @@ describe('crossEntropy', () => {
     const tw = c.pool.upload(Float32Array.from(weights), [rows], 'weights');
     const out = { loss: c.pool.alloc([rows], 'loss'), logprob: c.pool.alloc([rows], 'logprob'), entropy: c.pool.alloc([rows], 'entropy') };
     for (const t of Object.values(out)) poison(c, t);
-    crossEntropy(c, tl, tt, tw, out, { rows, vocab, temperature, gradScale: 1 });
+    crossEntropy(c, tl, tt, tw, out, { rows, vocab, temperature, gradScale: 1 }, mode);
     const want = crossEntropyRef(logits, targets, weights, { rows, vocab, temperature, gradScale: 1 });
     const loss = await run(c, out.loss);
     expect(loss[1]).toBe(0);
