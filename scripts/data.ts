@@ -17,6 +17,7 @@ import { tracePrompt } from '../lib/data/prompts.ts';
 import { LabelCache, ruleLabeller } from '../lib/data/segment/labeller.ts';
 import { assignSplits, splitCounts } from '../lib/data/split.ts';
 import { datasetStats, type DataStats } from '../lib/data/stats.ts';
+import { dropLongExamples } from '../lib/data/length.ts';
 import type { Example, Split } from '../lib/data/types.ts';
 import { SCALES, SPLIT_RATIO, type ScaleName } from '../lib/data/world/config.ts';
 import { generateWorld } from '../lib/data/world/generate.ts';
@@ -35,7 +36,7 @@ function generate(a: { scale: ScaleName; seed: number; out?: string }): void {
   console.log(`generate: ${w.pool.length} pool traces, ${w.eval.length} eval problems, ${w.base.length} Base records -> ${out} (${((Date.now() - t0) / 1000).toFixed(1)}s)`);
 }
 
-async function ingest(a: { inputs: string[]; out: string; seed: number; unit?: number; cache?: string }): Promise<void> {
+async function ingest(a: { inputs: string[]; out: string; seed: number; unit?: number; cache?: string; maxTokens: number }): Promise<void> {
   const cache = new LabelCache(a.cache ?? join(a.out, 'labels.cache.jsonl'));
   const examples: Example[] = [];
   const reports = [];
@@ -47,6 +48,11 @@ async function ingest(a: { inputs: string[]; out: string; seed: number; unit?: n
     const skipped = Object.entries(report.skipped).map(([k, v]) => `${k}: ${v}`).join(', ');
     console.log(`ingest: ${path}: ${report.rows} rows, ${report.kept} of ${report.generations} generations kept${skipped ? ` (skipped: ${skipped})` : ''}`);
   }
+  const long = dropLongExamples(examples, a.maxTokens);
+  if (long.dropped) console.log(`ingest: skipped ${long.dropped} traces longer than ${a.maxTokens} tokens (--max-tokens)`);
+  examples.splice(0, examples.length, ...long.kept);
+  // Nothing to write: keep whatever the output folder already holds.
+  if (!examples.length) throw new UsageError(`no usable examples in ${a.inputs.join(', ')}; ${a.out} left unchanged`);
   const n1 = examples.filter((e) => e.v === 1).length, n0 = examples.length - n1;
   // The largest unit the data allows unless one is given (the paper: unit 1000 -> 12k / 8k / 9,848).
   const unit = a.unit ?? Math.min(n1 / SPLIT_RATIO.sft_v1, n0 / SPLIT_RATIO.sft_v0, examples.length / (SPLIT_RATIO.sft_v1 + SPLIT_RATIO.sft_v0 + SPLIT_RATIO.grpo));
@@ -57,7 +63,7 @@ async function ingest(a: { inputs: string[]; out: string; seed: number; unit?: n
   const splits = assignSplits(examples.map((e) => e.v), want, a.seed);
   examples.forEach((e, i) => (e.split = splits[i]));
   cache.save();
-  writeDataset(a.out, { pool: examples, manifest: { source: 'openr1', seed: a.seed, unit, splitWanted: want, inputs: reports, labeller: ruleLabeller.name + '@' + ruleLabeller.version } });
+  writeDataset(a.out, { pool: examples, manifest: { source: 'openr1', seed: a.seed, unit, splitWanted: want, inputs: reports, maxTokens: a.maxTokens, skippedLong: long.dropped, labeller: ruleLabeller.name + '@' + ruleLabeller.version } });
   console.log(`ingest: ${examples.length} examples (v=1: ${n1}, v=0: ${n0}) -> ${a.out}`);
 }
 
@@ -122,8 +128,9 @@ await runMain(async () => {
         .option('out', { type: 'string', demandOption: true })
         .option('seed', { type: 'number', default: 1 })
         .option('unit', { type: 'number', describe: 'split unit: 12u / 8u / 9.848u (default: the largest the data allows)' })
-        .option('cache', { type: 'string', describe: 'label cache JSONL (default DIR/labels.cache.jsonl)' }),
-      (a) => ingest({ inputs: a.inputs as string[], out: a.out, seed: a.seed, unit: a.unit, cache: a.cache }))
+        .option('cache', { type: 'string', describe: 'label cache JSONL (default DIR/labels.cache.jsonl)' })
+        .option('max-tokens', { type: 'number', default: 4096, describe: 'skip (and count) traces longer than this many tokens, prompt included (the paper context: 4096)' }),
+      (a) => ingest({ inputs: a.inputs as string[], out: a.out, seed: a.seed, unit: a.unit, cache: a.cache, maxTokens: a['max-tokens'] }))
     .command('stats <dir>', 'counts, v ratio, T_last agreement, lengths in tokens, masked-token fraction', (y) =>
       y.positional('dir', { type: 'string', demandOption: true }).option('json', { type: 'boolean', default: false }),
       (a) => {

@@ -8,10 +8,19 @@ export function writeJsonl(path: string, records: Iterable<unknown>): void {
   writeFileAtomic(path, parts.join(''));
 }
 
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
 /** Parse a JSONL file whose lines the project wrote itself (a bad line is an error). */
 export function readJsonl<T>(path: string): T[] {
   const out: T[] = [];
-  readFileSync(path, 'utf8').split('\n').forEach((line, i) => {
+  let text: string;
+  try {
+    text = utf8.decode(readFileSync(path));
+  } catch (e) {
+    if (e instanceof TypeError) throw new Error(`${path}: not valid UTF-8`);
+    throw e;
+  }
+  text.split('\n').forEach((line, i) => {
     if (!line.trim()) return;
     try {
       out.push(JSON.parse(line) as T);
