@@ -1,0 +1,96 @@
+// Table 2: both student families (llama-like, qwen-like): Base; no-mask SFT on the N SFT samples;
+// VGGM on the same N; and the "distill" baseline, no-mask SFT on multiplier × N traces from the
+// same teacher (the paper: DeepSeek-R1-Distill, 800k = 40 × 20k). Also the share of the
+// no-mask → distill gap that VGGM closes, per benchmark.
+//
+//   npx tsx scripts/table2.ts --scale smoke --seeds 1 --out /tmp/results
+import { TIERS } from '../lib/data/world/config.ts';
+import { families, type Family } from '../lib/model/config.ts';
+import { PAPER_TABLE2 } from '../lib/report/paper.ts';
+import { measured } from '../lib/report/results.ts';
+import { sftCount } from '../lib/repro/distill.ts';
+import { pickProblems } from '../lib/repro/evals.ts';
+import type { ModelSpec } from '../lib/repro/models.ts';
+import { pointOf, reproMain, TIER_AXIS, tierPoints } from '../lib/repro/script.ts';
+
+type Row = 'base' | 'sft' | 'vggm' | 'distill';
+const FAMILY_LABEL: Record<Family, string> = { 'llama-like': 'Llama-like', 'qwen-like': 'Qwen-like' };
+const ROW_LABEL: Record<Row, (n: string, big: string) => string> = {
+  base: () => 'Base',
+  sft: (n) => `SFT (No Masking, ${n})`,
+  vggm: (n) => `SFT (VGGM, ${n})`,
+  distill: (_, big) => `Distill (No Masking, ${big})`,
+};
+
+await reproMain(
+  { name: 'table2', title: 'Table 2: VGGM on N samples vs no-mask distillation on 40×N', describe: 'Reproduce Table 2: both student families; Base, no-mask SFT and VGGM on N samples, and no-mask "distill" SFT on multiplier x N samples.' },
+  async ({ args, plan, data, models, evals }) => {
+    const problems = pickProblems(data.eval, plan.evalPerTier);
+    const n = sftCount(data);
+    const rows: { row: Row; spec: ModelSpec }[] = [
+      { row: 'base', spec: { kind: 'base' } },
+      { row: 'sft', spec: { kind: 'sft', method: 'sft' } },
+      { row: 'vggm', spec: { kind: 'sft', method: 'vggm' } },
+      { row: 'distill', spec: { kind: 'distill', ...plan.distill } },
+    ];
+    const fams = [...families].sort(); // llama-like first, as in the paper
+    const acc: Record<string, Record<string, number[]>> = {};
+    for (const family of fams) {
+      for (const seed of args.seeds) {
+        const refs = [];
+        for (const r of rows) refs.push({ r, ref: await models.get(r.spec, { scale: args.scale, family, seed }) });
+        for (const { r, ref } of refs) {
+          const res = await evals.accuracy({ ...ref, label: `${family} ${r.row} seed ${seed}` }, problems, { maxNewTokens: plan.maxNewTokens, batch: plan.genBatch });
+          for (const t of TIERS) ((acc[`${family}:${r.row}`] ??= {})[t] ??= []).push(100 * res[t].greedy);
+        }
+      }
+    }
+    const groups = fams.flatMap((f) => rows.map((r) => `${f}:${r.row}`));
+    const fmt = (v: number) => (v >= 1000 ? `${+(v / 1000).toPrecision(3)}k` : String(v));
+    const labels = Object.fromEntries(groups.map((g) => {
+      const [f, r] = g.split(':') as [Family, Row];
+      return [g, `${FAMILY_LABEL[f]} ${ROW_LABEL[r](fmt(n), fmt(n * plan.distill.multiplier))}`];
+    }));
+    const paperOf = (g: string, t: (typeof TIERS)[number]) => {
+      const [f, r] = g.split(':') as [Family, Row];
+      return PAPER_TABLE2[f][r][t];
+    };
+    // Gap closed = (VGGM − SFT) / (distill − SFT), per seed; undefined where distill does not beat SFT.
+    const gap = fams.flatMap((f) => TIERS.flatMap((t) => {
+      const s = acc[`${f}:sft`][t], v = acc[`${f}:vggm`][t], d = acc[`${f}:distill`][t];
+      const vals = s.map((_, i) => (d[i] - s[i] > 0 ? (v[i] - s[i]) / (d[i] - s[i]) : NaN));
+      const ok = vals.map((x, i) => (Number.isFinite(x) ? i : -1)).filter((i) => i >= 0);
+      if (!ok.length) return [];
+      const p = PAPER_TABLE2[f];
+      return [pointOf(f, t, ok.map((i) => vals[i]), (p.vggm[t] - p.sft[t]) / (p.distill[t] - p.sft[t]), ok.length < vals.length ? ok.map((i) => args.seeds[i]) : undefined)];
+    }));
+    return {
+      sets: {
+        accuracy: {
+          title: 'Accuracy (greedy pass@1)',
+          chart: 'groupedBars',
+          group: { title: 'Model / setting', order: groups, labels },
+          x: TIER_AXIS,
+          y: { title: 'Accuracy', unit: '%' },
+          points: tierPoints(groups, TIERS, (g, t) => acc[g][t], paperOf),
+          notes: [
+            `${PAPER_TABLE2.source}. The paper's Qwen Base and Qwen no-mask rows are its Table 1 numbers (Table 2 prints none); its Qwen distill student is Qwen2.5-Math-7B-Base.`,
+            `Ours: N = ${n} SFT traces; distill = ${plan.distill.multiplier}×N traces of the same teacher from extra worlds (raw v mix, eval problems removed), trained ${plan.distill.stepsFactor}× the SFT steps. ${problems.length} held-out problems, greedy.`,
+          ],
+        },
+        ...(gap.length ? { gapClosed: {
+          title: 'Share of the no-mask → distill gap closed by VGGM',
+          chart: 'ratioBars',
+          group: { title: 'Family', order: fams, labels: FAMILY_LABEL },
+          x: TIER_AXIS,
+          y: { title: '(VGGM − SFT) / (Distill − SFT)' },
+          decimals: 2,
+          points: gap,
+          notes: ['Per seed; a seed where distill does not beat no-mask SFT has no gap and is left out (the point lists its seeds).'],
+        } } : {}),
+      },
+      notes: gap.length ? undefined : ['No seed and benchmark where distill beat no-mask SFT: the share of the gap VGGM closes is undefined, so that panel is left out.'],
+      config: { families: fams, problems: problems.length, n, distill: { ...plan.distill, traces: n * plan.distill.multiplier }, meanAccuracy: Object.fromEntries(groups.map((g) => [g, Object.fromEntries(TIERS.map((t) => [t, measured(acc[g][t]).mean]))])) },
+    };
+  },
+);
