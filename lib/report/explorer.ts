@@ -4,11 +4,14 @@
 // same two calls the training data path makes (lib/train/data.ts sftItems), so the colours the
 // report draws ARE the training mask.
 //
-// Generations are read from what the methods already write beside each cached model
-// (.cache/models/<key>/): entropy-<scale>.jsonl (scripts/entropy.ts: text, per-token entropy,
-// T_last) and eval-<scale>.jsonl (scripts/evaluate: greedy text and verdict, every tier).
+// Generations are read from what the methods already write: beside each cached model
+// (.cache/models/<key>/) entropy-<scale>.jsonl (scripts/entropy.ts: text, per-token entropy,
+// T_last) and eval-<scale>.jsonl (scripts/eval.ts: greedy text and verdict, every tier); and the
+// reproduction scripts' evaluation cache (.cache/evals/: entropy-<hash>.json with the rollouts in
+// `result`, acc-<hash>.json beside acc-<hash>.jsonl of generations), for the files that name
+// their model's cache key in a `model` field.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { encodeExample, charToToken } from '../data/encode.ts';
 import type { Dataset } from '../data/dataset.ts';
 import { tracePrompt } from '../data/prompts.ts';
@@ -88,7 +91,9 @@ export interface ModelRun {
   family: string;
   seed: number;
   dir: string;
+  /** Files of entropy rollouts: JSONL of EntropyRollout, or JSON whose `result` is an array of them. */
   entropyJsonl: string | null;
+  /** JSONL of evaluate()'s GenRecords (greedy ones are shown). */
   evalJsonl: string | null;
 }
 
@@ -101,6 +106,16 @@ export interface ExtractOptions {
 }
 
 const r3 = (x: number) => Math.round(x * 1000) / 1000;
+
+/** Records of a JSONL file, or of the `result` array of a JSON file (the evaluation cache). */
+function readRecords<T>(path: string): T[] {
+  if (path.endsWith('.json')) {
+    const v = JSON.parse(readFileSync(path, 'utf8')) as { result?: unknown };
+    if (!Array.isArray(v.result)) throw new Error(`${path}: no result array`);
+    return v.result as T[];
+  }
+  return readJsonlFile<T>(path);
+}
 
 function readJsonlFile<T>(path: string): T[] {
   return readFileSync(path, 'utf8').split('\n').filter((l) => l.trim()).map((l, i) => {
@@ -116,8 +131,9 @@ function readJsonlFile<T>(path: string): T[] {
  * The SFT models in a model cache that were trained on this dataset's tokenizer and wrote
  * generations at `scale`; one per method: qwen-like before llama-like, lowest seed, newest.
  */
-export function findModelRuns(cacheModels: string, ds: Dataset, scale: string): ModelRun[] {
+export function findModelRuns(cacheModels: string, ds: Dataset, scale: string, evalsDir = join(dirname(cacheModels), 'evals')): ModelRun[] {
   if (!existsSync(cacheModels)) return [];
+  const cached = evalCacheByModel(evalsDir);
   const tokJson = canonicalJson(ds.tokenizer.json);
   const found: (ModelRun & { finished: string })[] = [];
   for (const key of readdirSync(cacheModels)) {
@@ -126,13 +142,17 @@ export function findModelRuns(cacheModels: string, ds: Dataset, scale: string): 
     if (!existsSync(donePath)) continue;
     const done = JSON.parse(readFileSync(donePath, 'utf8')) as Record<string, unknown>;
     if (done.stage !== 'sft' || !METHODS.includes(done.method as Method)) continue;
-    const ent = join(dir, `entropy-${scale}.jsonl`), ev = join(dir, `eval-${scale}.jsonl`);
-    if (!existsSync(ent) && !existsSync(ev)) continue;
+    const bfs = existsSync(dir) ? readdirSync(dir).filter((f) => f.startsWith(`eval-${scale}-bf`) && f.endsWith('.jsonl')).sort() : [];
+    const beside = (f: string | undefined) => (f && existsSync(join(dir, f)) ? join(dir, f) : null);
+    // a budget-forcing run holds the same greedy generations (mode 'greedy') as a plain one
+    const ent = beside(`entropy-${scale}.jsonl`) ?? cached.get(key)?.entropy ?? null;
+    const ev = beside(`eval-${scale}.jsonl`) ?? beside(bfs[0]) ?? cached.get(key)?.acc ?? null;
+    if (!ent && !ev) continue;
     const tokPath = join(dir, 'tokenizer.json');
     if (!existsSync(tokPath) || canonicalJson(JSON.parse(readFileSync(tokPath, 'utf8'))) !== tokJson) continue;
     found.push({
       method: done.method as Method, family: String(done.family), seed: Number(done.seed), dir,
-      entropyJsonl: existsSync(ent) ? ent : null, evalJsonl: existsSync(ev) ? ev : null, finished: String(done.finishedAt ?? ''),
+      entropyJsonl: ent, evalJsonl: ev, finished: String(done.finishedAt ?? ''),
     });
   }
   const rank = (r: (typeof found)[number]) => [r.family === 'qwen-like' ? 0 : 1, r.seed, r.entropyJsonl ? 0 : 1];
@@ -147,6 +167,29 @@ export function findModelRuns(cacheModels: string, ds: Dataset, scale: string): 
     const { finished: _f, ...run } = best;
     return [run];
   });
+}
+
+/** Evaluation-cache files (.cache/evals) by the model key they name: entropy JSON, acc JSONL. */
+function evalCacheByModel(dir: string): Map<string, { entropy?: string; acc?: string }> {
+  const out = new Map<string, { entropy?: string; acc?: string }>();
+  if (!existsSync(dir)) return out;
+  for (const f of readdirSync(dir).filter((n) => n.endsWith('.json')).sort()) {
+    const kind = f.startsWith('entropy-') ? 'entropy' : f.startsWith('acc-') ? 'acc' : null;
+    if (!kind) continue;
+    let model: unknown;
+    try {
+      model = (JSON.parse(readFileSync(join(dir, f), 'utf8')) as { model?: unknown }).model;
+    } catch {
+      continue; // a file being written
+    }
+    if (typeof model !== 'string') continue;
+    const e = out.get(model) ?? {};
+    const path = kind === 'acc' ? join(dir, f.replace(/\.json$/, '.jsonl')) : join(dir, f);
+    if (kind === 'acc' && !existsSync(path)) continue;
+    e[kind] ??= path;
+    out.set(model, e);
+  }
+  return out;
 }
 
 /** The sample of teacher traces: per tier, 60% v=1 (slip fixes first) and 40% v=0, the SFT mix. */
@@ -259,10 +302,10 @@ export function extractExplorer(ds: Dataset, scale: string, o: ExtractOptions = 
         if (g.mode !== 'greedy' || !wanted.has(g.id)) continue;
         add(g.id, { mode: 'greedy', ids: recoverIds(ds, g.text, null), text: g.text, entropy: null, tLast: null, pred: g.pred, equal: g.equal });
       }
-    } else missing.push(`${basename(run.dir)} (sft-${run.method}): no eval-${scale}.jsonl (greedy generations of every tier)`);
+    } else missing.push(`${basename(run.dir)} (sft-${run.method}): no greedy generations (eval-${scale}.jsonl beside it, or an acc evaluation in .cache/evals naming it)`);
     let threshold: number | null = null;
     if (run.entropyJsonl) {
-      const lines = readJsonlFile<EntropyLine>(run.entropyJsonl);
+      const lines = readRecords<EntropyLine>(run.entropyJsonl);
       // The fork cut of forks.ts: the entropy of the ⌈20%·N⌉-th highest token of all rollouts.
       const all = lines.flatMap((l) => l.entropy).sort((a, b) => b - a);
       threshold = all.length ? all[Math.ceil(0.2 * all.length) - 1] : null;
@@ -277,7 +320,7 @@ export function extractExplorer(ds: Dataset, scale: string, o: ExtractOptions = 
         const v = gradeResponse(p.answer, l.text);
         add(l.id, { mode: 'rollout', ids, text: l.text, entropy: ids ? l.entropy.map(r3) : null, tLast: l.tLast, pred: v.pred, equal: v.equal });
       }
-    } else missing.push(`${basename(run.dir)} (sft-${run.method}): no entropy-${scale}.jsonl (per-token entropies of sampled rollouts)`);
+    } else missing.push(`${basename(run.dir)} (sft-${run.method}): no entropy rollouts (entropy-${scale}.jsonl beside it, or an entropy evaluation in .cache/evals naming it)`);
     models.push({ method: run.method, label: `sft-${run.method} ${run.family} seed ${run.seed} (${basename(run.dir)})`, forkThreshold: threshold === null ? null : r3(threshold), problems });
   }
   if (unrecovered) missing.push(`${unrecovered} rollouts shown without entropies: their token ids are not saved (entropy jsonl has no 'tokens') and re-encoding the text gave a different token count`);

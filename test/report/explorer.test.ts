@@ -1,3 +1,6 @@
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { extractExplorer, findModelRuns } from '../../lib/report/explorer.ts';
 import { makeFixture } from './explorer-fixture.ts';
@@ -92,7 +95,31 @@ describe('explorer data', () => {
   it('says what is missing when a method has no model, and when token ids cannot be recovered', () => {
     const partial = extractExplorer(fx.ds, 'smoke', { perTier: 2, runs: runs.filter((r) => r.method === 'vggm').map((r) => ({ ...r, evalJsonl: null })) });
     expect(partial.missing).toContain('no trained sft-sft model with saved generations at scale smoke');
-    expect(partial.missing.some((m) => m.includes('no eval-smoke.jsonl'))).toBe(true);
+    expect(partial.missing.some((m) => m.includes('no greedy generations'))).toBe(true);
     expect(partial.models).toHaveLength(1);
+  });
+});
+
+describe('explorer data from the evaluation cache', () => {
+  it('reads rollouts and generations from .cache/evals files that name their model, as from files beside it', () => {
+    const root = mkdtempSync(join(tmpdir(), 'explorer-evals-'));
+    const models = join(root, 'models'), evals = join(root, 'evals');
+    cpSync(fx.models, models, { recursive: true });
+    mkdirSync(evals);
+    const vg = join(models, 'sft-fake1');
+    const rollouts = readFileSync(join(vg, 'entropy-smoke.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    writeFileSync(join(evals, 'entropy-abc.json'), JSON.stringify({ key: 'entropy-abc', model: 'sft-fake1', result: rollouts }));
+    writeFileSync(join(evals, 'acc-def.json'), JSON.stringify({ key: 'acc-def', model: 'sft-fake1', result: {} }));
+    renameSync(join(vg, 'eval-smoke.jsonl'), join(evals, 'acc-def.jsonl'));
+    rmSync(join(vg, 'entropy-smoke.jsonl'));
+    // a cached evaluation that names no model is not used
+    writeFileSync(join(evals, 'entropy-zzz.json'), JSON.stringify({ key: 'entropy-zzz', result: [] }));
+    const cachedRuns = findModelRuns(models, fx.ds, 'smoke');
+    const run = cachedRuns.find((r) => r.method === 'vggm')!;
+    expect(run.entropyJsonl).toBe(join(evals, 'entropy-abc.json'));
+    expect(run.evalJsonl).toBe(join(evals, 'acc-def.jsonl'));
+    const again = extractExplorer(fx.ds, 'smoke', { perTier: 6, rollouts: 2, runs: cachedRuns });
+    const strip = (d: typeof data) => d.models.map((m) => ({ ...m, label: '' }));
+    expect(strip(again)).toEqual(strip(data));
   });
 });
