@@ -8,7 +8,7 @@ import type { Model } from '../model/model.ts';
 import { crossEntropy } from '../ops/crossentropy.ts';
 import type { LoadedTokenizer } from '../tokenizer/index.ts';
 import { derivedSeed } from '../train/order.ts';
-import { promptFor, promptIds, type PromptFormat } from './format.ts';
+import { paddingIds, promptFor, promptIds, type PromptFormat } from './format.ts';
 import { analyseForks, stepIndices, type ForkAnalysis, type ForkOptions, type RolloutEntropy } from './forks.ts';
 
 export interface EntropyOptions extends ForkOptions {
@@ -73,6 +73,7 @@ export async function entropyAnalysis(
     const prompts = chunk.map((p) => promptIds(tok, promptFor(o.format, p.problem)));
     const room = model.config.context - Math.max(...prompts.map((p) => p.length));
     const gens = await generate(model, prompts, {
+      suppressTokens: paddingIds(tok, model.config.vocab),
       maxNewTokens: Math.min(o.maxNewTokens, room), temperature: o.temperature, eosTokenId: tok.eosId, seed: derivedSeed(o.seed, 'entropy', i),
     });
     const seqs = gens.map((g, b) => [...prompts[b], ...g.tokens]);

@@ -12,7 +12,7 @@ import { derivedSeed } from '../train/order.ts';
 import { writeFileAtomic } from '../util/atomic.ts';
 import { gradeResponse } from './answer.ts';
 import { budgetForce } from './budget.ts';
-import { promptFor, promptIds, type PromptFormat } from './format.ts';
+import { paddingIds, promptFor, promptIds, type PromptFormat } from './format.ts';
 import { passAtK } from './passk.ts';
 
 export interface EvalOptions {
@@ -69,7 +69,7 @@ async function generateTexts(model: Model, tok: LoadedTokenizer, prompts: number
     const chunk = prompts.slice(i, i + batch);
     const room = model.config.context - Math.max(...chunk.map((p) => p.length));
     if (room <= 0) throw new Error(`a prompt of ${Math.max(...chunk.map((p) => p.length))} tokens leaves no room in the context of ${model.config.context}`);
-    const gens = await generate(model, chunk, { ...opts, maxNewTokens: Math.min(opts.maxNewTokens, room), seed: opts.seed === undefined ? undefined : derivedSeed(opts.seed, 'eval-batch', i) });
+    const gens = await generate(model, chunk, { ...opts, suppressTokens: paddingIds(tok, model.config.vocab), maxNewTokens: Math.min(opts.maxNewTokens, room), seed: opts.seed === undefined ? undefined : derivedSeed(opts.seed, 'eval-batch', i) });
     for (const g of gens) out.push({ text: tok.decode(g.tokens), tokens: g.tokens.length, stop: g.stop });
   }
   return out;

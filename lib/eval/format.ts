@@ -12,3 +12,11 @@ export function promptFor(format: PromptFormat, problem: string): string {
 export function promptIds(tok: { encode(t: string): { ids: number[] }; bosId?: number }, text: string): number[] {
   return [...(tok.bosId !== undefined ? [tok.bosId] : []), ...tok.encode(text).ids];
 }
+
+/**
+ * Ids of the model's vocabulary rows past the tokenizer's (the LM head is padded to a multiple of
+ * 64, lib/train/pipeline.ts): no text has them, so generation must never sample them.
+ */
+export function paddingIds(tok: { vocabSize: number }, modelVocab: number): number[] {
+  return Array.from({ length: Math.max(0, modelVocab - tok.vocabSize) }, (_, i) => tok.vocabSize + i);
+}

@@ -13,7 +13,7 @@ import type { Model } from '../model/model.ts';
 import { gradNormSq } from '../ops/gradnorm.ts';
 import { grpoLoss } from '../ops/grpo.ts';
 import { gradeResponse } from '../eval/answer.ts';
-import { promptFor, promptIds, type PromptFormat } from '../eval/format.ts';
+import { paddingIds, promptFor, promptIds, type PromptFormat } from '../eval/format.ts';
 import type { LoadedTokenizer } from '../tokenizer/index.ts';
 import { aggregationScales, groupAdvantages } from './advantages.ts';
 import { latestCheckpoint, loadTrainingCheckpoint, removeCheckpoints, saveModelFolder, saveTrainingCheckpoint, type TrainerState } from './checkpoints.ts';
@@ -81,6 +81,7 @@ async function rollout(run: GrpoRun, step: number): Promise<Rollouts> {
   const batch = pids.flatMap((p) => Array.from({ length: cfg.groupSize }, () => p));
   const maxNew = Math.min(cfg.maxNewTokens, run.model.config.context - Math.max(...pids.map((p) => p.length)));
   const gens = await generate(run.model, batch, {
+    suppressTokens: paddingIds(tok, run.model.config.vocab),
     maxNewTokens: maxNew, temperature: cfg.temperature, eosTokenId: tok.eosId, seed: derivedSeed(run.seed, 'rollout', step),
   });
   const out: Rollouts = { seqs: [], promptLens: [], respLens: [], rewards: [], correct: 0 };
