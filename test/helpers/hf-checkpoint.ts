@@ -20,7 +20,7 @@ export const HF_CORPUS = [
 
 export function hfConfig(family: 'qwen2' | 'llama', vocab: number): ModelConfig {
   const qwen = family === 'qwen2';
-  return { dModel: 32, layers: 2, heads: 4, kvHeads: qwen ? 2 : 4, ffn: 44, vocab, context: 256, ropeTheta: qwen ? 1e6 : 5e5, rmsEps: 1e-6, qkvBias: qwen, tieEmbeddings: qwen };
+  return { dModel: 32, layers: 2, heads: 4, kvHeads: qwen ? 2 : 4, ffn: 44, vocab, context: 512, ropeTheta: qwen ? 1e6 : 5e5, rmsEps: 1e-6, qkvBias: qwen, tieEmbeddings: qwen };
 }
 
 /** config.json as transformers writes it for Qwen2ForCausalLM / LlamaForCausalLM. */
