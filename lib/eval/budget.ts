@@ -1,9 +1,10 @@
 // Budget forcing (s1, Muennighoff et al. 2025; paper Sec. 3.5): when the model ends its
 // reasoning, suppress the end and append "Wait!" so that it reconsiders, K times, within a token
 // budget. In our formats the reasoning ends where the final answer begins: at the start of the
-// line holding the last \boxed{...} (the "So the answer is \boxed{9}." line), or at EOS when the
-// model wrote no \boxed. The forced continuation therefore replaces the model's final answer
-// line with "Wait!" and lets it write a new one.
+// sentence holding the last \boxed{...} ("... = 30. The answer is \boxed{30}." is cut before
+// "The answer"), or at EOS when the model wrote no \boxed. The forced continuation therefore
+// replaces the model's final answer sentence with "Wait!" (as the teacher's traces write it, after
+// a space or a newline) and lets it write a new one.
 
 export const WAIT = 'Wait!';
 
@@ -11,13 +12,18 @@ export const WAIT = 'Wait!';
 export function reasoningEnd(text: string): number {
   const at = text.lastIndexOf('\\boxed{');
   if (at < 0) return text.length;
-  return text.lastIndexOf('\n', at) + 1;
+  // the sentence starts after the last newline or sentence end (". ", "! ", "? ") before \boxed
+  for (let i = at - 1; i >= 0; i--) {
+    if (text[i] === '\n') return i + 1;
+    if (text[i] === ' ' && i > 0 && '.!?'.includes(text[i - 1])) return i + 1;
+  }
+  return 0;
 }
 
-/** The response prefix a forced continuation starts from: reasoning, then "Wait!" on a new line. */
+/** The response prefix a forced continuation starts from: the reasoning, then "Wait!". */
 export function forcedPrefix(text: string): string {
-  const head = text.slice(0, reasoningEnd(text));
-  const sep = head === '' || head.endsWith('\n') ? '' : '\n';
+  const head = text.slice(0, reasoningEnd(text)).replace(/ +$/, '');
+  const sep = head === '' || head.endsWith('\n') ? '' : ' ';
   return `${head}${sep}${WAIT}`;
 }
 

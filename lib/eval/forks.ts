@@ -58,13 +58,15 @@ export function histogram(xs: ArrayLike<number>, bins: number, lo: number, hi: n
   return { edges, counts };
 }
 
-/** Step index of each token: a new step starts after every token that contains a newline. */
+/** Step index of each token: a new step starts after a token that ends a line or a sentence
+ *  ("." or "!" or "?" alone: the world's traces are sentences, "... = 10. Then ..."). */
 export function stepIndices(tokenTexts: readonly string[]): number[] {
   const out: number[] = [];
   let step = 0;
   for (const t of tokenTexts) {
     out.push(step);
-    if (t.includes('\n')) step++;
+    const bare = t.trim();
+    if (t.includes('\n') || bare === '.' || bare === '!' || bare === '?') step++;
   }
   return out;
 }

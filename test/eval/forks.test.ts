@@ -14,7 +14,7 @@ describe('fork tokens', () => {
   it('places forks by normalised position, step and T_last', () => {
     // 10 tokens, high entropy at the first two (early, step 0, before T_last at 6)
     const entropy = [5, 4, 0.1, 0.1, 0.1, 0.1, 0.2, 0.1, 0.1, 0.1];
-    const step = stepIndices(['a', 'b\n', 'c', 'd', 'e\n', 'f', 'W', 'g', 'h\n', 'i']);
+    const step = stepIndices(['a', 'b\n', 'c', 'd', '.', 'f', 'W', 'g', ' ?', 'i']);
     expect(step).toEqual([0, 0, 1, 1, 1, 2, 2, 2, 2, 3]);
     const a = analyseForks([{ entropy, step, tLast: 6 }], { positionBins: 5, maxStep: 2 });
     expect(a.forks).toBe(2);
