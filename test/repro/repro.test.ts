@@ -1,0 +1,90 @@
+// The reproduction layer's pure parts: curve points, problem picking, the distill data (40× N
+// traces of the same teacher, none of them an evaluation problem), and the typed paper numbers
+// against the paper's own text when it is present.
+import { existsSync, readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import type { Dataset } from '../../lib/data/dataset.ts';
+import { datasetTexts } from '../../lib/data/dataset.ts';
+import type { EvalProblem } from '../../lib/data/types.ts';
+import { generateWorld } from '../../lib/data/world/generate.ts';
+import { PAPER_BUDGET_FORCING, PAPER_TABLE1, PAPER_TABLE2 } from '../../lib/report/paper.ts';
+import { buildDistillTraces, sftCount } from '../../lib/repro/distill.ts';
+import { pickProblems } from '../../lib/repro/evals.ts';
+import { curveSteps } from '../../lib/repro/plan.ts';
+import { buildWorldTokenizer, loadTokenizer } from '../../lib/tokenizer/index.ts';
+
+describe('curveSteps', () => {
+  it('starts at 0, ends at the run length, evenly spaced, no duplicates', () => {
+    expect(curveSteps(600, 6)).toEqual([0, 100, 200, 300, 400, 500, 600]);
+    expect(curveSteps(7, 3)).toEqual([0, 2, 5, 7]);
+    expect(curveSteps(2, 4)).toEqual([0, 1, 2]);
+    expect(() => curveSteps(0, 3)).toThrow(/positive integers/);
+  });
+});
+
+describe('pickProblems', () => {
+  it('takes the first n of each tier and keeps the input order', () => {
+    const ps: EvalProblem[] = ['gsm8k', 'math', 'gsm8k', 'amc23', 'math', 'gsm8k'].map((tier, i) => ({ id: `p${i}`, tier: tier as EvalProblem['tier'], problem: '', answer: '' }));
+    expect(pickProblems(ps, { gsm8k: 2, math: 1 }).map((p) => p.id)).toEqual(['p0', 'p1', 'p2']);
+  });
+});
+
+describe('distill traces', () => {
+  const w = generateWorld({ seed: 3, scale: 'smoke' });
+  const tokenizer = loadTokenizer(buildWorldTokenizer(datasetTexts(w.pool, w.eval, w.base)));
+  const ds: Dataset = { dir: 'mem', manifest: { source: 'world', seed: 3, scale: 'smoke' }, pool: w.pool, eval: w.eval, base: w.base, tokenizer };
+
+  it('holds multiplier × N traces from other worlds, none an evaluation problem, split by label', () => {
+    const r = buildDistillTraces(ds, 8);
+    expect(r.traces).toHaveLength(8 * sftCount(ds));
+    expect(r.worlds).toBeGreaterThan(1);
+    const evalKeys = new Set(w.eval.map((e) => e.key));
+    expect(r.traces.some((t) => evalKeys.has(t.meta?.key as string))).toBe(false);
+    expect(r.traces.every((t) => t.split === (t.v === 1 ? 'sft_v1' : 'sft_v0'))).toBe(true);
+    // not the SFT set again: other worlds' ids
+    const own = new Set(w.pool.map((e) => e.raw));
+    expect(r.traces.filter((t) => own.has(t.raw)).length).toBeLessThan(r.traces.length / 2);
+    expect(buildDistillTraces(ds, 8).traces.map((t) => t.raw)).toEqual(r.traces.map((t) => t.raw));
+  });
+
+  it('refuses a data folder that is not the world', () => {
+    expect(() => buildDistillTraces({ ...ds, manifest: { source: 'openr1' } }, 40)).toThrow(/synthetic world/);
+  });
+});
+
+const PAPER = '/work/shared/paper/vggm-paper.txt';
+describe.skipIf(!existsSync(PAPER))('paper numbers match the paper text', () => {
+  const text = existsSync(PAPER) ? readFileSync(PAPER, 'utf8') : '';
+  const row = (label: string) => {
+    const line = text.split('\n').find((l) => l.startsWith(label + '\t'));
+    if (!line) throw new Error(`no row '${label}'`);
+    return line.split('\t').slice(-3).map(Number);
+  };
+  const three = (x: { gsm8k: number; math: number; amc23: number }) => [x.gsm8k, x.math, x.amc23];
+
+  it('Table 1', () => {
+    const r = PAPER_TABLE1.rows;
+    expect(three(r.base)).toEqual(row('Base (No SFT)'));
+    expect(three(r.base_grpo)).toEqual(row('Base + GRPO'));
+    expect(three(r.sft)).toEqual(row('SFT (No Masking)'));
+    expect(three(r.sft_grpo)).toEqual(row('SFT (No Masking) + GRPO'));
+    expect(three(r.vggm)).toEqual(row('SFT (VGGM)'));
+    expect(three(r.vggm_grpo)).toEqual(row('SFT (VGGM) + GRPO'));
+  });
+
+  it('Table 2', () => {
+    const l = PAPER_TABLE2['llama-like'], q = PAPER_TABLE2['qwen-like'];
+    expect(three(l.base)).toEqual(row('Llama3.1-8B'));
+    expect(three(l.sft)).toEqual(row('Llama3.1-8B + SFT (No Masking, 20k)'));
+    expect(three(l.vggm)).toEqual(row('Llama3.1-8B + SFT (VGGM, 20k)'));
+    expect(three(l.distill)).toEqual(row('DeepSeek-R1-Distill-Llama (No Masking, 800k)'));
+    expect(three(q.vggm)).toEqual(row('Qwen2.5-7B + SFT (VGGM, 20k)'));
+    expect(three(q.distill)).toEqual(row('DeepSeek-R1-Distill-Qwen (No Masking, 800k)'));
+  });
+
+  it('Sec. 3.5 deltas appear in the text', () => {
+    for (const v of [...three(PAPER_BUDGET_FORCING.sft), ...three(PAPER_BUDGET_FORCING.vggm)]) {
+      expect(text).toMatch(new RegExp(`\\${v > 0 ? '+' : '-'}${String(Math.abs(v)).replace('.', '\\.')}\\\\?%`));
+    }
+  });
+});
