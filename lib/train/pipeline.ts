@@ -82,8 +82,9 @@ export async function ensureBase(ctx: GpuContext, o: StageOptions): Promise<Stag
   const key = baseKey(o);
   const { dir, hit } = prepare(key, o.force);
   if (hit) return { key, dir, cached: true, done: hit };
-  const items = pretrainItems(o.data);
   const optim = withSteps(t.pretrain, o.steps);
+  if (optim.steps <= 0) throw new Error(`the ${o.scale} scale does not pretrain (the paper starts from released Base models): evaluate a checkpoint with --checkpoint`);
+  const items = pretrainItems(o.data);
   const bar = progress(`pretrain ${o.family} seed ${o.seed}`, optim.steps);
   const r = await trainSupervised({
     runDir: dir, model: Model.init(ctx, modelConfig(o.scale, o.family, o.data.tokenizer.vocabSize), o.seed), tokenizerJson: JSON.stringify(o.data.tokenizer.json),
