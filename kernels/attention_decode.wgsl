@@ -5,15 +5,16 @@
 // Bindings: 0 params, 1 q: array<vec4f> [B, Hq*Dh], 2 kCache: array<vec4f> [B, Tmax, Hkv*Dh],
 //           3 vCache [B, Tmax, Hkv*Dh] (read), 4 lengths: array<u32> [B] (read),
 //           5 out: array<vec4f> [B, Hq*Dh] (write)
-// Dispatch: (Hq, B) workgroups of WG invocations; lane l takes keys l, l+WG, ... with its own online
-// softmax, then the WG partial (max, sum, acc) triples are merged in workgroup memory (fixed order,
-// deterministic). Needs WG >= Dh/4. Numerics: f32, running max starts at finite -1e30.
-override WG: u32 = 32;
+// Dispatch: ceil(B*Hq / WG) workgroups; one invocation per (b, h) runs the whole online softmax over
+// its keys. No workgroup memory and no barriers: a split-keys variant with a workgroup merge cost
+// more on lavapipe (barriers) and took ~15 s to JIT-compile; decode work is small anyway.
+// Numerics: f32; one exp per key (of exp(m - mNew), exp(s - mNew) one is 1, the other exp(-|s-m|)).
+override WG: u32 = 8;
 override DH4: u32 = 8;
 const MAXDH4 = 32u;
 const NEG = -1e30;
 
-struct Params { maxLen: u32, group: u32, qStride4: u32, kvStride4: u32, scale: f32 }
+struct Params { maxLen: u32, group: u32, qStride4: u32, kvStride4: u32, Hq: u32, B: u32, scale: f32 }
 @group(0) @binding(0) var<uniform> P: Params;
 @group(0) @binding(1) var<storage, read> q: array<vec4f>;
 @group(0) @binding(2) var<storage, read> kCache: array<vec4f>;
@@ -21,14 +22,12 @@ struct Params { maxLen: u32, group: u32, qStride4: u32, kvStride4: u32, scale: f
 @group(0) @binding(4) var<storage, read> lengths: array<u32>;
 @group(0) @binding(5) var<storage, read_write> out: array<vec4f>;
 
-var<workgroup> pm: array<f32, WG>;
-var<workgroup> pl: array<f32, WG>;
-var<workgroup> pacc: array<vec4f, WG * DH4>;
-
 @compute @workgroup_size(WG)
-fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) lid: u32) {
-  let h = wid.x;
-  let b = wid.y;
+fn main(@builtin(global_invocation_id) gid: vec3u) {
+  let bh = gid.x;
+  if (bh >= P.B * P.Hq) { return; }
+  let b = bh / P.Hq;
+  let h = bh % P.Hq;
   let kvh = h / P.group;
   let len = min(lengths[b], P.maxLen);
   let qBase = b * P.qStride4 + h * DH4;
@@ -40,31 +39,19 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) lid:
   }
   var m = NEG;
   var l = 0.0;
-  for (var j = lid; j < len; j += WG) {
+  for (var j = 0u; j < len; j++) {
     let row = (b * P.maxLen + j) * P.kvStride4 + kvh * DH4;
     var sv = vec4f(0.0);
     for (var d = 0u; d < DH4; d++) { sv += qv[d] * kCache[row + d]; }
     let s = sv.x + sv.y + sv.z + sv.w;
-    let mNew = max(m, s);
-    let c = exp(m - mNew);
-    let p = exp(s - mNew);
+    let e = exp(-abs(s - m));
+    let grow = s > m;
+    let c = select(1.0, e, grow);
+    let p = select(e, 1.0, grow);
+    m = max(m, s);
     l = l * c + p;
     for (var d = 0u; d < DH4; d++) { acc[d] = acc[d] * c + p * vCache[row + d]; }
-    m = mNew;
   }
-  pm[lid] = m;
-  pl[lid] = l;
-  for (var d = 0u; d < DH4; d++) { pacc[lid * DH4 + d] = acc[d]; }
-  workgroupBarrier();
-  if (lid >= DH4) { return; }
-  var M = NEG;
-  for (var i = 0u; i < WG; i++) { M = max(M, pm[i]); }
-  var total = 0.0;
-  var o = vec4f(0.0);
-  for (var i = 0u; i < WG; i++) {
-    let c = exp(pm[i] - M);
-    total += pl[i] * c;
-    o += pacc[i * DH4 + lid] * c;
-  }
-  out[qBase + lid] = select(vec4f(0.0), o / total, total > 0.0);
+  let inv = select(0.0, 1.0 / l, l > 0.0);
+  for (var d = 0u; d < DH4; d++) { out[qBase + d] = acc[d] * inv; }
 }

@@ -28,7 +28,7 @@ const R = 4; // forward: query rows per invocation, WG * R = 32 rows per workgro
 // Backward: one row per invocation, 32 per workgroup. R = 4 there made lavapipe's LLVM take minutes
 // to compile the kernels (four R x Dh private arrays, unrolled) and ran no faster.
 const BWD_WG = 32;
-const DECODE_WG = 32;
+const DECODE_WG = 8;
 
 function checkHeads(op: string, heads: number, kvHeads: number, headDim: number): void {
   if (headDim % 4 !== 0 || headDim < 4 || headDim > 128) throw new Error(`${op}: headDim ${headDim} must be a multiple of 4 in [4, 128]`);
@@ -103,7 +103,9 @@ export function attentionDecode(
     .u32(opts.heads / opts.kvHeads)
     .u32((opts.heads * opts.headDim) / 4)
     .u32((opts.kvHeads * opts.headDim) / 4)
+    .u32(opts.heads)
+    .u32(opts.batch)
     .f32(1 / Math.sqrt(opts.headDim));
   const p = ctx.pipelines.kernel('attention_decode', { WG: DECODE_WG, DH4: opts.headDim / 4 });
-  ctx.rec.dispatch(p, [opts.heads, opts.batch], [q, kCache, vCache, lengths, out], params);
+  ctx.rec.dispatch(p, [Math.ceil((opts.batch * opts.heads) / DECODE_WG)], [q, kCache, vCache, lengths, out], params);
 }
