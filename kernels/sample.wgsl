@@ -16,7 +16,8 @@
 // order (broadcast loads); 2 barriers per reduction instead of a log2(WG) tree (lavapipe barriers are
 // costly). The draw: each lane's kept mass, a sequential prefix over lanes (identical in every
 // lane), the one lane whose [prefix, prefix + mass) holds u * total walks its chunk.
-// Numerics: e_i = exp(z_i - max z) in f32; tokens whose e_i underflows to 0 are never drawn.
+// Numerics: e_i = exp(z_i - max z) in f32; tokens whose e_i underflows to 0 are never drawn; a row
+// without positive finite mass (NaN logits) gets its argmax (or 0), so ids[b] is always written.
 override WG: u32 = 16;
 
 struct Params { V: u32, topK: u32, greedy: u32, invTemp: f32, topP: f32 }
@@ -84,8 +85,10 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) lid:
   for (var i = 0u; i < WG; i++) {
     if (redU[i] != NONE && (redF[i] > mx || arg == NONE)) { mx = redF[i]; arg = redU[i]; }
   }
+  // All-NaN rows have no argmax; id 0 keeps the output a valid token id.
+  let fallback = select(arg, 0u, arg == NONE);
   if (P.greedy == 1u) {
-    if (lid == 0u) { ids[b] = arg; }
+    if (lid == 0u) { ids[b] = fallback; }
     return;
   }
   let zmax = mx * P.invTemp;
@@ -142,6 +145,11 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) lid:
     if (i == lid) { excl = total; }
     total += redF[i];
     if (redF[i] > 0.0) { lastLane = i; }
+  }
+  // No finite positive mass (NaN logits): the argmax, so every row still gets a valid id.
+  if (!(total > 0.0)) {
+    if (lid == 0u) { ids[b] = fallback; }
+    return;
   }
   let goal = uDraw * total;
   let incl = excl + cs;

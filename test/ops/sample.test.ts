@@ -103,6 +103,19 @@ describe('sample', () => {
     expect(seen.size).toBeGreaterThan(batch + multi / 2);
   });
 
+  it('a NaN row still gets a valid id in [0, vocab)', async () => {
+    const c = ctx();
+    const batch = 3, vocab = 50;
+    const x = Float32Array.from(randn(new Rng(8), batch * vocab));
+    x.fill(Number.NaN, vocab, 2 * vocab);
+    const logits = c.pool.upload(x, [batch, vocab], 'logits');
+    const rng = c.pool.upload(seeds(8, batch), [batch], 'rng', 'u32');
+    for (const greedy of [false, true]) {
+      const [ids] = await draws(c, logits, rng, { batch, vocab, temperature: 1, topK: 5, topP: 0.9, greedy }, 1);
+      expect([...ids].every((id) => id >= 0 && id < vocab)).toBe(true);
+    }
+  });
+
   it('the same seeds give the same draws, and the state advances', async () => {
     const c = ctx();
     const batch = 64, vocab = 97;
