@@ -7,12 +7,16 @@
 // Bindings: 0 params, 1 dout: array<vec4f> [B*T, Hq*Dh], 2 q [B*T, Hq*Dh], 3 k [B*T, Hkv*Dh],
 //           4 v [B*T, Hkv*Dh] (read), 5 lse: array<f32> [B*Hq*T], 6 D: array<f32> [B*Hq*T] (read),
 //           7 dk [B*T, Hkv*Dh], 8 dv [B*T, Hkv*Dh] (write, overwritten)
-// Dispatch: (ceil(T / WG), Hkv, B) workgroups; one invocation per key row.
-// The query loop starts at the workgroup's first key row for every lane (mask by select), so the
-// q/dout/lse/D loads are workgroup-uniform (scalar broadcasts on lavapipe). Numerics: f32.
-override WG: u32 = 32;
+// Dispatch: (ceil(T / (WG*R)), Hkv, B) workgroups; each invocation owns R key rows j0 + r*WG + lid.
+// The query loop starts at the workgroup's first key row for every lane (causal mask by select), so
+// it is workgroup-uniform; R key rows per invocation make each q/dout load serve R rows. Measured on
+// lavapipe at T=256, Dh=32 (CPU ms, cold JIT): R=1 ~64 (4 s), R=2 ~40 (8 s), R=4 ~110 (25 s; spills).
+// Numerics: f32.
+override WG: u32 = 16;
+override R: u32 = 2;      // key rows per invocation (<= MAXR)
 override DH4: u32 = 8;
 const MAXDH4 = 32u;
+const MAXR = 4u;
 
 struct Params { T: u32, group: u32, qStride4: u32, kvStride4: u32, Hq: u32, scale: f32 }
 @group(0) @binding(0) var<uniform> P: Params;
@@ -27,48 +31,60 @@ struct Params { T: u32, group: u32, qStride4: u32, kvStride4: u32, Hq: u32, scal
 
 @compute @workgroup_size(WG)
 fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) lid: u32) {
-  let j0 = wid.x * WG;
+  let j0 = wid.x * WG * R;
   let kvh = wid.y;
   let b = wid.z;
-  let j = j0 + lid;
-  let jk = min(j, P.T - 1u);
-  let kvRow = (b * P.T + jk) * P.kvStride4 + kvh * DH4;
-  var kv: array<vec4f, MAXDH4>;
-  var vv: array<vec4f, MAXDH4>;
-  var dkAcc: array<vec4f, MAXDH4>;
-  var dvAcc: array<vec4f, MAXDH4>;
-  for (var d = 0u; d < DH4; d++) {
-    kv[d] = k[kvRow + d] * P.scale;
-    vv[d] = v[kvRow + d];
-    dkAcc[d] = vec4f(0.0);
-    dvAcc[d] = vec4f(0.0);
+  var kv: array<vec4f, MAXDH4 * MAXR>;
+  var vv: array<vec4f, MAXDH4 * MAXR>;
+  var dkAcc: array<vec4f, MAXDH4 * MAXR>;
+  var dvAcc: array<vec4f, MAXDH4 * MAXR>;
+  var jk: array<u32, MAXR>;
+  for (var r = 0u; r < R; r++) {
+    jk[r] = min(j0 + r * WG + lid, P.T - 1u);
+    let kvRow = (b * P.T + jk[r]) * P.kvStride4 + kvh * DH4;
+    for (var d = 0u; d < DH4; d++) {
+      kv[r * DH4 + d] = k[kvRow + d] * P.scale;
+      vv[r * DH4 + d] = v[kvRow + d];
+      dkAcc[r * DH4 + d] = vec4f(0.0);
+      dvAcc[r * DH4 + d] = vec4f(0.0);
+    }
   }
   for (var g = 0u; g < P.group; g++) {
     let h = kvh * P.group + g;
     let stats = (b * P.Hq + h) * P.T;
     for (var i = j0; i < P.T; i++) {
       let row = (b * P.T + i) * P.qStride4 + h * DH4;
-      var qr: array<vec4f, MAXDH4>; // q and dout rows loaded once each: loads bound this kernel
+      var qr: array<vec4f, MAXDH4>;
       var dor: array<vec4f, MAXDH4>;
-      var sv = vec4f(0.0);
-      var dpv = vec4f(0.0);
       for (var d = 0u; d < DH4; d++) {
         qr[d] = q[row + d];
         dor[d] = dout[row + d];
-        sv += kv[d] * qr[d];
-        dpv += vv[d] * dor[d];
       }
-      let p = select(0.0, exp(sv.x + sv.y + sv.z + sv.w - lse[stats + i]), i >= jk);
-      let ds = p * (dpv.x + dpv.y + dpv.z + dpv.w - D[stats + i]);
-      for (var d = 0u; d < DH4; d++) {
-        dvAcc[d] += p * dor[d];
-        dkAcc[d] += ds * qr[d];
+      let Li = lse[stats + i];
+      let Di = D[stats + i];
+      for (var r = 0u; r < R; r++) {
+        var sv = vec4f(0.0);
+        var dpv = vec4f(0.0);
+        for (var d = 0u; d < DH4; d++) {
+          sv += kv[r * DH4 + d] * qr[d];
+          dpv += vv[r * DH4 + d] * dor[d];
+        }
+        let p = select(0.0, exp(sv.x + sv.y + sv.z + sv.w - Li), i >= jk[r]);
+        let ds = p * (dpv.x + dpv.y + dpv.z + dpv.w - Di);
+        for (var d = 0u; d < DH4; d++) {
+          dvAcc[r * DH4 + d] += p * dor[d];
+          dkAcc[r * DH4 + d] += ds * qr[d];
+        }
       }
     }
   }
-  if (j >= P.T) { return; }
-  for (var d = 0u; d < DH4; d++) {
-    dk[kvRow + d] = dkAcc[d] * P.scale;
-    dv[kvRow + d] = dvAcc[d];
+  for (var r = 0u; r < R; r++) {
+    let j = j0 + r * WG + lid;
+    if (j >= P.T) { continue; }
+    let kvRow = (b * P.T + j) * P.kvStride4 + kvh * DH4;
+    for (var d = 0u; d < DH4; d++) {
+      dk[kvRow + d] = dkAcc[r * DH4 + d] * P.scale;
+      dv[kvRow + d] = dvAcc[r * DH4 + d];
+    }
   }
 }

@@ -25,9 +25,10 @@ export interface AttentionDecodeOpts {
 // loads, not arithmetic, bound these kernels on lavapipe (see kernels/attention_forward.wgsl).
 const WG = 8; // forward: invocations per workgroup
 const R = 4; // forward: query rows per invocation, WG * R = 32 rows per workgroup
-// Backward: one row per invocation, 32 per workgroup. R = 4 there made lavapipe's LLVM take minutes
-// to compile the kernels (four R x Dh private arrays, unrolled) and ran no faster.
-const BWD_WG = 32;
+// Backward: 2 rows per invocation, 32 per workgroup. R = 4 there spilled (2.5x slower) and took
+// lavapipe's LLVM ~25 s to compile per kernel (four R x Dh private arrays, unrolled).
+const BWD_WG = 16;
+const BWD_R = 2;
 const DECODE_WG = 8;
 
 function checkHeads(op: string, heads: number, kvHeads: number, headDim: number): void {
@@ -80,8 +81,8 @@ export function attentionBackward(
   checkSize(op, lse, rowsStats);
   const D = scratch(ctx, 'attention.D', rowsStats);
   const params = trainParams(opts);
-  const consts = { WG: BWD_WG, DH4: opts.headDim / 4 };
-  const blocks = Math.ceil(opts.seqLen / BWD_WG);
+  const consts = { WG: BWD_WG, R: BWD_R, DH4: opts.headDim / 4 };
+  const blocks = Math.ceil(opts.seqLen / (BWD_WG * BWD_R));
   ctx.rec.dispatch(ctx.pipelines.kernel('attention_backward_dq', consts), [blocks, opts.heads, opts.batch], [dout, q, k, v, out, lse, D, dq], params);
   ctx.rec.dispatch(ctx.pipelines.kernel('attention_backward_dkdv', consts), [blocks, opts.kvHeads, opts.batch], [dout, q, k, v, lse, D, dk, dv], params);
 }
