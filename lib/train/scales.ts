@@ -90,10 +90,10 @@ export const SCALE_TABLE: Record<Scale, ScaleTable> = {
     entropy: { questions: 3, rollouts: 2, temperature: 1 },
     budget: { waits: 1, extraTokens: 16 },
   },
-  // Sized from a measured step time: one training step of 16 x 64 = 1,024 rows of the cpu model
-  // took 1.2-2.2 s on lavapipe with the 2 cores shared (load average ~13); an idle machine should
-  // be several times faster, not yet measured. Generation dominates GRPO and evaluation, so their
-  // counts are kept small.
+  // Sized from measured step times on lavapipe with the 2 cores shared (load average 7-8): a
+  // pretraining step of 32 x 80 = 2,560 rows of the cpu model took 1.3-2.8 s, so 1,500 steps are
+  // ~35-70 min per Base model; an idle machine is faster, not yet measured. Generation dominates
+  // GRPO and evaluation (150 problems x 5 generations took 47 s), so their counts are kept small.
   cpu: {
     size: 'cpu',
     context: 256,
