@@ -20,7 +20,7 @@ async function main(): Promise<void> {
   const runs = [];
   for (const family of familiesOf(args.family)) {
     for (const seed of args.seeds) {
-      const r = await ensureGrpo(ctx, { scale: args.scale, family, seed, data, from: args.from, force: args.force, resume: args.resume, steps: args.steps });
+      const r = await ensureGrpo(ctx, { scale: args.scale, family, seed, data, from: args.from, force: args.force, resume: args.resume, steps: args.steps, init: args.init });
       console.log(`grpo from ${args.from} ${family} seed ${seed}: ${r.cached ? 'cached' : 'trained'} ${r.dir} (reward ${Number(r.done.rewardFirstQuarter).toFixed(3)} → ${Number(r.done.rewardLastQuarter).toFixed(3)}, ${Number(r.done.seconds).toFixed(1)} s)`);
       runs.push({ family, seed, ...r });
     }

@@ -22,7 +22,7 @@ async function main(): Promise<void> {
   const runs = [];
   for (const family of familiesOf(args.family)) {
     for (const seed of args.seeds) {
-      const r = await ensureSft(ctx, { scale: args.scale, family, seed, data, method: args.method, force: args.force, resume: args.resume, steps: args.steps });
+      const r = await ensureSft(ctx, { scale: args.scale, family, seed, data, method: args.method, force: args.force, resume: args.resume, steps: args.steps, init: args.init });
       const recs = new MetricsLog(join(r.dir, 'metrics.jsonl')).read();
       const diag = recs.filter((x) => x.kind === 'diag').at(-1);
       const gv = recs.filter((x) => x.kind === 'gradvar').at(-1);

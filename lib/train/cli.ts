@@ -12,7 +12,8 @@ export function withTrainOptions<T>(y: Argv<T>) {
     .option('data', { type: 'string', describe: 'data folder written by scripts/data.ts (default: the world for --scale and --world-seed, generated once into .cache/data)' })
     .option('world-seed', { type: 'number', default: 1, describe: 'seed of the generated world (frozen across methods and model seeds)' })
     .option('resume', { type: 'boolean', default: true, describe: 'continue an interrupted run from its last checkpoint (--no-resume restarts it)' })
-    .option('steps', { type: 'number', describe: "override the scale's number of optimizer steps" });
+    .option('steps', { type: 'number', describe: "override the scale's number of optimizer steps" })
+    .option('init', { type: 'string', describe: 'start from this Hugging Face checkpoint folder (Qwen2/Llama config.json, safetensors, tokenizer.json) instead of the Base model; the data is encoded with its tokenizer' });
 }
 
 export function familiesOf(f: Family | 'both'): Family[] {

@@ -3,12 +3,14 @@
 // cache.ts), keyed by everything that determines its weights, parent key included; a finished
 // one is reused, an interrupted one resumes from its last checkpoint (unless resume is off), and
 // force retrains it.
-import { rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Dataset } from '../data/dataset.ts';
 import type { GpuContext } from '../gpu/index.ts';
 import { loadCheckpoint } from '../model/checkpoint.ts';
-import { presetConfig, type Family, type ModelConfig } from '../model/config.ts';
+import { fromHfConfig, presetConfig, type Family, type ModelConfig } from '../model/config.ts';
+import { loadTokenizer } from '../tokenizer/index.ts';
 import { Model } from '../model/model.ts';
 import { writeJsonAtomic } from '../util/atomic.ts';
 import { progress, type Scale } from '../util/cli.ts';
@@ -30,6 +32,8 @@ export interface StageOptions {
   resume?: boolean;
   /** override the scale's step count (quick experiments) */
   steps?: number;
+  /** a Hugging Face checkpoint folder that replaces the Base stage (its tokenizer encodes the data) */
+  init?: string;
 }
 
 export interface StageResult {
@@ -46,6 +50,21 @@ export type GrpoFrom = 'base' | Method;
 function withSteps(o: OptimConfig, steps: number | undefined): OptimConfig {
   const n = steps ?? o.steps;
   return { ...o, steps: n, warmup: Math.min(o.warmup, n) };
+}
+
+/** The Base stage of an --init folder: its key hashes the folder's config, tokenizer and weights. */
+function initStage(dir: string): StageResult {
+  const h = createHash('sha256');
+  for (const f of readdirSync(dir).filter((f) => /^(config\.json|tokenizer\.json|.*\.safetensors)$/.test(f)).sort()) h.update(f).update(readFileSync(join(dir, f)));
+  const key = `init-${h.digest('hex').slice(0, 16)}`;
+  return { key, dir, cached: true, done: { key, stage: 'init', dir } };
+}
+
+/** The stage's data and model shape: with --init, the folder's tokenizer and config.json. */
+function stageInputs(o: StageOptions): { data: Dataset; model: ModelConfig } {
+  if (!o.init) return { data: o.data, model: modelConfig(o.scale, o.family, o.data.tokenizer.vocabSize) };
+  const { bosTokenId: _b, eosTokenId: _e, ...model } = fromHfConfig(readFileSync(join(o.init, 'config.json'), 'utf8'));
+  return { data: { ...o.data, tokenizer: loadTokenizer(join(o.init, 'tokenizer.json')) }, model };
 }
 
 export function modelConfig(scale: Scale, family: Family, vocab: number): ModelConfig {
@@ -69,62 +88,79 @@ function finish(dir: string, key: string, info: Record<string, unknown>): StageR
   return { key, dir, cached: false, done };
 }
 
+/**
+ * The seed a Base model is trained with. The paper has one Base model per family and varies
+ * only what follows it; scales with `sharedBase` do the same (every seed starts from the Base
+ * of seed 1), so seeds measure the spread of SFT/GRPO, and pretraining is paid once.
+ */
+function baseSeed(o: StageOptions): number {
+  return scaleTable(o.scale).sharedBase ? 1 : o.seed;
+}
+
 function baseKey(o: StageOptions): string {
   const t = scaleTable(o.scale);
   return cacheKey({
     stage: 'pretrain', model: modelConfig(o.scale, o.family, o.data.tokenizer.vocabSize), data: dataFingerprint(o.data),
-    hparams: withSteps(t.pretrain, o.steps), seed: o.seed, parent: null,
+    hparams: withSteps(t.pretrain, o.steps), seed: baseSeed(o), parent: null,
   });
 }
 
 export async function ensureBase(ctx: GpuContext, o: StageOptions): Promise<StageResult> {
+  if (o.init) return initStage(o.init);
   const t = scaleTable(o.scale);
   const key = baseKey(o);
   const { dir, hit } = prepare(key, o.force);
   if (hit) return { key, dir, cached: true, done: hit };
   const optim = withSteps(t.pretrain, o.steps);
+  const seed = baseSeed(o);
   if (optim.steps <= 0) throw new Error(`the ${o.scale} scale does not pretrain (the paper starts from released Base models): evaluate a checkpoint with --checkpoint`);
   const items = pretrainItems(o.data);
-  const bar = progress(`pretrain ${o.family} seed ${o.seed}`, optim.steps);
+  const bar = progress(`pretrain ${o.family} seed ${seed}`, optim.steps);
   const r = await trainSupervised({
-    runDir: dir, model: Model.init(ctx, modelConfig(o.scale, o.family, o.data.tokenizer.vocabSize), o.seed), tokenizerJson: JSON.stringify(o.data.tokenizer.json),
-    items, seqLen: neededSeqLen(items), optim, seed: o.seed, diagEvery: 0, gradVar: { every: 0, batches: 0 },
+    runDir: dir, model: Model.init(ctx, modelConfig(o.scale, o.family, o.data.tokenizer.vocabSize), seed), tokenizerJson: JSON.stringify(o.data.tokenizer.json),
+    items, seqLen: neededSeqLen(items), optim, seed, diagEvery: 0, gradVar: { every: 0, batches: 0 },
     checkpointEvery: t.checkpointEvery, info: { stage: 'pretrain', key, family: o.family, scale: o.scale }, resume: o.resume ?? true,
     onStep: (s) => bar.tick(1, { loss: s.loss }),
   });
   bar.done();
-  return finish(dir, key, { stage: 'pretrain', family: o.family, seed: o.seed, steps: r.steps, finalLoss: r.losses.at(-1), spikes: r.spikes, seconds: r.seconds });
+  return finish(dir, key, { stage: 'pretrain', family: o.family, seed, steps: r.steps, finalLoss: r.losses.at(-1), spikes: r.spikes, seconds: r.seconds });
 }
 
 export async function ensureSft(ctx: GpuContext, o: StageOptions & { method: Method; baseSteps?: number }): Promise<StageResult> {
   const t = scaleTable(o.scale);
   const parent = await ensureBase(ctx, { ...o, steps: o.baseSteps });
   const optim = withSteps(t.sft, o.steps);
+  const { data, model: shape } = stageInputs(o);
   const key = cacheKey({
-    stage: 'sft', model: modelConfig(o.scale, o.family, o.data.tokenizer.vocabSize), data: dataFingerprint(o.data), method: o.method,
+    stage: 'sft', model: shape, data: dataFingerprint(data), method: o.method,
     hparams: { optim, diag: t.diagEvery, gradVar: t.gradVar }, seed: o.seed, parent: parent.key,
   });
   const { dir, hit } = prepare(key, o.force);
   if (hit) return { key, dir, cached: true, done: hit };
-  const items = sftItems(o.data, o.method);
+  // Sequences longer than the model's context are skipped (never truncated), counted and reported.
+  const all = sftItems(data, o.method);
+  const items = all.filter((it) => it.inputIds.length - 1 <= shape.context);
+  if (items.length < all.length) process.stderr.write(`sft: skipped ${all.length - items.length} of ${all.length} sequences longer than the context (${shape.context} tokens)\n`);
+  if (!items.length) throw new Error(`no SFT sequence fits the model context of ${shape.context} tokens`);
   const model = new Model(ctx, loadCheckpoint(ctx, parent.dir).params);
   const bar = progress(`sft ${o.method} ${o.family} seed ${o.seed}`, optim.steps);
   const r = await trainSupervised({
-    runDir: dir, model, tokenizerJson: JSON.stringify(o.data.tokenizer.json), items, seqLen: neededSeqLen(items), optim, seed: o.seed,
+    runDir: dir, model, tokenizerJson: JSON.stringify(data.tokenizer.json), items, seqLen: neededSeqLen(items), optim, seed: o.seed,
     diagEvery: t.diagEvery, gradVar: t.gradVar, checkpointEvery: t.checkpointEvery,
     info: { stage: 'sft', method: o.method, key, parent: parent.key }, resume: o.resume ?? true,
     onStep: (s) => bar.tick(1, { loss: s.loss }),
   });
   bar.done();
-  return finish(dir, key, { stage: 'sft', method: o.method, family: o.family, seed: o.seed, parent: parent.key, steps: r.steps, finalLoss: r.losses.at(-1), spikes: r.spikes, seconds: r.seconds });
+  return finish(dir, key, { stage: 'sft', method: o.method, family: o.family, seed: o.seed, parent: parent.key, skippedLong: all.length - items.length, steps: r.steps, finalLoss: r.losses.at(-1), spikes: r.spikes, seconds: r.seconds });
 }
 
 export async function ensureGrpo(ctx: GpuContext, o: StageOptions & { from: GrpoFrom }): Promise<StageResult> {
   const t = scaleTable(o.scale);
   const parent = o.from === 'base' ? await ensureBase(ctx, { ...o, steps: undefined }) : await ensureSft(ctx, { ...o, steps: undefined, method: o.from });
   const cfg = { ...t.grpo, steps: o.steps ?? t.grpo.steps };
+  const { data, model: shape } = stageInputs(o);
   const key = cacheKey({
-    stage: 'grpo', model: modelConfig(o.scale, o.family, o.data.tokenizer.vocabSize), data: dataFingerprint(o.data), method: o.from,
+    stage: 'grpo', model: shape, data: dataFingerprint(data), method: o.from,
     hparams: cfg, seed: o.seed, parent: parent.key,
   });
   const { dir, hit } = prepare(key, o.force);
@@ -133,7 +169,7 @@ export async function ensureGrpo(ctx: GpuContext, o: StageOptions & { from: Grpo
   const reference = cfg.beta > 0 ? new Model(ctx, loadCheckpoint(ctx, parent.dir).params) : null;
   const bar = progress(`grpo from ${o.from} ${o.family} seed ${o.seed}`, cfg.steps);
   const r = await trainGrpo({
-    runDir: dir, model, reference, tokenizer: o.data.tokenizer, tokenizerJson: JSON.stringify(o.data.tokenizer.json), prompts: grpoPrompts(o.data),
+    runDir: dir, model, reference, tokenizer: data.tokenizer, tokenizerJson: JSON.stringify(data.tokenizer.json), prompts: grpoPrompts(data),
     format: o.from === 'base' ? 'base' : 'trace', cfg, seed: o.seed, checkpointEvery: t.checkpointEvery,
     info: { stage: 'grpo', from: o.from, key, parent: parent.key }, resume: o.resume ?? true,
     onStep: (s) => bar.tick(1, { reward: s.reward, kl: s.kl }),

@@ -50,6 +50,8 @@ export interface ScaleTable {
   /** overrides the preset's context (training sequences are up to the world's maxTokens). */
   context: number;
   families: readonly Family[];
+  /** one Base model per family (seed 1) shared by every seed, as in the paper; else one per seed */
+  sharedBase: boolean;
   pretrain: OptimConfig;
   sft: OptimConfig & { epochs?: number };
   grpo: GrpoConfig;
@@ -80,6 +82,7 @@ export const SCALE_TABLE: Record<Scale, ScaleTable> = {
     size: 'tiny',
     context: 256,
     families: ['qwen-like', 'llama-like'],
+    sharedBase: false,
     pretrain: { ...adam, steps: 12, batch: 4, lr: 3e-3, warmup: 2 },
     sft: { ...adam, steps: 8, batch: 4, lr: 1e-3, warmup: 1 },
     grpo: { groupSize: 4, prompts: 2, steps: 3, lr: 1e-4, epsLow: 0.2, epsHigh: 0.28, beta: 0.04, aggregation: 'token-mean', advantageNorm: 'std', iterations: 2, temperature: 1, maxNewTokens: 48, formatReward: 0, maxGradNorm: 1 },
@@ -90,28 +93,31 @@ export const SCALE_TABLE: Record<Scale, ScaleTable> = {
     entropy: { questions: 3, rollouts: 2, temperature: 1 },
     budget: { waits: 1, extraTokens: 16 },
   },
-  // Sized from measured step times on lavapipe with the 2 cores shared (load average 7-8): a
-  // pretraining step of 32 x 80 = 2,560 rows of the cpu model took 1.3-2.8 s, so 1,500 steps are
-  // ~35-70 min per Base model; an idle machine is faster, not yet measured. Generation dominates
-  // GRPO and evaluation (150 problems x 5 generations took 47 s), so their counts are kept small.
+  // Sized to what a 2-core machine can train in the session that made results/: measured on
+  // lavapipe, a pretraining step of 32 x 80 rows of the cpu model takes ~0.9-1.3 s, an SFT step of
+  // 16 x ~190 rows ~1-2 s, a GRPO step (4 prompts x 8 rollouts, 2 gradient steps) ~6 s. These
+  // budgets are far below the paper's (see results/README.md): one shared Base of 500 steps, SFT of
+  // 120 steps (~0.65 epoch of the 3,000-trace mix), GRPO of 8 steps.
   cpu: {
     size: 'cpu',
     context: 256,
     families: ['qwen-like', 'llama-like'],
-    pretrain: { ...adam, steps: 1500, batch: 32, lr: 2e-3, warmup: 50 },
-    sft: { ...adam, steps: 400, batch: 16, lr: 5e-4, warmup: 20 },
-    grpo: { groupSize: 8, prompts: 4, steps: 40, lr: 5e-5, epsLow: 0.2, epsHigh: 0.28, beta: 0.04, aggregation: 'token-mean', advantageNorm: 'std', iterations: 2, temperature: 1, maxNewTokens: 160, formatReward: 0, maxGradNorm: 1 },
-    diagEvery: 20,
-    gradVar: { every: 50, batches: 4 },
-    checkpointEvery: 100,
+    sharedBase: true,
+    pretrain: { ...adam, steps: 500, batch: 32, lr: 2e-3, warmup: 30 },
+    sft: { ...adam, steps: 120, batch: 16, lr: 1e-3, warmup: 10 },
+    grpo: { groupSize: 8, prompts: 4, steps: 8, lr: 1e-4, epsLow: 0.2, epsHigh: 0.28, beta: 0.04, aggregation: 'token-mean', advantageNorm: 'std', iterations: 2, temperature: 1, maxNewTokens: 160, formatReward: 0, maxGradNorm: 1 },
+    diagEvery: 10,
+    gradVar: { every: 20, batches: 4 },
+    checkpointEvery: 40,
     eval: { problems: 100, samples: 4, passK: [1, 4], temperature: 1, maxNewTokens: 160, batch: 64 },
-    entropy: { questions: 50, rollouts: 8, temperature: 1 },
+    entropy: { questions: 25, rollouts: 8, temperature: 1 },
     budget: { waits: 1, extraTokens: 48 },
   },
   paper: {
     size: 'paper',
     context: 4096,
     families: ['qwen-like', 'llama-like'],
+    sharedBase: true,
     pretrain: { ...adam, steps: 0, batch: 0, lr: 0 }, // the paper starts from released Base models
     sft: { ...adam, steps: 1250, batch: 16, lr: 1e-5, warmup: 60, weightDecay: 0 },
     grpo: { groupSize: 8, prompts: 32, steps: 300, lr: 1e-6, epsLow: 0.2, epsHigh: 0.28, beta: 0.04, aggregation: 'token-mean', advantageNorm: 'std', iterations: 1, temperature: 1, maxNewTokens: 2048, formatReward: 0, maxGradNorm: 1 },
