@@ -4,7 +4,9 @@
 #  2. DejaVu Sans (fonts-dejavu-core) when missing: the PNG renderer (lib/report/render.ts) draws with it.
 #     Debian's chromium when missing: the report's browser test and screenshots drive it through
 #     playwright-core (never a downloaded browser).
-#  3. A Vulkan driver for Dawn when Dawn finds no adapter: Mesa's lavapipe from
+#  3. The notebooks' tools: Debian's jupyter-nbconvert (when missing; skipped with a line when not
+#     root) and the Deno kernel (npm's `deno`) registered in .cache/jupyter.
+#  4. A Vulkan driver for Dawn when Dawn finds no adapter: Mesa's lavapipe from
 #     bookworm-backports (mesa-vulkan-drivers 25.x; bookworm's own 22.x lacks a feature Dawn needs).
 # A machine that already has an adapter (a real GPU, or lavapipe installed) is left alone.
 set -euo pipefail
@@ -30,6 +32,26 @@ if [ ! -x "${VGGM_CHROMIUM:-/usr/bin/chromium}" ]; then
   fi
   DEBIAN_FRONTEND=noninteractive apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+fi
+
+# Notebooks (notebooks/*.ipynb): Deno comes from npm (devDependency `deno`); Debian's
+# jupyter-nbconvert runs them headless; the Deno kernel is registered inside the repository
+# (.cache/jupyter/kernels/deno: use JUPYTER_PATH=.cache/jupyter). Optional: skipped with a line.
+if ! command -v jupyter-nbconvert >/dev/null; then
+  if [ "$(id -u)" != 0 ]; then
+    echo "setup: skipping jupyter-nbconvert (notebooks): not root. Run as root, or: sudo apt-get install --no-install-recommends jupyter-nbconvert" >&2
+  else
+    echo "setup: installing jupyter-nbconvert (runs the notebooks headless)"
+    DEBIAN_FRONTEND=noninteractive apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends jupyter-nbconvert >/dev/null
+  fi
+fi
+if node_modules/.bin/deno --version >/dev/null 2>&1; then
+  XDG_DATA_HOME="$PWD/.cache" node_modules/.bin/deno jupyter --install --force >/dev/null 2>&1 \
+    && echo "setup: Deno Jupyter kernel registered in .cache/jupyter (JUPYTER_PATH=.cache/jupyter)" \
+    || echo "setup: 'deno jupyter --install' failed; npm run notebooks retries it" >&2
+else
+  echo "setup: skipping the Deno kernel: node_modules/.bin/deno does not run (npm ci should install it)" >&2
 fi
 
 if adapter=$(node scripts/probe-adapter.mjs 2>/dev/null); then
