@@ -10,8 +10,8 @@ import { specToSvg } from '../lib/report/render.ts';
 import { summarize } from '../lib/report/stats.ts';
 
 /**
- * The results folder: $VGGM_RESULTS_DIR (relative paths against the working directory), else
- * ../results next to this folder (the committed results).
+ * The results folder: $VGGM_RESULTS_DIR (a relative path is taken from the kernel's working
+ * directory, which Jupyter sets to this folder), else the repository's results/.
  */
 export function resultsDir(): string {
   const env = Deno.env.get('VGGM_RESULTS_DIR');
