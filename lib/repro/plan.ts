@@ -26,7 +26,7 @@ export interface ReproPlan {
 
 const PLANS: Record<Scale, Omit<ReproPlan, 'maxNewTokens' | 'genBatch' | 'entropy' | 'budget'> & { entropyBins: number }> = {
   smoke: { evalPerTier: { gsm8k: 4, math: 4, amc23: 3 }, curvePoints: 2, curveTiers: ['gsm8k', 'math'], distill: { multiplier: 40, stepsFactor: 2 }, entropyBins: 12 },
-  cpu: { evalPerTier: { gsm8k: 100, math: 100, amc23: 50 }, curvePoints: 4, curveTiers: ['gsm8k', 'math'], distill: { multiplier: 40, stepsFactor: 2 }, entropyBins: 30 },
+  cpu: { evalPerTier: { gsm8k: 100, math: 100, amc23: 50 }, curvePoints: 4, curveTiers: ['gsm8k', 'math'], distill: { multiplier: 40, stepsFactor: 1 }, entropyBins: 30 },
   paper: { evalPerTier: { gsm8k: 1319, math: 500, amc23: 40 }, curvePoints: 10, curveTiers: ['gsm8k', 'math'], distill: { multiplier: 40, stepsFactor: 40 }, entropyBins: 40 },
 };
 
