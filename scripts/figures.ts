@@ -2,26 +2,16 @@
 // renderer the reproduction scripts use when they finish, then rebuild the static report
 // (<out>/index.html) from the same files. No training, no GPU.
 import { existsSync } from 'node:fs';
-import yargs from 'yargs';
-import { hideBin } from 'yargs/helpers';
 import { rerenderResults } from '../lib/report/figures.ts';
 import { buildReport, listResults } from '../lib/report/report.ts';
-import { runMain, UsageError } from '../lib/util/cli.ts';
+import { runMain, scriptYargs, UsageError } from '../lib/util/cli.ts';
 
 await runMain(async () => {
-  const args = await yargs(hideBin(process.argv))
-    .scriptName('figures')
-    .usage('$0 [options]\n\nRe-render the markdown tables and charts of every results/<name>.json, then the report index.html (no training, no GPU).')
+  const args = await scriptYargs('figures', '$0 [options]\n\nRe-render the markdown tables and charts of every results/<name>.json, then the report index.html (no training, no GPU).')
     .option('out', { type: 'string', default: 'results', describe: 'folder holding the <name>.json results files (outputs go beside them)' })
     .option('only', { type: 'string', array: true, describe: 'names to render (default: every <name>.json in --out)' })
     .option('report', { type: 'boolean', default: true, describe: 'rebuild <out>/index.html afterwards (with the explorer.json already there)' })
     .strict()
-    .help()
-    .alias('h', 'help')
-    .version(false)
-    .fail((msg, err) => {
-      throw new UsageError((msg || err?.message || 'invalid command line').replace(/\s*\n\s*/g, ' '));
-    })
     .parseAsync();
   if (!existsSync(args.out)) throw new UsageError(`no results folder '${args.out}'`);
   // eval-*/entropy-* run summaries, bench.json and explorer.json are not results files.

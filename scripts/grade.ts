@@ -1,10 +1,8 @@
 // Grade answers line by line with the same extraction and equivalence as the GRPO reward.
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
-import yargs from 'yargs';
-import { hideBin } from 'yargs/helpers';
 import { extractAnswer, isEquivalent } from '../lib/eval/answer.ts';
-import { runMain, UsageError } from '../lib/util/cli.ts';
+import { runMain, scriptYargs, UsageError } from '../lib/util/cli.ts';
 
 const HELP = `Reads JSONL lines {"gold": ..., "pred": ...} from FILE (or stdin when FILE is omitted or "-") and
 writes one JSON line per input line, in order: {"equal": true|false}.
@@ -57,18 +55,10 @@ function gradeLine(line: string, explain: boolean): Line {
 }
 
 await runMain(async () => {
-  const args = await yargs(hideBin(process.argv))
-    .scriptName('grade')
-    .usage(`$0 [FILE] [--explain]\n\n${HELP}`)
+  const args = await scriptYargs('grade', `$0 [FILE] [--explain]\n\n${HELP}`)
     .option('explain', { type: 'boolean', default: false, describe: 'add the extracted gold_answer and pred_answer to each line' })
     .strictOptions()
     .wrap(null)
-    .help()
-    .alias('h', 'help')
-    .version(false)
-    .fail((msg, err) => {
-      throw new UsageError((msg || err?.message || 'invalid command line').replace(/\s*\n\s*/g, ' '));
-    })
     .parseAsync();
   const files = args._.map(String);
   if (files.length > 1) throw new UsageError(`expected at most one FILE, got ${files.length}`);

@@ -4,26 +4,16 @@
 // is reported with the failing line and makes the exit status non-zero.
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import yargs from 'yargs';
-import { hideBin } from 'yargs/helpers';
 import { ensureKernel, executeNotebook, findTools, KERNEL_PATH_DEFAULT, NOTEBOOK_DIR, NOTEBOOKS } from '../lib/report/notebooks.ts';
 import { resultsPath } from '../lib/report/results.ts';
-import { runMain, UsageError } from '../lib/util/cli.ts';
+import { runMain, scriptYargs, UsageError } from '../lib/util/cli.ts';
 
 await runMain(async () => {
-  const args = await yargs(hideBin(process.argv))
-    .scriptName('notebooks')
-    .usage('$0 [options]\n\nRun every notebook in notebooks/ headless (Deno kernel, jupyter-nbconvert) against a results folder; executed copies go to --out.')
+  const args = await scriptYargs('notebooks', '$0 [options]\n\nRun every notebook in notebooks/ headless (Deno kernel, jupyter-nbconvert) against a results folder; executed copies go to --out.')
     .option('results', { type: 'string', default: 'results', describe: 'folder holding the <name>.json results files the notebooks read' })
     .option('out', { type: 'string', default: '.cache/notebooks', describe: 'folder for the executed notebooks (with outputs)' })
     .option('only', { type: 'string', array: true, choices: Object.keys(NOTEBOOKS), describe: 'notebooks to run (default: all)' })
     .strict()
-    .help()
-    .alias('h', 'help')
-    .version(false)
-    .fail((msg, err) => {
-      throw new UsageError((msg || err?.message || 'invalid command line').replace(/\s*\n\s*/g, ' '));
-    })
     .parseAsync();
   if (!existsSync(args.results)) throw new UsageError(`no results folder '${args.results}'`);
   const { tools, missing } = findTools();

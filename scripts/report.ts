@@ -5,16 +5,12 @@
 //   npm run report                      # refresh explorer.json from the world data and model cache when present
 //   npx tsx scripts/report.ts --screenshots   # also write results/report.png and results/explorer.png (headless Chromium)
 import { join } from 'node:path';
-import yargs from 'yargs';
-import { hideBin } from 'yargs/helpers';
 import { openReport, screenshots } from '../lib/report/browser.ts';
 import { buildReport } from '../lib/report/report.ts';
-import { runMain, SCALES, UsageError } from '../lib/util/cli.ts';
+import { runMain, scriptYargs, SCALES, UsageError } from '../lib/util/cli.ts';
 
 await runMain(async () => {
-  const args = await yargs(hideBin(process.argv))
-    .scriptName('report')
-    .usage('$0 [options]\n\nBuild the static report <out>/index.html from the results files in <out> (no training, no GPU).')
+  const args = await scriptYargs('report', '$0 [options]\n\nBuild the static report <out>/index.html from the results files in <out> (no training, no GPU).')
     .option('out', { type: 'string', default: 'results', describe: 'results folder (read) and where index.html goes' })
     .option('explorer', { choices: ['refresh', 'keep'] as const, default: 'refresh' as const, describe: 'refresh: rebuild explorer.json from the world data and model cache when present; keep: use <out>/explorer.json as it is' })
     .option('data', { type: 'string', describe: "world data folder for the explorer (default: the cached world of --scale)" })
@@ -23,12 +19,6 @@ await runMain(async () => {
     .option('per-tier', { type: 'number', default: 20, describe: 'teacher traces and held-out problems per tier in the explorer' })
     .option('screenshots', { type: 'boolean', default: false, describe: 'open the page in headless Chromium and save <out>/report.png and <out>/explorer.png' })
     .strict()
-    .help()
-    .alias('h', 'help')
-    .version(false)
-    .fail((msg, err) => {
-      throw new UsageError((msg || err?.message || 'invalid command line').replace(/\s*\n\s*/g, ' '));
-    })
     .parseAsync();
   if (!(Number.isInteger(args['per-tier']) && args['per-tier'] > 0)) throw new UsageError(`--per-tier must be a positive integer, got ${args['per-tier']}`);
   const t0 = performance.now();

@@ -49,6 +49,24 @@ export function withCommonOptions<T>(y: Argv<T>) {
 }
 
 /**
+ * A yargs instance with what every script's command line shares: its name and usage text,
+ * --help/-h, no --version, and parse errors raised as UsageError (one line, exit code 2 in
+ * runMain). Scripts add their options and their strictness (.strict() or .strictOptions()).
+ */
+export function scriptYargs(name: string, usage: string, argv: string[] = hideBin(process.argv)): Argv<{}> {
+  return yargs(argv)
+    .scriptName(name)
+    .usage(usage)
+    .help()
+    .alias('h', 'help')
+    .version(false)
+    .fail((msg, err) => {
+      // yargs spreads some messages over lines ("Invalid values:\n  Argument: …"): keep one line.
+      throw new UsageError((msg || err?.message || 'invalid command line').replace(/\s*\n\s*/g, ' '));
+    });
+}
+
+/**
  * Parse the command line of a script: common options plus those `extend` adds, --help, strict
  * (unknown options are an error). Errors become UsageError so runMain prints one line.
  */
@@ -58,18 +76,9 @@ export async function parseCli<E = {}>(
 ): Promise<CommonArgs & Omit<E, 'seed' | 'seeds' | 'scale' | 'out' | 'force'>> {
   const y = extend(
     withCommonOptions(
-      yargs(opts.argv ?? hideBin(process.argv))
-        .scriptName(opts.name)
-        .usage(`$0 [options]\n\n${opts.describe}`)
+      scriptYargs(opts.name, `$0 [options]\n\n${opts.describe}`, opts.argv)
         .strict()
-        .help()
-        .alias('h', 'help')
-        .version(false)
-        .wrap(Math.min(110, process.stdout.columns || 100))
-        .fail((msg, err) => {
-          // yargs spreads some messages over lines ("Invalid values:\n  Argument: …"): keep one line.
-          throw new UsageError((msg || err?.message || 'invalid command line').replace(/\s*\n\s*/g, ' '));
-        }),
+        .wrap(Math.min(110, process.stdout.columns || 100)),
     ) as unknown as Argv<{}>,
   );
   const a = (await y.parseAsync()) as Record<string, unknown>;
