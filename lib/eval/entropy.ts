@@ -23,6 +23,8 @@ export interface EntropyOptions extends ForkOptions {
 export interface EntropyRollout extends RolloutEntropy {
   id: string;
   text: string;
+  /** generated token ids, aligned with `entropy` (two tokens may decode into one word) */
+  tokens: number[];
 }
 
 /** Index of the token where the last "Wait!" of a response starts, or null. */
@@ -80,7 +82,7 @@ export async function entropyAnalysis(
     const ents = await responseEntropies(model, seqs, prompts.map((p) => p.length), o.temperature);
     gens.forEach((g, b) => {
       const texts = g.tokens.map((t) => (t === tok.eosId ? '' : (tok.idToToken(t) ?? '')));
-      rollouts.push({ id: chunk[b].id, text: tok.decode(g.tokens), entropy: ents[b], step: stepIndices(texts), tLast: tLastToken(texts) });
+      rollouts.push({ id: chunk[b].id, text: tok.decode(g.tokens), tokens: g.tokens, entropy: ents[b], step: stepIndices(texts), tLast: tLastToken(texts) });
     });
   }
   // Histogram edges up to log(V), the largest possible entropy, so that models compare bin by bin.

@@ -62,11 +62,12 @@ export class Evaluator {
 
   constructor(readonly tokenizer: LoadedTokenizer, readonly force = false) {}
 
-  private async cached<T>(key: string, compute: (jsonl: string) => Promise<T>): Promise<T> {
+  /** The model's key is stored beside the result so the report's explorer can find its generations. */
+  private async cached<T>(key: string, model: ModelHandle, compute: (jsonl: string) => Promise<T>): Promise<T> {
     const path = join(evalsRoot(), `${key}.json`);
     if (existsSync(path) && !(this.force && !this.fresh.has(key))) return (JSON.parse(readFileSync(path, 'utf8')) as { result: T }).result;
     const result = await compute(join(evalsRoot(), `${key}.jsonl`));
-    writeJsonAtomic(path, { key, result });
+    writeJsonAtomic(path, { key, model: model.key, result });
     this.fresh.add(key);
     return result;
   }
@@ -74,7 +75,7 @@ export class Evaluator {
   /** Greedy accuracy per tier (and after budget forcing, when asked), as fractions. */
   accuracy(model: ModelHandle, problems: readonly EvalProblem[], o: AccuracyOptions): Promise<EvalResult> {
     const opts = { samples: 0, maxNewTokens: o.maxNewTokens, budgetForcing: o.budgetForcing ?? 0, forcingTokens: o.budgetForcing ? o.forcingTokens : undefined };
-    return this.cached(evalKey('acc', model, problems, opts), (jsonl) =>
+    return this.cached(evalKey('acc', model, problems, opts), model, (jsonl) =>
       withContext(async (ctx) => {
         const m = new Model(ctx, loadCheckpoint(ctx, model.dir).params);
         const bar = progress(`eval ${model.label}`, problems.length * (1 + opts.budgetForcing));
@@ -95,7 +96,7 @@ export class Evaluator {
 
   /** Fig. 1's rollouts with per-token entropies (sampled at `temperature`, seeded). */
   entropy(model: ModelHandle, problems: readonly EvalProblem[], o: { rollouts: number; temperature: number; maxNewTokens: number; batch: number; seed: number }): Promise<EntropyRollout[]> {
-    return this.cached(evalKey('entropy', model, problems, o), () =>
+    return this.cached(evalKey('entropy', model, problems, o), model, () =>
       withContext(async (ctx) => {
         const m = new Model(ctx, loadCheckpoint(ctx, model.dir).params);
         const { rollouts } = await entropyAnalysis(m, this.tokenizer, problems, { format: model.format, ...o });
