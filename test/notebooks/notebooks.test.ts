@@ -3,7 +3,7 @@
 // The results each notebook reads are the real results/<name>.json where one exists, else a fake
 // in the scripts' shape (fixtures.ts). Two runs must fail: a results file whose derived numbers
 // disagree with its per-seed values, and a missing results file.
-import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -30,6 +30,7 @@ describe.skipIf(!tools)('notebooks (Deno kernel, headless)', () => {
 
   beforeAll(() => {
     const resultsDir = join(tmp, 'results');
+    mkdirSync(resultsDir, { recursive: true });
     for (const [name, fake] of Object.entries(FAKES)) {
       if (source[name] === 'real') copyFileSync(resultsPath(join(ROOT, 'results'), name), resultsPath(resultsDir, name));
       else writeResults(resultsDir, fake());
