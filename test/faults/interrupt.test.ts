@@ -2,18 +2,15 @@
 // with one, the loop stops at its next step boundary, writes a checkpoint of exactly the steps done
 // and throws InterruptedError; a second SIGINT quits at once. GRPO in process here (the supervised
 // loop is interrupted for real through scripts/pretrain.ts in kill-resume.test.ts).
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { presetConfig } from '../../lib/model/config.ts';
-import { Model } from '../../lib/model/model.ts';
-import { buildWorldTokenizer, loadTokenizer } from '../../lib/tokenizer/index.ts';
 import { latestCheckpoint } from '../../lib/train/checkpoints.ts';
-import { trainGrpo, type GrpoRun } from '../../lib/train/grpo.ts';
-import { SCALE_TABLE } from '../../lib/train/scales.ts';
+import { trainGrpo } from '../../lib/train/grpo.ts';
 import { holdInterrupts, InterruptedError, requestInterrupt, resetInterrupt } from '../../lib/util/interrupt.ts';
 import { useGpu } from '../helpers/gpu.ts';
+import { tinyGrpo } from '../helpers/tiny-grpo.ts';
 
 const { ctx } = useGpu();
 const tmp = mkdtempSync(join(tmpdir(), 'vggm-int-'));
@@ -34,16 +31,7 @@ describe('interrupt requests', () => {
 });
 
 describe('GRPO stopped by Ctrl-C', () => {
-  const texts = ['Problem: 1 + 2 = ?\nThink step by step.\n', '1 + 2 = 3. The answer is \\boxed{3}.', '2 + 2 = 4 \\boxed{4}', '5 6 7 8 9 0'];
-  const tok = loadTokenizer(buildWorldTokenizer(texts));
-  const prompts = [{ problem: '1 + 2 = ?', answer: '3' }, { problem: '2 + 2 = ?', answer: '4' }, { problem: '1 + 1 = ?', answer: '2' }];
-  const config = { ...presetConfig('qwen-like', 'tiny', tok.vocabSize), context: 40 };
-  const cfg = { ...SCALE_TABLE.smoke.grpo, steps: 4, prompts: 2, groupSize: 3, maxNewTokens: 12, lr: 1e-2 };
-  const run = (dir: string, extra: Partial<GrpoRun> = {}): GrpoRun => ({
-    runDir: join(tmp, dir), model: Model.init(ctx(), config, 9), reference: Model.init(ctx(), config, 9), tokenizer: tok, tokenizerJson: JSON.stringify(tok.json),
-    prompts, format: 'trace', cfg, seed: 5, checkpointEvery: 100, info: { test: dir }, ...extra,
-  });
-  const lines = (dir: string) => readFileSync(join(tmp, dir, 'metrics.jsonl'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
+  const { run, lines } = tinyGrpo(ctx, tmp, 100);
 
   it('stops after the current step with a checkpoint of it, then resumes to the uninterrupted records', async () => {
     await trainGrpo(run('full'));

@@ -1,6 +1,6 @@
 // GRPO on the device: the weights written by the grpo_loss kernel between the forward and the
 // cross-entropy gradient pass give the policy gradient, and the loop runs and resumes exactly.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -8,11 +8,10 @@ import { read, write } from '../../lib/gpu/index.ts';
 import { presetConfig } from '../../lib/model/config.ts';
 import { Model } from '../../lib/model/model.ts';
 import { grpoLoss } from '../../lib/ops/grpo.ts';
-import { buildWorldTokenizer, loadTokenizer } from '../../lib/tokenizer/index.ts';
-import { trainGrpo, type GrpoRun } from '../../lib/train/grpo.ts';
-import { SCALE_TABLE } from '../../lib/train/scales.ts';
+import { trainGrpo } from '../../lib/train/grpo.ts';
 import { Rng } from '../../lib/util/rng.ts';
 import { maxScaledError, useGpu } from '../helpers/gpu.ts';
+import { tinyGrpo } from '../helpers/tiny-grpo.ts';
 
 const { ctx } = useGpu();
 const tmp = mkdtempSync(join(tmpdir(), 'vggm-grpo-'));
@@ -65,16 +64,7 @@ describe('GRPO gradient wiring', () => {
 });
 
 describe('trainGrpo', () => {
-  const texts = ['Problem: 1 + 2 = ?\nThink step by step.\n', '1 + 2 = 3. The answer is \\boxed{3}.', '2 + 2 = 4 \\boxed{4}', '5 6 7 8 9 0'];
-  const tok = loadTokenizer(buildWorldTokenizer(texts));
-  const prompts = [{ problem: '1 + 2 = ?', answer: '3' }, { problem: '2 + 2 = ?', answer: '4' }, { problem: '1 + 1 = ?', answer: '2' }];
-  const config = { ...presetConfig('qwen-like', 'tiny', tok.vocabSize), context: 40 };
-  const cfg = { ...SCALE_TABLE.smoke.grpo, steps: 4, prompts: 2, groupSize: 3, maxNewTokens: 12, lr: 1e-2 };
-  const run = (dir: string, extra: Partial<GrpoRun> = {}): GrpoRun => ({
-    runDir: join(tmp, dir), model: Model.init(ctx(), config, 9), reference: Model.init(ctx(), config, 9), tokenizer: tok, tokenizerJson: JSON.stringify(tok.json),
-    prompts, format: 'trace', cfg, seed: 5, checkpointEvery: 2, info: { test: dir }, ...extra,
-  });
-  const lines = (dir: string) => readFileSync(join(tmp, dir, 'metrics.jsonl'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
+  const { run, lines, cfg } = tinyGrpo(ctx, tmp, 2);
 
   it('logs finite reward, KL, clip fraction and zero-std groups, and resumes to the same records', async () => {
     const full = await trainGrpo(run('full'));
