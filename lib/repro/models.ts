@@ -65,12 +65,18 @@ export class ModelStore {
   /** models trained (not taken from the cache) in this process, for the report */
   readonly trained: string[] = [];
 
-  constructor(readonly data: Dataset, readonly force = false) {}
+  /**
+   * @param force retrain each model asked for once in this process
+   * @param forceShared with `force`, also the Base every seed shares (a `sharedBase` scale); off in
+   *   the worker processes of lib/repro/parallel.ts, whose parent already retrained it
+   */
+  constructor(readonly data: Dataset, readonly force = false, readonly forceShared = true) {}
 
   /** A model, from the cache or trained now (its parents first, when they are missing). */
   async get(spec: ModelSpec, k: RunKey): Promise<ModelRef> {
     let r = await this.ensure(spec, k);
-    if (this.force && r.cached && !this.fresh.has(r.key)) {
+    const shared = spec.kind === 'base' && scaleTable(k.scale).sharedBase;
+    if (this.force && (this.forceShared || !shared) && r.cached && !this.fresh.has(r.key)) {
       rmSync(r.dir, { recursive: true, force: true });
       r = await this.ensure(spec, k);
     }

@@ -2,7 +2,9 @@
 // data, the model store and evaluator, and the end of every run: one ResultsFile (per-seed
 // values, mean, 95% CI, the paper's numbers, scale, config, wall time) published through
 // lib/report (json, md, vl.json, svg, png) so `npm run figures` re-renders it with the same code.
+import { availableParallelism } from 'node:os';
 import type { Argv } from 'yargs';
+import { hideBin } from 'yargs/helpers';
 import type { Dataset } from '../data/dataset.ts';
 import type { Tier } from '../data/types.ts';
 import { TIERS } from '../data/world/config.ts';
@@ -12,9 +14,11 @@ import { PAPER_CLAIMS } from '../report/paper.ts';
 import { commandLine, measured, type Axis, type ResultSet, type ResultsFile } from '../report/results.ts';
 import { loadData } from '../train/data.ts';
 import { scaleTable } from '../train/scales.ts';
-import { parseCli, runMain, type CommonArgs } from '../util/cli.ts';
+import { writeJsonAtomic } from '../util/atomic.ts';
+import { parseCli, runMain, UsageError, type CommonArgs } from '../util/cli.ts';
 import { Evaluator } from './evals.ts';
 import { ModelStore } from './models.ts';
+import { runWorkers, seedGroups } from './parallel.ts';
 import { reproPlan, type ReproPlan } from './plan.ts';
 
 export const TIER_AXIS: Axis = { title: 'Benchmark', order: [...TIERS], labels: { gsm8k: 'GSM8K', math: 'MATH', amc23: "AMC'23" } };
@@ -41,6 +45,8 @@ export interface ScriptSpec {
   describe: string;
   /** default student family for single-family scripts */
   family?: Family;
+  /** the families whose Base every seed shares (default: the --family one) */
+  families?: readonly Family[];
 }
 
 /** Parse the command line, run `body`, write and render results/<name>.*; one line per output. */
@@ -50,12 +56,31 @@ export function reproMain(spec: ScriptSpec, body: (r: Repro) => Promise<ReproOut
     const args = await parseCli({ name: spec.name, describe: spec.describe }, (y: Argv<{}>) =>
       y
         .option('world-seed', { type: 'number', default: 1, describe: 'seed of the synthetic world (frozen across methods and model seeds)' })
-        .option('family', { choices: families, default: spec.family ?? 'qwen-like', describe: 'student family (Table 2 always runs both)' }),
+        .option('family', { choices: families, default: spec.family ?? 'qwen-like', describe: 'student family (Table 2 always runs both)' })
+        .option('jobs', { type: 'number', describe: `seeds trained in parallel processes (default: the cores, ${availableParallelism()}, at most one per seed; 1 at the smoke scale)` })
+        .option('warm-only', { type: 'string', hidden: true, describe: 'worker mode: fill the caches for --seeds, write the trained model keys to this file, publish nothing' }),
     );
     const a = { ...args, worldSeed: (args as { worldSeed?: number }).worldSeed ?? 1, family: (args as { family?: Family }).family ?? spec.family ?? 'qwen-like' };
+    const { jobs: jobsArg, warmOnly } = args as { jobs?: number; warmOnly?: string };
+    const jobs = jobsArg ?? (a.scale === 'smoke' ? 1 : availableParallelism());
+    if (!(Number.isInteger(jobs) && jobs >= 1)) throw new UsageError(`--jobs must be a positive integer, got ${jobs}`);
     const data = loadData(a.scale, a.worldSeed);
-    const r: Repro = { args: a, plan: reproPlan(a.scale), data, models: new ModelStore(data, a.force), evals: new Evaluator(data.tokenizer, a.force) };
+    const fresh = (force: boolean): Repro => ({ args: a, plan: reproPlan(a.scale), data, models: new ModelStore(data, force, !warmOnly), evals: new Evaluator(data.tokenizer, force) });
+    let r = fresh(a.force);
+    const groups = seedGroups(a.seeds, jobs);
+    const trainedByWorkers: string[] = [];
+    if (!warmOnly && groups.length > 1) {
+      // The models every seed shares are trained here first, so no two workers train one model.
+      if (scaleTable(a.scale).sharedBase) for (const family of spec.families ?? [a.family]) await r.models.get({ kind: 'base' }, { scale: a.scale, family, seed: 1 });
+      trainedByWorkers.push(...r.models.trained, ...(await runWorkers(spec.name, groups, hideBin(process.argv))));
+      // Everything is cached now (the workers honoured --force): collect it without retraining.
+      r = fresh(false);
+    }
     const out = await body(r);
+    if (warmOnly) {
+      writeJsonAtomic(warmOnly, { trained: r.models.trained });
+      return;
+    }
     const t = scaleTable(a.scale);
     const file: ResultsFile = {
       name: spec.name,
@@ -69,7 +94,8 @@ export function reproMain(spec: ScriptSpec, body: (r: Repro) => Promise<ReproOut
         sftExamples: data.pool.filter((e) => e.split === 'sft_v1' || e.split === 'sft_v0').length,
         plan: r.plan,
         training: { size: t.size, context: t.context, pretrain: t.pretrain, sft: t.sft, grpo: t.grpo },
-        modelsTrainedHere: r.models.trained,
+        modelsTrainedHere: [...trainedByWorkers, ...r.models.trained],
+        jobs: groups.length,
       },
       wallTimeSec: (performance.now() - t0) / 1000,
       createdBy: commandLine(),

@@ -51,6 +51,60 @@ export function packBatch(items: readonly PackItem[], seqLen: number, padId = 0)
   return { batch: B, seqLen, inputs, targets, weights, tags };
 }
 
+/**
+ * Pretraining rows packed with whole documents, GPT style: documents (each BOS ... EOS, weights
+ * as encoded) are concatenated into rows of at most `rowLen` + 1 tokens, so a step spends its
+ * compute on text rather than on padding. Bin packing by first-fit-decreasing over the document
+ * lengths: deterministic, no document split, no row over `rowLen` + 1. A document longer than that
+ * gets a row of its own. Later documents attend to earlier ones in the same row, as in GPT-2
+ * pretraining; the loss of every document is unchanged, since a document's first target (its BOS
+ * after the previous EOS) has weight 0 like every prompt token.
+ */
+export function packDocuments(items: readonly PackItem[], rowLen: number): PackItem[] {
+  const cap = rowLen + 1;
+  const order = items.map((_, i) => i).sort((a, b) => items[b].inputIds.length - items[a].inputIds.length || a - b);
+  const rows: number[][] = [];
+  const free: number[] = [];
+  // byFree[r] lists the rows with exactly r tokens of room left: first fit = the lowest row index
+  // among the rows with room >= the document, found by scanning room sizes upward.
+  const byFree: number[][] = Array.from({ length: cap + 1 }, () => []);
+  for (const i of order) {
+    const L = items[i].inputIds.length;
+    let best = -1;
+    for (let room = Math.min(L, cap); room <= cap; room++) {
+      const list = byFree[room];
+      if (list.length && (best < 0 || list[0] < best)) best = list[0];
+    }
+    if (best < 0 || L > cap) {
+      rows.push([i]);
+      free.push(Math.max(0, cap - L));
+      if (L <= cap) insertSorted(byFree[cap - L], rows.length - 1);
+      continue;
+    }
+    const list = byFree[free[best]];
+    list.splice(list.indexOf(best), 1);
+    rows[best].push(i);
+    free[best] -= L;
+    insertSorted(byFree[free[best]], best);
+  }
+  return rows.map((docs) => {
+    if (docs.length === 1) return items[docs[0]];
+    const inputIds = docs.flatMap((i) => items[i].inputIds);
+    const weights = Float32Array.from(docs.flatMap((i) => Array.from(items[i].weights)));
+    return { inputIds, weights, prefix: null };
+  });
+}
+
+function insertSorted(list: number[], x: number): void {
+  let lo = 0, hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (list[mid] < x) lo = mid + 1;
+    else hi = mid;
+  }
+  list.splice(lo, 0, x);
+}
+
 /** Longest sequence (minus the shift) among items: the seqLen a batch of them needs. */
 export function neededSeqLen(items: readonly WeightedSequence[]): number {
   return items.reduce((m, it) => Math.max(m, it.inputIds.length - 1), 1);

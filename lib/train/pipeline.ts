@@ -14,7 +14,7 @@ import { loadTokenizer } from '../tokenizer/index.ts';
 import { Model } from '../model/model.ts';
 import { writeJsonAtomic } from '../util/atomic.ts';
 import { progress, type Scale } from '../util/cli.ts';
-import { neededSeqLen } from './batch.ts';
+import { neededSeqLen, packDocuments } from './batch.ts';
 import { cacheDir, cacheKey, DONE_FILE, isCached, readDone } from './cache.ts';
 import { dataFingerprint, grpoPrompts, pretrainItems, sftItems } from './data.ts';
 import { trainGrpo } from './grpo.ts';
@@ -114,7 +114,8 @@ export async function ensureBase(ctx: GpuContext, o: StageOptions): Promise<Stag
   const optim = withSteps(t.pretrain, o.steps);
   const seed = baseSeed(o);
   if (optim.steps <= 0) throw new Error(`the ${o.scale} scale does not pretrain (the paper starts from released Base models): evaluate a checkpoint with --checkpoint`);
-  const items = pretrainItems(o.data);
+  const documents = pretrainItems(o.data);
+  const items = t.pretrain.packLen ? packDocuments(documents, t.pretrain.packLen) : documents;
   const bar = progress(`pretrain ${o.family} seed ${seed}`, optim.steps);
   const r = await trainSupervised({
     runDir: dir, model: Model.init(ctx, modelConfig(o.scale, o.family, o.data.tokenizer.vocabSize), seed), tokenizerJson: JSON.stringify(o.data.tokenizer.json),

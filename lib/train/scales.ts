@@ -52,7 +52,9 @@ export interface ScaleTable {
   families: readonly Family[];
   /** one Base model per family (seed 1) shared by every seed, as in the paper; else one per seed */
   sharedBase: boolean;
-  pretrain: OptimConfig;
+  /** `packLen`: Base corpus documents packed into rows of this many tokens (lib/train/batch.ts
+   *  packDocuments); absent = one document per row. */
+  pretrain: OptimConfig & { packLen?: number };
   sft: OptimConfig & { epochs?: number };
   grpo: GrpoConfig;
   /** cadences, in optimizer steps: "sees but does not learn" diagnostics (masked-prefix vs learned loss/entropy) cadence */
@@ -103,7 +105,7 @@ export const SCALE_TABLE: Record<Scale, ScaleTable> = {
     context: 256,
     families: ['qwen-like', 'llama-like'],
     sharedBase: true,
-    pretrain: { ...adam, steps: 500, batch: 32, lr: 2e-3, warmup: 30 },
+    pretrain: { ...adam, steps: 1200, batch: 16, lr: 2e-3, warmup: 30, packLen: 128 },
     sft: { ...adam, steps: 120, batch: 16, lr: 1e-3, warmup: 10 },
     grpo: { groupSize: 8, prompts: 4, steps: 8, lr: 1e-4, epsLow: 0.2, epsHigh: 0.28, beta: 0.04, aggregation: 'token-mean', advantageNorm: 'std', iterations: 2, temperature: 1, maxNewTokens: 160, formatReward: 0, maxGradNorm: 1 },
     diagEvery: 10,

@@ -102,12 +102,33 @@ describe('the synthetic teacher world (smoke scale)', () => {
     expect(w.pool.filter((e) => e.split === 'sft_v0').every((e) => e.v === 0)).toBe(true);
   });
 
-  it('gives the Base corpus terse answers without verification', () => {
-    for (const b of w.base) {
+  it('gives the Base corpus clean answers: correct equations, no verification, worked or terse by tier', () => {
+    const big = generateWorld({ seed: 7, scale: 'cpu' }).base;
+    // Every sentence "a op b = c" (drills, worked steps) is right.
+    const simple = /^(\d+) (\+|-|\\times|\/) (\d+) = (\d+)\.?$/;
+    const value = (a: number, op: string, b: number) => (op === '+' ? a + b : op === '-' ? a - b : op === '/' ? a / b : a * b);
+    let checked = 0;
+    for (const b of big) {
       expect(findCues(b.solution)).toEqual([]);
       expect(lastBoxed(b.solution)).toBe(b.answer);
-      expect(b.solution.split('=').length).toBeLessThanOrEqual(4);
+      for (const sentence of b.solution.split('. ')) {
+        const m = simple.exec(sentence);
+        if (!m) continue;
+        const [, a, op, c, v] = m;
+        expect(value(+a, op, +c), b.solution).toBe(+v);
+        checked++;
+      }
     }
-    expect(w.base.some((b) => b.tier === 'drill')).toBe(true);
+    expect(checked).toBeGreaterThan(big.length);
+    const share = (tier: string) => {
+      const of = big.filter((b) => b.tier === tier);
+      return of.filter((b) => b.solution.split('. ').filter((x) => x.includes('=')).length > 1).length / of.length;
+    };
+    const drills = big.filter((b) => b.tier === 'drill');
+    expect(drills.length / big.length).toBeCloseTo(WORLD_CONFIG.base.factDrillFraction, 1);
+    for (const d of drills) expect(d.solution.split('=').length - 1).toBe(WORLD_CONFIG.base.factsPerDrill);
+    // gsm8k: mostly worked step by step (several equation sentences); math: never (one sentence).
+    expect(share('gsm8k')).toBeGreaterThan(WORLD_CONFIG.base.worked.gsm8k - 0.15);
+    expect(share('math')).toBe(0);
   });
 });

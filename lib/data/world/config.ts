@@ -6,8 +6,11 @@
 // Design rules taken from the pilots (design.md, "The synthetic R1-style teacher world"):
 // - every atomic step is a fact a small model can memorise: operands are small (see `facts`);
 //   difficulty comes from composing 2..6 such steps;
-// - the Base corpus holds terse one-line answers (no intermediate values, no verification) plus
-//   atomic fact drills, so step-by-step decomposition is what the teacher's traces add;
+// - the Base corpus holds clean answers without verification: worked step-by-step equations for a
+//   share of the story and chain problems (so the Base, like the paper's Qwen2.5-Base, can reason a
+//   little), terse one-line answers for the rest and for every math-tier problem (so the teacher's
+//   decomposition is what SFT adds), plus drills of several atomic facts each (world-2: the Base of
+//   world-1 saw each fact ~9 times and wrote 5% of its equations right, see results/README.md);
 // - teacher slips are mostly SYSTEMATIC (a fixed list of mis-remembered facts, favourite wrong
 //   rules) so that plain SFT can memorise them; a few are random;
 // - the raw cue at T_last is rewritten to "Wait!" by the segmenter (lib/data/segment).
@@ -52,15 +55,18 @@ export interface WorldConfig {
   verify: { pNoVerifyClean: number; pEarlyCheck: number; pCueless: number };
   /** Raw cue phrases the teacher uses (R1 style). The segmenter rewrites the final one to "Wait!". */
   cues: string[];
-  /** Base corpus: fraction of records that are atomic fact drills ("Compute 7 \times 8."). */
-  base: { factDrillFraction: number };
+  /** Base corpus: `factDrillFraction` of the records are drills of `factsPerDrill` atomic facts
+   *  ("Compute 7 \times 8, 13 + 6 and 4 - 2."); of the problems of each tier, `worked` is the
+   *  fraction answered with clean worked steps ("13 + 7 = 20. 20 / 4 = 5."), the rest with the
+   *  terse one-line answer. */
+  base: { factDrillFraction: number; factsPerDrill: number; worked: Record<Tier, number> };
   /** Prompt + response must fit this many tokens (the cpu-scale training context); longer
    *  examples are re-drawn. Counted with the world tokenizer's pre-tokenizer (lib/tokenizer). */
   maxTokens: number;
 }
 
 export const WORLD_CONFIG: WorldConfig = {
-  version: 'world-1',
+  version: 'world-2',
   facts: { addLeftMax: 30, operandMax: 9, mulMax: 9 },
   tierWeights: { gsm8k: 0.4, math: 0.4, amc23: 0.2 },
   steps: { gsm8k: [2, 4], amc23: [4, 6] },
@@ -100,7 +106,7 @@ export const WORLD_CONFIG: WorldConfig = {
     'Hold on, let me check again.',
     'Let me verify:',
   ],
-  base: { factDrillFraction: 0.3 },
+  base: { factDrillFraction: 0.5, factsPerDrill: 6, worked: { gsm8k: 0.8, math: 0, amc23: 0.4 } },
   maxTokens: 256,
 };
 

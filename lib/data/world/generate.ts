@@ -7,7 +7,7 @@ import { ruleLabeller, type Labeller } from '../segment/labeller.ts';
 import { assignSplits, splitCounts, type SplitCounts } from '../split.ts';
 import type { BaseRecord, EvalProblem, Example, Tier } from '../types.ts';
 import { SCALES, TIERS, WORLD_CONFIG, type ScaleName, type WorldConfig } from './config.ts';
-import { answerOf, inDomain, makeProblem, OP_SYMBOL, problemKey, type Op, type Problem } from './problems.ts';
+import { answerOf, apply, fmt, inDomain, makeProblem, OP_SYMBOL, problemKey, rat, workedSteps, type Op, type Problem } from './problems.ts';
 import { teacherTrace } from './teacher.ts';
 
 export interface World {
@@ -95,23 +95,28 @@ export function generateWorld(opts: { seed: number; scale: ScaleName; config?: W
   const splits = assignSplits(pool.map((e) => e.v), want, opts.seed, pool.map((e) => e.meta!.key as string));
   pool.forEach((e, i) => (e.split = splits[i]));
 
-  // 3. The clean Base corpus: terse one-line answers and atomic fact drills, no verification.
+  // 3. The clean Base corpus: fact drills, worked or terse answers, never a verification.
   const facts = allFacts(cfg);
   const base: BaseRecord[] = [];
   for (let i = 0; i < sc.base; i++) {
     const id = `${pre}-base-${i}`;
     if (baseRng.next() < cfg.base.factDrillFraction) {
-      const f = baseRng.pick(facts);
-      const ans = f.op === '+' ? f.a + f.b : f.op === '-' ? f.a - f.b : f.op === '*' ? f.a * f.b : f.a / f.b;
-      const e = `${f.a} ${OP_SYMBOL[f.op]} ${f.b}`;
-      base.push({ id, tier: 'drill', problem: `Compute ${e}.`, answer: `${ans}`, solution: `${e} = ${ans}. The answer is \\boxed{${ans}}.` });
+      const drill = Array.from({ length: cfg.base.factsPerDrill }, () => baseRng.pick(facts));
+      const exprs = drill.map((f) => `${f.a} ${OP_SYMBOL[f.op]} ${f.b}`);
+      const values = drill.map((f) => fmt(apply(f.op, rat(f.a), rat(f.b))));
+      const ans = values[values.length - 1];
+      const asked = exprs.length > 1 ? `${exprs.slice(0, -1).join(', ')} and ${exprs[exprs.length - 1]}` : exprs[0];
+      const work = exprs.map((e, j) => `${e} = ${values[j]}.`).join(' ');
+      base.push({ id, tier: 'drill', problem: `Compute ${asked}.`, answer: ans, solution: `${work} The answer is \\boxed{${ans}}.` });
       continue;
     }
     const tier = pickTier(baseRng, cfg);
+    const worked = baseRng.next() < cfg.base.worked[tier];
     for (;;) {
       const p = drawProblem(tier, baseRng, cfg, evalKeys, used, 30);
       const ans = answerOf(p);
-      const solution = `${p.terse ? p.terse + ' ' : ''}The answer is \\boxed{${ans}}.`;
+      const work = worked ? workedSteps(p) : p.terse;
+      const solution = `${work ? work + ' ' : ''}The answer is \\boxed{${ans}}.`;
       if (countWorldTokens(basePrompt(p.text)) + countWorldTokens(solution) + 2 > cfg.maxTokens) continue;
       used.add(problemKey(p));
       base.push({ id, tier, problem: p.text, answer: ans, solution, key: problemKey(p) });

@@ -66,6 +66,12 @@ export function evaluate(p: Problem): Rat[] {
 export function operand(o: Operand, vals: readonly Rat[]): Rat {
   return 'c' in o ? rat(o.c) : vals[o.ref];
 }
+/** The clean worked answer of the Base corpus: every step as one correct equation, no words
+ *  ("13 + 7 = 20. 20 / 4 = 5."), in the same notation as the teacher's equations. */
+export function workedSteps(p: Problem): string {
+  const vals = evaluate(p);
+  return p.steps.map((s, j) => `${fmt(operand(s.a, vals))} ${OP_SYMBOL[s.op]} ${fmt(operand(s.b, vals))} = ${fmt(vals[j])}.`).join(' ');
+}
 export function answerOf(p: Problem): string {
   const v = evaluate(p);
   return fmt(v[v.length - 1]);
