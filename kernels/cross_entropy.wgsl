@@ -6,8 +6,14 @@
 // A weight-0 row gets loss 0 and a dlogits row of exact zeros (written explicitly, not computed), even
 // when its target is out of range (padding); an out-of-range target gives logprob NaN.
 //
-// Bindings: 0 params, 1 logits: array<f32> [N, V], 2 targets: array<u32> [N], 3 weights [N] (read),
-//           4 loss [N], 5 logprob [N], 6 entropy [N] (write), 7 dlogits [N, V] (write; `main` only)
+// Logits larger than one storage binding are bound in pieces of whole rows (the vocabulary stays
+// whole, so each row's softmax is computed exactly as unsplit), one dispatch per piece: logits and
+// dlogits are views of rows row0..row0+N-1, while the per-row vectors are bound whole and indexed
+// at row0 + row (they are small, and a view of them would need row0 to be a multiple of 64).
+//
+// Bindings: 0 params, 1 logits: array<f32> [N, V], 2 targets: array<u32> [row0+N], 3 weights (read),
+//           4 loss, 5 logprob, 6 entropy (write; [row0+N] like targets), 7 dlogits [N, V] (write;
+//           `main` only). Unsplit: row0 = 0.
 // Entry points: `main` (with dlogits), `forward` (statistics only; binding 7 unused and unbound):
 //   one workgroup of WG (power of two) lanes per row; rows fold into y past 65535
 //   (row = wid.x + wid.y * rowStride).
@@ -18,7 +24,7 @@
 //           S = sum e_i, so no log of a tiny probability is ever taken. Sums are fixed-order trees.
 override WG: u32 = 64;
 
-struct Params { N: u32, V: u32, rowStride: u32, invTemp: f32, gradScale: f32 }
+struct Params { N: u32, V: u32, rowStride: u32, invTemp: f32, gradScale: f32, row0: u32 }
 @group(0) @binding(0) var<uniform> P: Params;
 @group(0) @binding(1) var<storage, read> logits: array<f32>;
 @group(0) @binding(2) var<storage, read> targets: array<u32>;
@@ -57,22 +63,24 @@ fn reduceSum2(lid: u32, x: vec2f) -> vec2f {
 struct RowStats { m: f32, S: f32 }
 
 // Writes loss, logprob and entropy of a row from its max-shift m, S = sum e_i, A = sum e_i (z_i - m).
+// `row` indexes the bound logits piece; the per-row vectors are at row0 + row.
 fn writeStats(row: u32, m: f32, S: f32, A: f32) {
   let logS = log(S);
-  let tgt = targets[row];
-  let w = weights[row];
+  let g = P.row0 + row;
+  let tgt = targets[g];
+  let w = weights[g];
   var nanBits = 0x7fc00000u; // a var, not a constant: constant NaN is a WGSL compile error
   var lp = bitcast<f32>(nanBits);
   if (tgt < P.V) { lp = logits[row * P.V + tgt] * P.invTemp - m - logS; }
-  logprob[row] = lp;
-  loss[row] = select(-w * lp, 0.0, w == 0.0);
-  entropy[row] = logS - A / S;
+  logprob[g] = lp;
+  loss[g] = select(-w * lp, 0.0, w == 0.0);
+  entropy[g] = logS - A / S;
 }
 
 fn writeGrad(row: u32, st: RowStats, first: u32, step: u32) {
   let base = row * P.V;
-  let w = weights[row];
-  let tgt = targets[row];
+  let w = weights[P.row0 + row];
+  let tgt = targets[P.row0 + row];
   let coef = P.gradScale * w * P.invTemp;
   let invS = 1.0 / st.S;
   for (var i = first; i < P.V; i += step) {

@@ -9,8 +9,12 @@
 //   Both thresholds are found bit by bit (32 counting/summing passes each) instead of sorting.
 // PRNG: PCG-style LCG step on rngState[b] with an output permutation; u = top 24 bits / 2^24.
 //
-// Bindings: 0 params, 1 logits: array<f32> [B, V] (read), 2 ids: array<u32> [B] (write),
-//           3 rngState: array<u32> [B] (read_write)
+// Logits larger than one storage binding are bound in pieces of whole rows (one dispatch each; a
+// row's draw never depends on another row): logits is a view of rows row0..row0+B-1, while ids and
+// rngState are bound whole and indexed at row0 + (the row within the piece). Unsplit: row0 = 0.
+//
+// Bindings: 0 params, 1 logits: array<f32> [B, V] (read), 2 ids: array<u32> [row0+B] (write),
+//           3 rngState: array<u32> [row0+B] (read_write)
 // Dispatch: (B) workgroups of WG lanes; lane l owns the contiguous chunk [l*C, (l+1)*C), C = ceil(V/WG).
 // Reductions: every lane writes its partial, a barrier, then every lane adds the WG partials in lane
 // order (broadcast loads); 2 barriers per reduction instead of a log2(WG) tree (lavapipe barriers are
@@ -20,7 +24,7 @@
 // without positive finite mass (NaN logits) gets its argmax (or 0), so ids[b] is always written.
 override WG: u32 = 16;
 
-struct Params { V: u32, topK: u32, greedy: u32, invTemp: f32, topP: f32 }
+struct Params { V: u32, topK: u32, greedy: u32, invTemp: f32, topP: f32, row0: u32 }
 @group(0) @binding(0) var<uniform> P: Params;
 @group(0) @binding(1) var<storage, read> logits: array<f32>;
 @group(0) @binding(2) var<storage, read_write> ids: array<u32>;
@@ -64,8 +68,8 @@ fn pcgOut(state: u32) -> u32 {
 
 @compute @workgroup_size(WG)
 fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) lid: u32) {
-  let b = wid.x;
-  let base = b * P.V;
+  let base = wid.x * P.V;
+  let b = P.row0 + wid.x; // this row's slot in ids and rngState
   let C = (P.V + WG - 1u) / WG;
   let lo = min(lid * C, P.V);
   let hi = min(lo + C, P.V);

@@ -76,13 +76,25 @@ export function releaseGpu(): void {
   live?.destroy();
 }
 
-/** Throw a one-line DeviceLimitError when a buffer of `bytes` cannot be bound on this device. */
-export function checkBindingFits(gpu: Gpu, bytes: number, what: string): void {
-  const max = Math.min(gpu.limits.maxStorageBufferBindingSize, gpu.limits.maxBufferSize);
+// Forced (test) limits are a few KiB, real ones hundreds of MiB.
+const mib = (n: number) => (n >= 2 ** 20 ? `${(n / 2 ** 20).toFixed(1)} MiB` : `${(n / 2 ** 10).toFixed(1)} KiB`);
+
+/** The most bytes one storage binding can hold on this device. */
+export function deviceBindingBytes(gpu: Gpu): number {
+  return Math.min(gpu.limits.maxStorageBufferBindingSize, gpu.limits.maxBufferSize);
+}
+
+/** Throw a one-line DeviceLimitError when one buffer of `bytes` cannot be created on this device. */
+export function checkBufferFits(gpu: Gpu, bytes: number, what: string): void {
+  const max = gpu.limits.maxBufferSize;
   if (bytes > max) {
-    const mib = (n: number) => `${(n / 2 ** 20).toFixed(1)} MiB`;
-    throw new DeviceLimitError(
-      `${what} needs a ${mib(bytes)} buffer but ${gpu.adapterName} binds at most ${mib(max)}: lower the batch, context or model size`,
-    );
+    throw new DeviceLimitError(`${what} needs a ${mib(bytes)} buffer but ${gpu.adapterName} allows buffers of at most ${mib(max)}: lower the batch, context or model size`);
+  }
+}
+
+/** Throw a one-line DeviceLimitError when `bytes` bound at once exceed `maxBytes` (a context's binding limit). */
+export function checkBindingFits(gpu: Gpu, maxBytes: number, bytes: number, what: string): void {
+  if (bytes > maxBytes) {
+    throw new DeviceLimitError(`${what} needs a ${mib(bytes)} binding but ${gpu.adapterName} binds at most ${mib(maxBytes)}: lower the batch, context or model size`);
   }
 }

@@ -8,7 +8,7 @@
 // Params must therefore be static across steps (shapes, fixed hyper-parameters): a scalar that
 // changes every step (learning rate, Adam's step count) goes in a small tensor written with
 // write() before submit, or a new uniform buffer would be made every step.
-import type { Gpu } from './device.ts';
+import { checkBindingFits, type Gpu } from './device.ts';
 import type { Pipeline, PipelineCache } from './pipelines.ts';
 import type { Tensor } from './tensor.ts';
 
@@ -66,7 +66,8 @@ export class Recorder {
   readonly stats: RecorderStats = { dispatches: 0, submits: 0 };
   timer: DispatchTimer | undefined;
 
-  constructor(readonly gpu: Gpu, readonly pipelines: PipelineCache) {}
+  /** @param maxBindingBytes the context's binding limit; a tensor bound whole above it is refused. */
+  constructor(readonly gpu: Gpu, readonly pipelines: PipelineCache, readonly maxBindingBytes = Infinity) {}
 
   private ensurePass(): GPUComputePassEncoder {
     if (!this.encoder) this.encoder = this.gpu.device.createCommandEncoder();
@@ -109,6 +110,9 @@ export class Recorder {
     for (const t of tensors) key += `,${t.id}`;
     let bg = this.bindGroups.get(key);
     if (!bg) {
+      // Checked once per bind group (not per dispatch): a launcher that should have split a
+      // tensor (lib/gpu/chunks.ts) fails here in one line instead of in a validation error.
+      for (const t of tensors) checkBindingFits(this.gpu, this.maxBindingBytes, t.bytes, `${p.label}: tensor ${t.name} [${t.shape.join(', ')}]`);
       const entries: GPUBindGroupEntry[] = [];
       let b = 0;
       if (ubuf) entries.push({ binding: b++, resource: { buffer: ubuf } });

@@ -1,7 +1,7 @@
 // f32 (or u32/i32) tensors living in GPU storage buffers, and the pool that owns them.
 // Every buffer is created through a pool so a model or a script can free all of its memory
 // with one destroy() call; nothing is garbage-collected implicitly.
-import { checkBindingFits, type Gpu } from './device.ts';
+import { checkBufferFits, type Gpu } from './device.ts';
 
 export type DType = 'f32' | 'u32' | 'i32';
 
@@ -31,13 +31,14 @@ let nextId = 1;
 
 export class BufferPool {
   private readonly owned = new Set<Tensor>();
+  private readonly pieces = new WeakMap<Tensor, Map<string, Tensor>>();
   constructor(readonly gpu: Gpu) {}
 
   /** Allocate an uninitialised (zeroed by WebGPU) tensor. */
   alloc(shape: readonly number[], name: string, dtype: DType = 'f32'): Tensor {
     const size = shape.reduce((a, b) => a * b, 1);
     const bytes = Math.max(16, Math.ceil((size * 4) / 16) * 16);
-    checkBindingFits(this.gpu, bytes, `tensor ${name} [${shape.join(', ')}]`);
+    checkBufferFits(this.gpu, bytes, `tensor ${name} [${shape.join(', ')}]`);
     const buffer = this.gpu.device.createBuffer({
       label: name,
       size: bytes,
@@ -67,6 +68,19 @@ export class BufferPool {
     if (abs % align !== 0) throw new Error(`view ${name}: offset ${abs} is not a multiple of ${align} elements`);
     if (offset + size > parent.size) throw new Error(`view ${name}: [${offset}, ${offset + size}) exceeds ${parent.name} of ${parent.size}`);
     return new Tensor(parent.buffer, [...shape], parent.dtype, name, nextId++, abs);
+  }
+
+  /**
+   * view() memoised per (parent, offset, shape): launchers that split a tensor into pieces on
+   * every call get the same Tensor objects back, so the recorder's bind-group cache keeps hitting.
+   */
+  piece(parent: Tensor, offset: number, shape: readonly number[]): Tensor {
+    let byKey = this.pieces.get(parent);
+    if (!byKey) this.pieces.set(parent, (byKey = new Map()));
+    const key = `${offset}:${shape.join('x')}`;
+    let t = byKey.get(key);
+    if (!t) byKey.set(key, (t = this.view(parent, offset, shape, `${parent.name}@${offset}`)));
+    return t;
   }
 
   free(t: Tensor): void {

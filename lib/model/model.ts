@@ -10,13 +10,19 @@
 // then logits = rmsnorm(x_L) W_lm^T and the per-token loss  -w_t log p(target_t).
 // The per-token weights w are the caller's (the training methods build them); the model only
 // minimises sum_t w_t (-log p_t), so pass w / sum(w) for a per-token mean.
-import { read, write, type GpuContext, type Tensor } from '../gpu/index.ts';
+//
+// Tensors larger than one storage binding (a real vocabulary's embedding, LM head and logits; the
+// flat parameter buffers of a large model) are split by the launchers (lmhead.ts, embedding.ts,
+// crossentropy.ts, adamw.ts, gradnorm.ts); everything else is bound whole, and a shape whose
+// whole-bound tensors do not fit is refused in one line when its buffers are made.
+import { checkBindingFits, checkBufferFits, read, write, type GpuContext, type Tensor } from '../gpu/index.ts';
 import { add } from '../ops/add.ts';
 import { adamw, adamwStepScalars } from '../ops/adamw.ts';
 import { attentionBackward, attentionForward } from '../ops/attention.ts';
 import { crossEntropy } from '../ops/crossentropy.ts';
 import { embeddingBackward, embeddingForward } from '../ops/embedding.ts';
 import { gradNormSq } from '../ops/gradnorm.ts';
+import { lmHeadBackward, lmHeadForward, tokenSpans } from '../ops/lmhead.ts';
 import { matmul } from '../ops/matmul.ts';
 import { columnSum } from '../ops/reduce.ts';
 import { rmsnormBackward, rmsnormForward } from '../ops/rmsnorm.ts';
@@ -66,6 +72,12 @@ export class Activations {
     const n = (this.rows = batch * seqLen);
     const qd = c.heads * headDim(c);
     const kvd = c.kvHeads * headDim(c);
+    // Refuse before allocating anything: activations other than the logits are bound whole (the
+    // widest is [rows, widest]); the logits only need one buffer and one row per binding.
+    const widest = Math.max(c.dModel, qd, c.ffn);
+    checkBindingFits(ctx.gpu, ctx.bindElements * 4, n * widest * 4, `activations [${n}, ${widest}] of batch ${batch} x ${seqLen}`);
+    checkBufferFits(ctx.gpu, n * c.vocab * 4, `tensor logits[${batch}x${seqLen}] [${n}, ${c.vocab}]`);
+    tokenSpans(ctx, { rows: n, vocab: c.vocab, dim: c.dModel }, `tensor logits[${batch}x${seqLen}] [${n}, ${c.vocab}]`);
     const a = (shape: number[], name: string, dtype: 'f32' | 'u32' = 'f32') => {
       const t = ctx.pool.alloc(shape, `${name}[${batch}x${seqLen}]`, dtype);
       this.owned.push(t);
@@ -267,7 +279,7 @@ export class Model {
       add(ctx, la.r, acts.proj, acts.x[l + 1]);
     }
     rmsnormForward(ctx, acts.x[c.layers], P.get('model.norm.weight'), acts.hf, acts.rstdf, { rows, dim: D, eps: c.rmsEps });
-    matmul(ctx, acts.hf, P.get(P.lmHeadName), acts.logits, { m: rows, n: c.vocab, k: D, transB: true, bias: logitBias });
+    lmHeadForward(ctx, acts.hf, P.get(P.lmHeadName), acts.logits, { rows, vocab: c.vocab, dim: D, bias: logitBias });
   }
 
   /**
@@ -289,7 +301,7 @@ export class Model {
     this.loss(acts, false);
   }
 
-  /** Zero the flat gradient buffer (backward accumulates every parameter gradient). */
+  /** Zero the flat gradient buffer (backward accumulates every parameter gradient; a clear binds nothing, so it is never split). */
   zeroGrad(): void {
     this.ctx.rec.clear(this.params.grads);
   }
@@ -313,8 +325,7 @@ export class Model {
     const dWeight = (dy: Tensor, x: Tensor, w: string, out: number, inp: number) =>
       matmul(ctx, dy, x, P.grad(w), { m: out, n: inp, k: rows, transA: true, accumulate: true });
 
-    dInput(g.dlogits, P.lmHeadName, g.dh, c.vocab, D);
-    dWeight(g.dlogits, acts.hf, P.lmHeadName, c.vocab, D);
+    lmHeadBackward(ctx, g.dlogits, acts.hf, P.get(P.lmHeadName), P.grad(P.lmHeadName), g.dh, { rows, vocab: c.vocab, dim: D });
     rmsnormBackward(ctx, g.dh, acts.x[c.layers], P.get('model.norm.weight'), acts.rstdf, g.dx, P.grad('model.norm.weight'), {
       rows, dim: D, accumulateDx: false, accumulateDweight: true,
     });

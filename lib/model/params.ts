@@ -4,9 +4,13 @@
 //
 // The layout puts weight-decayed tensors (matrices, embeddings) first and non-decayed ones (norm
 // weights, biases) after, each group one contiguous range, so AdamW runs once per group and the
-// gradient norm and zeroing are one dispatch each over the whole buffer. Each tensor starts at a
-// 256-byte boundary because WebGPU binds storage only at such offsets.
-import { alignedOffset, checkBindingFits, write, read, type GpuContext, type Tensor } from '../gpu/index.ts';
+// gradient norm and zeroing are one dispatch each over the whole buffer (the launchers split a
+// range larger than one storage binding into pieces). Each tensor starts at a 256-byte boundary
+// because WebGPU binds storage only at such offsets.
+//
+// Gradients and AdamW moments are allocated on first use: evaluation and generation never touch
+// them, and for a 0.5B model they are 6 GB that inference does not need.
+import { alignedOffset, checkBindingFits, checkBufferFits, rowSpans, write, read, type GpuContext, type Tensor } from '../gpu/index.ts';
 import { Rng } from '../util/rng.ts';
 import { headDim, type ModelConfig } from './config.ts';
 
@@ -101,28 +105,36 @@ export function initialValues(layout: ParamLayout, seed: number): Float32Array {
 /** The GPU-resident parameters, gradients and AdamW moments of one model. */
 export class Parameters {
   readonly params: Tensor;
-  readonly grads: Tensor;
-  readonly m: Tensor;
-  readonly v: Tensor;
   private readonly pViews = new Map<string, Tensor>();
-  private readonly gViews = new Map<string, Tensor>();
+  private gViews: Map<string, Tensor> | undefined;
+  private lazy: { grads?: Tensor; m?: Tensor; v?: Tensor } = {};
 
   private constructor(readonly ctx: GpuContext, readonly config: ModelConfig, readonly layout: ParamLayout) {
-    const bytes = layout.total * 4;
-    // Name the largest tensor when it alone is over the limit (a big vocabulary's embedding or LM
-    // head): tensors are not split across bindings.
-    const big = layout.entries.reduce((a, e) => (e.size > a.size ? e : a));
-    checkBindingFits(ctx.gpu, big.size * 4, `tensor ${big.name} [${big.shape.join(', ')}] (one tensor is never split across storage bindings)`);
-    checkBindingFits(ctx.gpu, bytes, `the ${(layout.count / 1e6).toFixed(1)}M-parameter model (flat parameter buffer)`);
-    const { pool } = ctx;
-    this.params = pool.alloc([layout.total], 'params');
-    this.grads = pool.alloc([layout.total], 'grads');
-    this.m = pool.alloc([layout.total], 'adam.m');
-    this.v = pool.alloc([layout.total], 'adam.v');
+    checkBufferFits(ctx.gpu, layout.total * 4, `the ${(layout.count / 1e6).toFixed(1)}M-parameter model (flat parameter buffer)`);
+    // Only the embedding and the LM head are split (by vocabulary rows, in pieces of 64 rows; see
+    // lib/ops/lmhead.ts); every other tensor is bound whole by its kernels.
     for (const e of layout.entries) {
-      this.pViews.set(e.name, pool.view(this.params, e.offset, e.shape, e.name));
-      this.gViews.set(e.name, pool.view(this.grads, e.offset, e.shape, `grad.${e.name}`));
+      const what = `tensor ${e.name} [${e.shape.join(', ')}]`;
+      if (e.name === 'model.embed_tokens.weight' || e.name === 'lm_head.weight') rowSpans(e.shape[0], e.shape[1], ctx.bindElements, what, 64);
+      else checkBindingFits(ctx.gpu, ctx.bindElements * 4, e.size * 4, what);
     }
+    this.params = ctx.pool.alloc([layout.total], 'params');
+    for (const e of layout.entries) this.pViews.set(e.name, ctx.pool.view(this.params, e.offset, e.shape, e.name));
+  }
+
+  /** The flat gradient buffer (allocated, zeroed, on first use). */
+  get grads(): Tensor {
+    return (this.lazy.grads ??= this.ctx.pool.alloc([this.layout.total], 'grads'));
+  }
+
+  /** AdamW's first moment (allocated, zeroed, on first use). */
+  get m(): Tensor {
+    return (this.lazy.m ??= this.ctx.pool.alloc([this.layout.total], 'adam.m'));
+  }
+
+  /** AdamW's second moment (allocated, zeroed, on first use). */
+  get v(): Tensor {
+    return (this.lazy.v ??= this.ctx.pool.alloc([this.layout.total], 'adam.v'));
   }
 
   /** Freshly initialised parameters (zero gradients and moments). */
@@ -135,17 +147,16 @@ export class Parameters {
   /** Parameters from named host tensors; a missing or mis-shaped tensor throws a one-line error. */
   static fromTensors(ctx: GpuContext, config: ModelConfig, tensors: ReadonlyMap<string, HostTensor>): Parameters {
     const layout = paramLayout(config);
-    const flat = new Float32Array(layout.total);
     for (const e of layout.entries) {
       const t = tensors.get(e.name);
       if (!t) throw new Error(`checkpoint: tensor ${e.name} is missing`);
       if (t.shape.length !== e.shape.length || t.shape.some((d, i) => d !== e.shape[i])) {
         throw new Error(`checkpoint: tensor ${e.name} has shape [${t.shape.join(', ')}], the config needs [${e.shape.join(', ')}]`);
       }
-      flat.set(t.data, e.offset);
     }
     const p = new Parameters(ctx, config, layout);
-    write(ctx.gpu, p.params, flat);
+    // One write per tensor rather than one flat host copy: a 0.5B model's flat copy is another 2 GB.
+    for (const e of layout.entries) write(ctx.gpu, p.params, tensors.get(e.name)!.data, e.offset);
     return p;
   }
 
@@ -158,6 +169,10 @@ export class Parameters {
 
   /** The gradient view of the parameter with this name. */
   grad(name: string): Tensor {
+    if (!this.gViews) {
+      const grads = this.grads;
+      this.gViews = new Map(this.layout.entries.map((e) => [e.name, this.ctx.pool.view(grads, e.offset, e.shape, `grad.${e.name}`)]));
+    }
     const t = this.gViews.get(name);
     if (!t) throw new Error(`no parameter named ${name}`);
     return t;
@@ -168,7 +183,7 @@ export class Parameters {
     return this.config.tieEmbeddings ? 'model.embed_tokens.weight' : 'lm_head.weight';
   }
 
-  /** Views of one group (decayed or not) of params/grads/m/v, for one AdamW dispatch. */
+  /** Views of one group (decayed or not) of params/grads/m/v, for one AdamW call. */
   group(decay: boolean): { params: Tensor; grads: Tensor; m: Tensor; v: Tensor; n: number } {
     const [start, end] = decay ? this.layout.decay : this.layout.noDecay;
     const n = end - start;

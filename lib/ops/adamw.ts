@@ -1,6 +1,8 @@
 // AdamW with in-kernel global-norm clipping; one call per parameter group (decayed / not decayed),
-// each on views of the flat parameter, gradient and moment buffers.
-import { Params, type GpuContext, type Tensor } from '../gpu/index.ts';
+// each on views of the flat parameter, gradient and moment buffers. A group larger than one
+// storage binding is updated in pieces (one dispatch each); the update is element-wise, so the
+// result is bit-identical to one dispatch.
+import { Params, rowSpans, type GpuContext, type Tensor } from '../gpu/index.ts';
 import { grid1d } from './grid.ts';
 
 export interface AdamWOpts {
@@ -30,7 +32,12 @@ export function adamw(ctx: GpuContext, params: Tensor, grads: Tensor, m: Tensor,
   for (const t of [params, grads, m, v]) if (t.size !== n) throw new Error(`adamw: ${t.name} has ${t.size} elements, expected ${n}`);
   if (stepScalars.size < 3) throw new Error(`adamw: stepScalars ${stepScalars.name} needs (lr, 1-beta1^t, 1-beta2^t)`);
   const maxNorm = Number.isFinite(opts.maxGradNorm) && opts.maxGradNorm > 0 ? opts.maxGradNorm : 0;
-  const { grid, rowStride } = grid1d(n, WG, ctx.gpu.limits.maxComputeWorkgroupsPerDimension);
-  const p = new Params().u32(n).u32(rowStride).f32(opts.beta1).f32(opts.beta2).f32(opts.eps).f32(opts.weightDecay).f32(maxNorm);
-  ctx.rec.dispatch(ctx.pipelines.kernel('adamw', { WG }), grid, [params, grads, m, v, stepScalars, gradNormSq], p);
+  const pipeline = ctx.pipelines.kernel('adamw', { WG });
+  const spans = rowSpans(n, 1, ctx.bindElements, `adamw over ${params.name}`);
+  for (const { start, count } of spans) {
+    const at = (t: Tensor) => (spans.length === 1 ? t : ctx.pool.piece(t, start, [count]));
+    const { grid, rowStride } = grid1d(count, WG, ctx.gpu.limits.maxComputeWorkgroupsPerDimension);
+    const p = new Params().u32(count).u32(rowStride).f32(opts.beta1).f32(opts.beta2).f32(opts.eps).f32(opts.weightDecay).f32(maxNorm);
+    ctx.rec.dispatch(pipeline, grid, [at(params), at(grads), at(m), at(v), stepScalars, gradNormSq], p);
+  }
 }

@@ -1,6 +1,9 @@
 // Fused log-softmax cross-entropy with a per-token loss weight: the single place where a training
 // method (sft, vggm, truncate, GRPO) turns into gradients is the weight vector passed here.
-import { Params, type GpuContext, type Tensor } from '../gpu/index.ts';
+// Logits larger than one storage binding are split into pieces of whole token rows, never along
+// the vocabulary: each row's max, normaliser and gradient are then computed exactly as unsplit
+// (no cross-piece logsumexp), so splitting changes no bit of the outputs.
+import { alignedRowUnit, Params, rowSpans, type GpuContext, type Tensor } from '../gpu/index.ts';
 import { grid1d } from './grid.ts';
 
 export interface CrossEntropyOutputs {
@@ -48,11 +51,15 @@ export function crossEntropy(
   ];
   for (const [t, n] of want) if (t && t.size !== n) throw new Error(`crossEntropy: ${t.name} has ${t.size} elements, expected ${n}`);
   const serial = mode === 'serial';
-  const { grid, rowStride } = grid1d(rows, serial ? ROWS_PER_WG : 1, ctx.gpu.limits.maxComputeWorkgroupsPerDimension);
-  const params = new Params().u32(rows).u32(vocab).u32(rowStride).f32(1 / temperature).f32(gradScale);
-  const tensors = [logits, targets, weights, out.loss, out.logprob, out.entropy];
-  if (out.dlogits) tensors.push(out.dlogits);
   const entry = (out.dlogits ? 'main' : 'forward') + (serial ? '_rows' : '');
   const p = ctx.pipelines.kernel('cross_entropy', { WG: serial ? ROWS_PER_WG : lanes(vocab) }, entry);
-  ctx.rec.dispatch(p, grid, tensors, params);
+  const spans = rowSpans(rows, vocab, ctx.bindElements, `logits ${logits.name}`, alignedRowUnit(vocab));
+  for (const { start, count } of spans) {
+    const rowsOf = (t: Tensor) => (spans.length === 1 ? t : ctx.pool.piece(t, start * vocab, [count, vocab]));
+    const { grid, rowStride } = grid1d(count, serial ? ROWS_PER_WG : 1, ctx.gpu.limits.maxComputeWorkgroupsPerDimension);
+    const params = new Params().u32(count).u32(vocab).u32(rowStride).f32(1 / temperature).f32(gradScale).u32(start);
+    const tensors = [rowsOf(logits), targets, weights, out.loss, out.logprob, out.entropy];
+    if (out.dlogits) tensors.push(rowsOf(out.dlogits));
+    ctx.rec.dispatch(p, grid, tensors, params);
+  }
 }

@@ -1,6 +1,8 @@
 // Token sampling on the device (greedy, temperature, top-k, top-p) with a per-row PRNG state
 // tensor advanced in-kernel: a decode loop records sample() every step and never reads back.
-import { Params, type GpuContext, type Tensor } from '../gpu/index.ts';
+// Logits larger than one storage binding are split into pieces of whole rows (rows are drawn
+// independently, so the draws are the same as unsplit).
+import { alignedRowUnit, Params, rowSpans, type GpuContext, type Tensor } from '../gpu/index.ts';
 
 export interface SampleOpts {
   batch: number;
@@ -31,6 +33,11 @@ export function sample(ctx: GpuContext, logits: Tensor, ids: Tensor, rngState: T
   if (!greedy && !(temperature > 0)) throw new Error(`sample: temperature must be > 0, got ${temperature}`);
   if (!(topP > 0 && topP <= 1)) throw new Error(`sample: topP must be in (0, 1], got ${topP}`);
   if (!Number.isInteger(topK) || topK < 0) throw new Error(`sample: topK must be a non-negative integer, got ${topK}`);
-  const params = new Params().u32(vocab).u32(topK).u32(greedy ? 1 : 0).f32(greedy ? 1 : 1 / temperature).f32(topP);
-  ctx.rec.dispatch(ctx.pipelines.kernel('sample', { WG: lanes(vocab) }), [batch], [logits, ids, rngState], params);
+  const p = ctx.pipelines.kernel('sample', { WG: lanes(vocab) });
+  const spans = rowSpans(batch, vocab, ctx.bindElements, `logits ${logits.name}`, alignedRowUnit(vocab));
+  for (const { start, count } of spans) {
+    const rows = spans.length === 1 ? logits : ctx.pool.piece(logits, start * vocab, [count, vocab]);
+    const params = new Params().u32(vocab).u32(topK).u32(greedy ? 1 : 0).f32(greedy ? 1 : 1 / temperature).f32(topP).u32(start);
+    ctx.rec.dispatch(p, [count], [rows, ids, rngState], params);
+  }
 }

@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { DeviceLimitError, type GpuContext } from '../../lib/gpu/index.ts';
+import { DeviceLimitError, GpuContext } from '../../lib/gpu/index.ts';
 import { loadCheckpoint, readCheckpoint, saveCheckpoint } from '../../lib/model/checkpoint.ts';
 import { Model } from '../../lib/model/model.ts';
 import { Parameters } from '../../lib/model/params.ts';
@@ -150,16 +150,24 @@ describe('Hugging Face checkpoint folders', () => {
     });
   });
 
-  it('a model with a tensor larger than one storage binding fails naming the tensor and the limit', () => {
+  it('an embedding larger than one storage binding loads and scores identically; one below its smallest piece is refused', async () => {
     const c = ctx();
-    // the same device with a smaller binding limit: the embedding (vocab x 32 floats) no longer fits
-    const limit = qwenBf16.config.vocab * 32 * 4 - 256;
-    const limits = { maxStorageBufferBindingSize: limit, maxBufferSize: c.gpu.limits.maxBufferSize } as GPUSupportedLimits;
-    const small: GpuContext = Object.create(c, { gpu: { value: { ...c.gpu, limits } } });
     const ck = readCheckpoint(qwenBf16.dir);
-    expect(() => Parameters.fromTensors(small, ck.config, ck.tensors)).toThrow(DeviceLimitError);
-    expect(() => Parameters.fromTensors(small, ck.config, ck.tensors)).toThrow(
-      new RegExp(`^tensor model\\.embed_tokens\\.weight \\[${ck.config.vocab}, 32\\] .* needs a [\\d.]+ MiB buffer but .* binds at most ${(limit / 2 ** 20).toFixed(1)} MiB`),
+    const { vocab } = ck.config;
+    const ids = loadTokenizer(JSON.parse(ck.tokenizerJson!)).encode(HF_CORPUS[1]).ids.slice(0, 20);
+    // the same device with a binding limit below the (vocab x 32 floats) embedding, above every layer tensor
+    const limit = Math.ceil((vocab * 32 * 4) / 3 / 256) * 256;
+    const split = new GpuContext(c.gpu, { maxBindingBytes: limit });
+    const want = await new Model(c, Parameters.fromTensors(c, ck.config, ck.tensors)).score({ batch: 1, seqLen: ids.length, ids });
+    const got = await new Model(split, Parameters.fromTensors(split, ck.config, ck.tensors)).score({ batch: 1, seqLen: ids.length, ids });
+    expect(got.logits).toEqual(want.logits);
+    split.destroy();
+    // below 64 embedding rows (8 KiB), the smallest piece the embedding splits into
+    const tiny = new GpuContext(c.gpu, { maxBindingBytes: 64 * 32 * 4 - 256 });
+    expect(() => Parameters.fromTensors(tiny, ck.config, ck.tensors)).toThrow(DeviceLimitError);
+    expect(() => Parameters.fromTensors(tiny, ck.config, ck.tensors)).toThrow(
+      new RegExp(`^tensor model\\.embed_tokens\\.weight \\[${vocab}, 32\\]: 64 row\\(s\\) of 32 floats \\(8\\.0 KiB\\) is the smallest piece it splits into, and it exceeds one storage binding of 7\\.8 KiB$`),
     );
+    tiny.destroy();
   });
 });
