@@ -8,7 +8,7 @@ export type DType = 'f32' | 'u32' | 'i32';
 /**
  * A typed view of (part of) a GPU buffer. `offset` counts elements from the buffer's start:
  * views let all parameters (or all gradients) share one flat buffer, llm.c-style, so AdamW,
- * the gradient norm and zeroing are one dispatch each.
+ * the gradient norm and zeroing are one dispatch each (one per piece past one storage binding).
  */
 export class Tensor {
   constructor(

@@ -21,7 +21,8 @@ export function gradNormSq(ctx: GpuContext, grads: Tensor, out: Tensor): void {
   const n = grads.size;
   const stage1 = ctx.pipelines.kernel('grad_norm_sq', { WG });
   const spans = rowSpans(n, 1, ctx.bindElements, `gradient norm over ${grads.name}`);
-  // Each piece's partials start at a multiple of 64 so that they can be bound as a view.
+  // Each piece's partials start at a multiple of 64 so that they can be bound as a view. Stage 2
+  // binds them all: at most 512 per piece of up to 32M floats (lavapipe), far below one binding.
   const groups = spans.map((s) => (spans.length === 1 ? groupsFor(s.count) : Math.ceil(groupsFor(s.count) / 64) * 64));
   const total = groups.reduce((a, b) => a + b, 0);
   const partials = scratch(ctx, 'gradnorm.partials', total);
