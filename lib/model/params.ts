@@ -107,7 +107,7 @@ export class Parameters {
   readonly params: Tensor;
   private readonly pViews = new Map<string, Tensor>();
   private gViews: Map<string, Tensor> | undefined;
-  private lazy: { grads?: Tensor; m?: Tensor; v?: Tensor } = {};
+  private readonly lazy: { grads?: Tensor; m?: Tensor; v?: Tensor } = {};
 
   private constructor(readonly ctx: GpuContext, readonly config: ModelConfig, readonly layout: ParamLayout) {
     checkBufferFits(ctx.gpu, layout.total * 4, `the ${(layout.count / 1e6).toFixed(1)}M-parameter model (flat parameter buffer)`);

@@ -42,8 +42,10 @@ function plan(ctx: GpuContext, w: Tensor, o: LmHeadOptions): Plan {
   const { vocab, dim } = o;
   const tokens = tokenSpans(ctx, o);
   const pieces = rowSpans(vocab, dim, ctx.bindElements, `LM head ${w.name} [${vocab}, ${dim}]`, VOCAB_UNIT);
-  // tokens[0] and pieces[0] are the largest pieces; their product is at most tokens[0].count * vocab.
-  const block = pieces.length > 1 ? scratch(ctx, 'lmhead.block', tokens[0].count * pieces[0].count) : undefined;
+  // One block per model shape, whatever the row count: sized for the most token rows any piece
+  // can have (the logits rows one binding holds), times the largest vocabulary piece.
+  const maxTokens = Math.floor(ctx.bindElements / Math.max(vocab, dim));
+  const block = pieces.length > 1 ? scratch(ctx, 'lmhead.block', maxTokens * pieces[0].count) : undefined;
   return { tokens, pieces, block };
 }
 
