@@ -1,6 +1,6 @@
 // Fig. 2: convergence and stability of no-mask SFT vs VGGM. (a, b) accuracy on the GSM8K and MATH
-// tiers against samples seen, one SFT run per method and seed evaluated at evenly spaced points
-// (segments of one uninterrupted run); (c) the training-loss curves with loss spikes counted by
+// tiers against samples seen: Table 1's SFT run per method and seed, evaluated at the evenly
+// spaced snapshots it keeps; (c) the training-loss curves with loss spikes counted by
 // lib/train/health.ts's rule; and the cross-batch gradient variance the trainer measures, which
 // the paper argues about but does not report.
 //
@@ -10,7 +10,7 @@ import type { Tier } from '../lib/data/types.ts';
 import { PAPER_FIG2 } from '../lib/report/paper.ts';
 import type { Point } from '../lib/report/results.ts';
 import { pickProblems } from '../lib/repro/evals.ts';
-import { curveSteps } from '../lib/repro/plan.ts';
+import { curveSteps } from '../lib/train/schedule.ts';
 import { pointOf, reproMain, TIER_AXIS } from '../lib/repro/script.ts';
 import { DEFAULT_SPIKE_RULE } from '../lib/train/health.ts';
 import { MetricsLog } from '../lib/train/metrics.ts';
@@ -39,9 +39,9 @@ await reproMain(
     const gv: Record<string, Map<number, { variance: number[]; nts: number[]; cos: number[] }>> = {};
     for (const seed of args.seeds) {
       for (const m of METHODS) {
-        const run = await models.curve({ scale: args.scale, family: args.family, seed }, m.id, steps);
+        const run = await models.curve({ scale: args.scale, family: args.family, seed }, m.id);
         for (const [i, snap] of run.snapshots.entries()) {
-          const res = await evals.accuracy({ key: `${run.key}@${snap.step}`, dir: snap.dir, format: 'trace', label: `${m.id} seed ${seed} step ${snap.step}` }, problems, { maxNewTokens: plan.maxNewTokens, batch: plan.genBatch });
+          const res = await evals.accuracy({ key: snap.key, dir: snap.dir, format: 'trace', label: `${m.id} seed ${seed} step ${snap.step}` }, problems, { maxNewTokens: plan.maxNewTokens, batch: plan.genBatch });
           for (const x of tiers) (((acc[m.id] ??= {})[x] ??= [])[i] ??= []).push(100 * res[x].greedy);
         }
         const recs = new MetricsLog(`${run.dir}/metrics.jsonl`).read();

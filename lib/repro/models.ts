@@ -5,9 +5,8 @@
 //     loads a dozen models does not keep a dozen models' activations on the device;
 //   - --force retrains each model once per process (in the order the script asks for them, which
 //     is parents first), instead of once per stage that depends on it;
-//   - two stages of our own, both built from lib/train's trainer: Table 2's "distill" baseline
-//     (no-mask SFT on 40× the teacher traces) and Fig. 2's SFT run evaluated along the way
-//     (segments of one run, resumed from its own checkpoints, with a model snapshot at each point).
+//   - Table 2's "distill" baseline (no-mask SFT on 40× the teacher traces), a stage of our own
+//     built from lib/train's trainer, and Fig. 2's view of an SFT run: its snapshots along the way.
 import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Dataset } from '../data/dataset.ts';
@@ -18,11 +17,11 @@ import { loadCheckpoint } from '../model/checkpoint.ts';
 import { Model } from '../model/model.ts';
 import { neededSeqLen } from '../train/batch.ts';
 import { cacheDir, cacheKey, DONE_FILE, isCached, readDone } from '../train/cache.ts';
-import { saveModelFolder } from '../train/checkpoints.ts';
 import { dataFingerprint, sftItems } from '../train/data.ts';
 import { ensureBase, ensureGrpo, ensureSft, modelConfig, type GrpoFrom, type StageResult } from '../train/pipeline.ts';
 import { scaleTable, type OptimConfig } from '../train/scales.ts';
-import { trainSupervised } from '../train/supervised.ts';
+import { curveSteps } from '../train/schedule.ts';
+import { snapshotDir, trainSupervised } from '../train/supervised.ts';
 import type { Method } from '../train/weights.ts';
 import { writeJsonAtomic } from '../util/atomic.ts';
 import { progress, type Scale } from '../util/cli.ts';
@@ -133,52 +132,21 @@ export class ModelStore {
   }
 
   /**
-   * Fig. 2: one SFT run of the scale's length, trained in segments that end at `steps` (resumed
-   * from the run's own checkpoint each time, so the run is the uninterrupted one), with a model
-   * snapshot at every point. Step 0 is the Base model. Returns the snapshots in step order and
-   * the run folder (its metrics.jsonl holds losses, spikes and gradient variance).
+   * Fig. 2: the SFT run of (k, method) — the same model Table 1 reports — and the snapshots it
+   * kept along the way (lib/train/scales.ts sft.snapshots). Step 0 is the Base model, the last
+   * step the finished run. Returns the points in step order and the run folder (its
+   * metrics.jsonl holds losses, spikes and gradient variance).
    */
-  async curve(k: RunKey, method: Method, steps: number[]): Promise<{ key: string; dir: string; snapshots: { step: number; dir: string }[] }> {
-    const t = scaleTable(k.scale);
+  async curve(k: RunKey, method: Method): Promise<{ key: string; dir: string; snapshots: { step: number; key: string; dir: string }[] }> {
     const base = await this.get({ kind: 'base' }, k);
-    const optim = t.sft;
-    const points = [...new Set(steps)].sort((a, b) => a - b);
-    if (points.some((s) => !Number.isInteger(s) || s < 0 || s > optim.steps)) throw new Error(`curve points must be integers in [0, ${optim.steps}], got ${points.join(', ')}`);
-    const key = cacheKey({
-      stage: 'sft-curve', model: modelConfig(k.scale, k.family, this.data.tokenizer.vocabSize), data: dataFingerprint(this.data), method,
-      hparams: { optim, diag: t.diagEvery, gradVar: t.gradVar, points }, seed: k.seed, parent: base.key,
-    });
-    const dir = cacheDir(key);
-    if (this.force && !this.fresh.has(key)) rmSync(dir, { recursive: true, force: true });
-    this.fresh.add(key);
-    const snapDir = (s: number) => (s === 0 ? base.dir : join(dir, 'snapshots', `step-${String(s).padStart(7, '0')}`));
-    const have = (s: number) => s === 0 || existsSync(join(snapDir(s), 'snapshot.json'));
-    if (isCached(key) && !points.every(have)) throw new Error(`${dir}: finished but lacks snapshots of ${points.filter((s) => !have(s)).join(', ')}; rerun with --force`);
-    if (!isCached(key)) {
-      const items = sftItems(this.data, method);
-      const tok = JSON.stringify(this.data.tokenizer.json);
-      const bar = progress(`sft ${method} ${k.family} seed ${k.seed} (curve)`, optim.steps);
-      let last: Awaited<ReturnType<typeof trainSupervised>> | null = null;
-      for (const s of points.filter((s) => s > 0 && !have(s))) {
-        last = await withContext(async (ctx) => {
-          const r = await trainSupervised({
-            runDir: dir, model: new Model(ctx, loadCheckpoint(ctx, base.dir).params), tokenizerJson: tok, items, seqLen: neededSeqLen(items), optim,
-            seed: k.seed, diagEvery: t.diagEvery, gradVar: t.gradVar, checkpointEvery: t.checkpointEvery,
-            info: { stage: 'sft-curve', method, key, parent: base.key }, resume: true, stopAfter: s === optim.steps ? undefined : s,
-            onStep: (rec) => bar.tick(1, { loss: rec.loss }),
-          });
-          await saveModelFolder(snapDir(s), r.model, tok);
-          writeJsonAtomic(join(snapDir(s), 'snapshot.json'), { step: s, samples: s * optim.batch, key });
-          return r;
-        });
-      }
-      bar.done();
-      if (last) this.trained.push(key);
-      writeJsonAtomic(join(dir, DONE_FILE), {
-        key, stage: 'sft-curve', method, family: k.family, seed: k.seed, parent: base.key, points,
-        steps: last?.steps, spikes: last?.spikes, finishedAt: new Date().toISOString(),
-      });
-    }
-    return { key, dir, snapshots: points.map((s) => ({ step: s, dir: snapDir(s) })) };
+    const run = await this.get({ kind: 'sft', method }, k);
+    const { sft } = scaleTable(k.scale);
+    const steps = curveSteps(sft.steps, sft.snapshots);
+    const at = (s: number) => (s === 0 ? base.dir : s === sft.steps ? run.dir : snapshotDir(run.dir, s));
+    const missing = steps.filter((s) => !existsSync(join(at(s), 'model.safetensors')));
+    if (missing.length) throw new Error(`${run.dir}: the SFT run lacks its snapshots after steps ${missing.join(', ')}; rerun with --force`);
+    // The end points keep their models' own keys, so their evaluations are shared with Table 1's.
+    const keyAt = (s: number) => (s === 0 ? base.key : s === sft.steps ? run.key : `${run.key}@${s}`);
+    return { key: run.key, dir: run.dir, snapshots: steps.map((s) => ({ step: s, key: keyAt(s), dir: at(s) })) };
   }
 }

@@ -12,7 +12,8 @@ export interface ReproPlan {
   maxNewTokens: number;
   /** sequences per generation batch */
   genBatch: number;
-  /** Fig. 2: SFT is evaluated after every 1/curvePoints of its run (and at step 0) */
+  /** Fig. 2: SFT is evaluated after every 1/curvePoints of its run (and at step 0): the
+   *  snapshots each SFT run keeps (lib/train/scales.ts sft.snapshots) */
   curvePoints: number;
   /** Fig. 2's benchmarks (the paper's panels a and b) */
   curveTiers: Tier[];
@@ -24,10 +25,10 @@ export interface ReproPlan {
   budget: { waits: number; extraTokens: number };
 }
 
-const PLANS: Record<Scale, Omit<ReproPlan, 'maxNewTokens' | 'genBatch' | 'entropy' | 'budget'> & { entropyBins: number }> = {
-  smoke: { evalPerTier: { gsm8k: 4, math: 4, amc23: 3 }, curvePoints: 2, curveTiers: ['gsm8k', 'math'], distill: { multiplier: 40, stepsFactor: 2 }, entropyBins: 12 },
-  cpu: { evalPerTier: { gsm8k: 100, math: 100, amc23: 50 }, curvePoints: 4, curveTiers: ['gsm8k', 'math'], distill: { multiplier: 40, stepsFactor: 1 }, entropyBins: 30 },
-  paper: { evalPerTier: { gsm8k: 1319, math: 500, amc23: 40 }, curvePoints: 10, curveTiers: ['gsm8k', 'math'], distill: { multiplier: 40, stepsFactor: 40 }, entropyBins: 40 },
+const PLANS: Record<Scale, Omit<ReproPlan, 'maxNewTokens' | 'genBatch' | 'entropy' | 'budget' | 'curvePoints'> & { entropyBins: number }> = {
+  smoke: { evalPerTier: { gsm8k: 4, math: 4, amc23: 3 }, curveTiers: ['gsm8k', 'math'], distill: { multiplier: 40, stepsFactor: 2 }, entropyBins: 12 },
+  cpu: { evalPerTier: { gsm8k: 100, math: 100, amc23: 50 }, curveTiers: ['gsm8k', 'math'], distill: { multiplier: 40, stepsFactor: 1 }, entropyBins: 30 },
+  paper: { evalPerTier: { gsm8k: 1319, math: 500, amc23: 40 }, curveTiers: ['gsm8k', 'math'], distill: { multiplier: 40, stepsFactor: 40 }, entropyBins: 40 },
 };
 
 export function reproPlan(scale: Scale): ReproPlan {
@@ -38,18 +39,10 @@ export function reproPlan(scale: Scale): ReproPlan {
     evalPerTier: p.evalPerTier,
     maxNewTokens: t.eval.maxNewTokens,
     genBatch: t.eval.batch,
-    curvePoints: p.curvePoints,
+    curvePoints: t.sft.snapshots,
     curveTiers: p.curveTiers,
     distill: p.distill,
     entropy: { ...t.entropy, bins: p.entropyBins },
     budget: t.budget,
   };
-}
-
-/** Steps at which Fig. 2 evaluates an SFT run of `steps` steps: 0, then `points` evenly spaced, the last = steps. */
-export function curveSteps(steps: number, points: number): number[] {
-  if (!(Number.isInteger(steps) && steps > 0 && Number.isInteger(points) && points > 0)) throw new Error(`curveSteps: need positive integers, got steps=${steps} points=${points}`);
-  const out = [0];
-  for (let i = 1; i <= points; i++) out.push(Math.round((i * steps) / points));
-  return [...new Set(out)];
 }

@@ -18,6 +18,7 @@ import { neededSeqLen, packDocuments } from './batch.ts';
 import { cacheDir, cacheKey, DONE_FILE, isCached, readDone } from './cache.ts';
 import { dataFingerprint, grpoPrompts, pretrainItems, sftItems } from './data.ts';
 import { trainGrpo } from './grpo.ts';
+import { curveSteps } from './schedule.ts';
 import { scaleTable, type OptimConfig } from './scales.ts';
 import { trainSupervised } from './supervised.ts';
 import type { Method } from './weights.ts';
@@ -47,7 +48,7 @@ export interface StageResult {
 export type GrpoFrom = 'base' | Method;
 
 /** An optimiser config with its step count overridden (warm-up capped to fit). */
-function withSteps(o: OptimConfig, steps: number | undefined): OptimConfig {
+function withSteps<T extends OptimConfig>(o: T, steps: number | undefined): T {
   const n = steps ?? o.steps;
   return { ...o, steps: n, warmup: Math.min(o.warmup, n) };
 }
@@ -147,7 +148,7 @@ export async function ensureSft(ctx: GpuContext, o: StageOptions & { method: Met
   const bar = progress(`sft ${o.method} ${o.family} seed ${o.seed}`, optim.steps);
   const r = await trainSupervised({
     runDir: dir, model, tokenizerJson: JSON.stringify(data.tokenizer.json), items, seqLen: neededSeqLen(items), optim, seed: o.seed,
-    diagEvery: t.diagEvery, gradVar: t.gradVar, checkpointEvery: t.checkpointEvery,
+    diagEvery: t.diagEvery, gradVar: t.gradVar, checkpointEvery: t.checkpointEvery, snapshots: curveSteps(optim.steps, optim.snapshots),
     info: { stage: 'sft', method: o.method, key, parent: parent.key }, resume: o.resume ?? true,
     onStep: (s) => bar.tick(1, { loss: s.loss }),
   });

@@ -55,7 +55,9 @@ export interface ScaleTable {
   /** `packLen`: Base corpus documents packed into rows of this many tokens (lib/train/batch.ts
    *  packDocuments); absent = one document per row. */
   pretrain: OptimConfig & { packLen?: number };
-  sft: OptimConfig & { epochs?: number };
+  /** `snapshots`: the model is kept at this many evenly spaced points of each SFT run (Fig. 2's
+   *  accuracy-vs-samples curve evaluates them; lib/train/schedule.ts curveSteps) */
+  sft: OptimConfig & { epochs?: number; snapshots: number };
   grpo: GrpoConfig;
   /** cadences, in optimizer steps: "sees but does not learn" diagnostics (masked-prefix vs learned loss/entropy) cadence */
   diagEvery: number;
@@ -86,7 +88,7 @@ export const SCALE_TABLE: Record<Scale, ScaleTable> = {
     families: ['qwen-like', 'llama-like'],
     sharedBase: false,
     pretrain: { ...adam, steps: 12, batch: 4, lr: 3e-3, warmup: 2 },
-    sft: { ...adam, steps: 8, batch: 4, lr: 1e-3, warmup: 1 },
+    sft: { ...adam, steps: 8, batch: 4, lr: 1e-3, warmup: 1, snapshots: 2 },
     grpo: { groupSize: 4, prompts: 2, steps: 3, lr: 1e-4, epsLow: 0.2, epsHigh: 0.28, beta: 0.04, aggregation: 'token-mean', advantageNorm: 'std', iterations: 2, temperature: 1, maxNewTokens: 48, formatReward: 0, maxGradNorm: 1 },
     diagEvery: 2,
     gradVar: { every: 4, batches: 3 },
@@ -106,7 +108,7 @@ export const SCALE_TABLE: Record<Scale, ScaleTable> = {
     families: ['qwen-like', 'llama-like'],
     sharedBase: true,
     pretrain: { ...adam, steps: 1200, batch: 16, lr: 2e-3, warmup: 30, packLen: 128 },
-    sft: { ...adam, steps: 120, batch: 16, lr: 1e-3, warmup: 10 },
+    sft: { ...adam, steps: 120, batch: 16, lr: 1e-3, warmup: 10, snapshots: 4 },
     grpo: { groupSize: 8, prompts: 4, steps: 8, lr: 1e-4, epsLow: 0.2, epsHigh: 0.28, beta: 0.04, aggregation: 'token-mean', advantageNorm: 'std', iterations: 2, temperature: 1, maxNewTokens: 160, formatReward: 0, maxGradNorm: 1 },
     diagEvery: 10,
     gradVar: { every: 20, batches: 4 },
@@ -121,7 +123,7 @@ export const SCALE_TABLE: Record<Scale, ScaleTable> = {
     families: ['qwen-like', 'llama-like'],
     sharedBase: true,
     pretrain: { ...adam, steps: 0, batch: 0, lr: 0 }, // the paper starts from released Base models
-    sft: { ...adam, steps: 1250, batch: 16, lr: 1e-5, warmup: 60, weightDecay: 0 },
+    sft: { ...adam, steps: 1250, batch: 16, lr: 1e-5, warmup: 60, weightDecay: 0, snapshots: 10 },
     grpo: { groupSize: 8, prompts: 32, steps: 300, lr: 1e-6, epsLow: 0.2, epsHigh: 0.28, beta: 0.04, aggregation: 'token-mean', advantageNorm: 'std', iterations: 1, temperature: 1, maxNewTokens: 2048, formatReward: 0, maxGradNorm: 1 },
     diagEvery: 50,
     gradVar: { every: 100, batches: 8 },

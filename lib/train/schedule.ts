@@ -17,3 +17,12 @@ export function learningRate(step: number, { peak, warmup, total, minRatio }: Sc
   const progress = (step - warmup) / (total - warmup);
   return floor + 0.5 * (peak - floor) * (1 + Math.cos(Math.PI * progress));
 }
+
+/** `points` evenly spaced steps of a run of `steps` steps, after 0; the last = steps (the SFT
+ *  snapshots that Fig. 2 evaluates). */
+export function curveSteps(steps: number, points: number): number[] {
+  if (!(Number.isInteger(steps) && steps > 0 && Number.isInteger(points) && points > 0)) throw new Error(`curveSteps: need positive integers, got steps=${steps} points=${points}`);
+  const out = [0];
+  for (let i = 1; i <= points; i++) out.push(Math.round((i * steps) / points));
+  return [...new Set(out)];
+}

@@ -36,6 +36,9 @@ export interface SupervisedRun {
   resume?: boolean;
   /** stop after this many steps in total (simulates an interruption; tests) */
   stopAfter?: number;
+  /** after each of these step counts (0 < s < optim.steps) the model is also kept in
+   *  snapshotDir(runDir, s): Fig. 2 evaluates an SFT run along the way without a second run */
+  snapshots?: readonly number[];
   /** learning rate of a step (default: the optim schedule); tests inject bad values */
   lrAt?: (step: number) => number;
   onStep?: (rec: StepRecord) => void;
@@ -143,6 +146,9 @@ export async function trainSupervised(run: SupervisedRun): Promise<SupervisedRes
     if (run.gradVar.every > 0 && (step + 1) % run.gradVar.every === 0) {
       metrics.append({ step, kind: 'gradvar', ...(await measureGradientVariance(model, run, step)) });
     }
+    if (run.snapshots?.includes(step + 1) && step + 1 < optim.steps) {
+      await saveModelFolder(snapshotDir(run.runDir, step + 1), model, run.tokenizerJson, state(step + 1));
+    }
     if (run.checkpointEvery > 0 && (step + 1) % run.checkpointEvery === 0 && step + 1 < end) {
       await saveTrainingCheckpoint(run.runDir, model, run.tokenizerJson, state(step + 1));
     }
@@ -155,6 +161,11 @@ export async function trainSupervised(run: SupervisedRun): Promise<SupervisedRes
   }
   releaseInterrupts();
   return { model, steps: end, losses, spikes: spikes.spikes, seconds: (performance.now() - t0) / 1000 };
+}
+
+/** Where a run keeps the model after `step` steps (see SupervisedRun.snapshots). */
+export function snapshotDir(runDir: string, step: number): string {
+  return `${runDir}/snapshots/step-${String(step).padStart(7, '0')}`;
 }
 
 /**

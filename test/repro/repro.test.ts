@@ -10,7 +10,7 @@ import { generateWorld } from '../../lib/data/world/generate.ts';
 import { PAPER_BUDGET_FORCING, PAPER_TABLE1, PAPER_TABLE2 } from '../../lib/report/paper.ts';
 import { buildDistillTraces, sftCount } from '../../lib/repro/distill.ts';
 import { pickProblems } from '../../lib/repro/evals.ts';
-import { curveSteps } from '../../lib/repro/plan.ts';
+import { curveSteps } from '../../lib/train/schedule.ts';
 import { buildWorldTokenizer, loadTokenizer } from '../../lib/tokenizer/index.ts';
 
 describe('curveSteps', () => {

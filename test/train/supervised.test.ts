@@ -1,5 +1,6 @@
 // The supervised loop on a tiny model: resume reaches the same losses as an uninterrupted run,
-// and a NaN stops the run naming the step and a tensor while keeping the last good checkpoint.
+// snapshots along the way are the models of runs stopped there, and a NaN stops the run naming
+// the step and a tensor while keeping the last good checkpoint.
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,7 +11,7 @@ import { Model } from '../../lib/model/model.ts';
 import { latestCheckpoint, loadTrainingCheckpoint } from '../../lib/train/checkpoints.ts';
 import { NonFiniteError } from '../../lib/train/health.ts';
 import { SCALE_TABLE } from '../../lib/train/scales.ts';
-import { trainSupervised, type SupervisedRun } from '../../lib/train/supervised.ts';
+import { snapshotDir, trainSupervised, type SupervisedRun } from '../../lib/train/supervised.ts';
 import { weightExample } from '../../lib/train/weights.ts';
 import { Rng } from '../../lib/util/rng.ts';
 import { useGpu } from '../helpers/gpu.ts';
@@ -65,6 +66,18 @@ describe('trainSupervised', () => {
     expect(m).toMatch(/"kind":"diag".*"prefix":\{"n":\d+/);
     expect(m).toMatch(/"kind":"gradvar".*"noiseToSignal"/);
     expect(existsSync(join(tmp, 'full', 'model.safetensors'))).toBe(true);
+  });
+
+  it('keeps snapshots along the run equal to the model of a run stopped there', async () => {
+    await trainSupervised(run('snap', { snapshots: [2, 4, 6] }));
+    await trainSupervised(run('stop4', { stopAfter: 4 }));
+    const snap4 = snapshotDir(join(tmp, 'snap'), 4);
+    expect(JSON.parse(readFileSync(join(snap4, 'trainer_state.json'), 'utf8')).step).toBe(4);
+    expect(readFileSync(join(snap4, 'model.safetensors')).equals(readFileSync(join(latestCheckpoint(join(tmp, 'stop4'))!.dir, 'model.safetensors')))).toBe(true);
+    expect(existsSync(join(snapshotDir(join(tmp, 'snap'), 2), 'model.safetensors'))).toBe(true);
+    // the last step is the finished model folder itself, not a snapshot
+    expect(existsSync(snapshotDir(join(tmp, 'snap'), 6))).toBe(false);
+    expect(stepLosses('snap')).toEqual(stepLosses('full'));
   });
 
   it('stops on a NaN naming the step and a tensor, keeping the last good checkpoint', async () => {
