@@ -11,7 +11,6 @@
 import { alignedOffset, read, readInts, write, type Tensor } from '../gpu/index.ts';
 import { attentionDecode } from '../ops/attention.ts';
 import { crossEntropy } from '../ops/crossentropy.ts';
-import { kvAppend } from '../ops/kvcache.ts';
 import { sample } from '../ops/sample.ts';
 import { Rng } from '../util/rng.ts';
 import { headDim } from './config.ts';
@@ -45,6 +44,8 @@ export interface Generation {
   logprob?: number[];
   entropy?: number[];
 }
+
+const SUBMIT_EVERY = 2;
 
 /** Generate continuations of `prompts` (token arrays) in one batch. */
 export async function generate(model: Model, prompts: readonly (readonly number[])[], opts: GenerateOptions): Promise<Generation[]> {
@@ -131,11 +132,12 @@ export async function generate(model: Model, prompts: readonly (readonly number[
     // positions 0..len+j-1 (the lengths row j).
     const dec = model.activations(B, 1);
     let decodeRow = 0;
+    // The new token's k/v go into the caches inside the attention dispatch (one dispatch per layer
+    // fewer than a separate kvAppend): decode row j's lengths already count the token at len+j-1.
     const decodeAttention: AttentionStep = (l, la) => {
-      kvAppend(ctx, la.k, la.v, kCache[l], vCache[l], row(posTable, decodeRow - 1), { batch: B, maxLen, kvDim: kvd, advance: false });
       attentionDecode(ctx, la.q, kCache[l], vCache[l], row(posTable, decodeRow), la.att, {
         batch: B, maxLen, heads: c.heads, kvHeads: c.kvHeads, headDim: headDim(c),
-      });
+      }, { k: la.k, v: la.v });
     };
     const finished = new Array<boolean>(B).fill(false);
     let tokens: Int32Array = new Int32Array(0);
@@ -155,6 +157,11 @@ export async function generate(model: Model, prompts: readonly (readonly number[
       rec.copy(row(posTable, done - 1), dec.positions);
       model.forwardLogits(dec, decodeAttention, bias);
       sampleInto(dec.logits, done);
+      // Submitting every few steps lets the device run them while the next ones are recorded (on
+      // lavapipe the recording thread and the device threads share the cores). Measured on the cpu
+      // model, batch 8, variants interleaved: every 2 steps ~20% more tokens/s than only at each
+      // readback; every step no better than every 2.
+      if (done % SUBMIT_EVERY === 0) rec.submit();
       done++;
     }
 

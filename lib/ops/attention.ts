@@ -2,6 +2,7 @@
 // logsumexp is saved) and the one-token decode step against a KV cache.
 // Layouts: activations are row-major [B*T, heads*headDim]; lse is [B, Hq, T] flattened.
 import { Params, type GpuContext, type Tensor } from '../gpu/index.ts';
+import { dummyTensor } from './dummy.ts';
 import { scratch } from './scratch.ts';
 
 export interface AttentionOpts {
@@ -10,6 +11,15 @@ export interface AttentionOpts {
   heads: number;
   kvHeads: number;
   headDim: number;
+}
+
+/**
+ * The step's new key/value rows [B, kvHeads*headDim] for attentionDecode to append itself: they are
+ * position lengths[b]-1 (lengths already count them), attended from here and written to the caches.
+ */
+export interface DecodeAppend {
+  k: Tensor;
+  v: Tensor;
 }
 
 export interface AttentionDecodeOpts {
@@ -87,9 +97,13 @@ export function attentionBackward(
   ctx.rec.dispatch(ctx.pipelines.kernel('attention_backward_dkdv', consts), [blocks, opts.kvHeads, opts.batch], [dout, q, k, v, lse, D, dk, dv], params);
 }
 
-/** One decode step: each sequence's single query attends to cache positions 0 .. lengths[b]-1. */
+/**
+ * One decode step: each sequence's single query attends to cache positions 0 .. lengths[b]-1.
+ * With `append`, position lengths[b]-1 is the new k/v row, written into the caches by the same
+ * dispatch (kvAppend at lengths[b]-1 without advancing, then decode, in one dispatch).
+ */
 export function attentionDecode(
-  ctx: GpuContext, q: Tensor, kCache: Tensor, vCache: Tensor, lengths: Tensor, out: Tensor, opts: AttentionDecodeOpts,
+  ctx: GpuContext, q: Tensor, kCache: Tensor, vCache: Tensor, lengths: Tensor, out: Tensor, opts: AttentionDecodeOpts, append?: DecodeAppend,
 ): void {
   const op = 'attentionDecode';
   checkHeads(op, opts.heads, opts.kvHeads, opts.headDim);
@@ -98,6 +112,10 @@ export function attentionDecode(
   checkSize(op, kCache, opts.batch * opts.maxLen * opts.kvHeads * opts.headDim);
   checkSize(op, vCache, kCache.size);
   checkSize(op, lengths, opts.batch);
+  if (append) {
+    checkSize(op, append.k, opts.batch * opts.kvHeads * opts.headDim);
+    checkSize(op, append.v, append.k.size);
+  }
   if (lengths.dtype !== 'u32') throw new Error(`${op}: lengths must be u32, got ${lengths.dtype}`);
   const params = new Params()
     .u32(opts.maxLen)
@@ -107,6 +125,7 @@ export function attentionDecode(
     .u32(opts.heads)
     .u32(opts.batch)
     .f32(1 / Math.sqrt(opts.headDim));
-  const p = ctx.pipelines.kernel('attention_decode', { WG: DECODE_WG, DH4: opts.headDim / 4 });
-  ctx.rec.dispatch(p, [Math.ceil((opts.batch * opts.heads) / DECODE_WG)], [q, kCache, vCache, lengths, out], params);
+  const p = ctx.pipelines.kernel('attention_decode', { WG: DECODE_WG, DH4: opts.headDim / 4, APPEND: append ? 1 : 0 });
+  const fresh = append ? [append.k, append.v] : [dummyTensor(ctx), dummyTensor(ctx)];
+  ctx.rec.dispatch(p, [Math.ceil((opts.batch * opts.heads) / DECODE_WG)], [q, kCache, vCache, lengths, out, ...fresh], params);
 }
