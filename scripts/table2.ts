@@ -23,7 +23,7 @@ const ROW_LABEL: Record<Row, (n: string, big: string) => string> = {
 };
 
 await reproMain(
-  { name: 'table2', title: 'Table 2: VGGM on N samples vs no-mask distillation on 40×N', describe: 'Reproduce Table 2: both student families; Base, no-mask SFT and VGGM on N samples, and no-mask "distill" SFT on multiplier x N samples.' },
+  { name: 'table2', title: 'Table 2: VGGM on N samples vs no-mask distillation on 40×N', describe: 'Reproduce Table 2: both student families; Base, no-mask SFT and VGGM on N samples, and no-mask "distill" SFT on multiplier x N samples.', families: ['llama-like', 'qwen-like'] },
   async ({ args, plan, data, models, evals }) => {
     const problems = pickProblems(data.eval, plan.evalPerTier);
     const n = sftCount(data);

@@ -4,16 +4,23 @@
 // content-addressed caches (lib/train/cache.ts, lib/repro/evals.ts), so the parallel part only
 // has to FILL those caches: each worker is this same script run on a group of seeds with
 // --warm-only; the parent then runs the script once more over all seeds, finds everything cached,
-// and publishes. Models shared by all seeds (the Base of a `sharedBase` scale) are trained by the
-// parent before the workers start, so no two processes ever train the same cache entry.
+// and publishes. Models shared by all seeds (the Base of a `sharedBase` scale) are trained first,
+// by scripts/pretrain.ts workers, so no two processes ever train the same cache entry. The parent
+// itself opens no GPU device until the workers are done: an open Dawn device costs ~20% of a core
+// even while the process only waits.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
-export interface WorkerGroup {
-  seeds: number[];
-  log: string;
-  report: string;
+/** One worker process: a script of this repository and its arguments. */
+export interface WorkerJob {
+  /** what the parent prints, e.g. "seeds 1,3" */
+  label: string;
+  /** the script to run, e.g. process.argv[1] or scripts/pretrain.ts */
+  script: string;
+  args: string[];
+  /** file name stem of its log (and of the report a --warm-only worker writes) */
+  tag: string;
 }
 
 /** Seeds dealt round-robin into at most `jobs` non-empty groups. */
@@ -40,18 +47,19 @@ export function workerArgv(argv: readonly string[], seeds: readonly number[], re
   return [...out, '--seeds', seeds.join(','), '--jobs', '1', '--warm-only', report];
 }
 
-/**
- * Runs one worker per group (this script, warm-only) and waits for all of them. Each worker's
- * output goes to its log file; a failed worker fails the run with the tail of its log. Returns
- * the model keys the workers trained (for the results file's `modelsTrainedHere`).
- */
-export async function runWorkers(name: string, groups: number[][], userArgv: readonly string[]): Promise<string[]> {
+/** Where the worker of `tag` writes its log and its list of trained models. */
+export function workerFiles(tag: string): { log: string; report: string } {
   const dir = resolve(process.env.VGGM_CACHE ?? '.cache', 'logs');
   mkdirSync(dir, { recursive: true });
-  const workers: WorkerGroup[] = groups.map((seeds) => {
-    const tag = `${name}-seeds-${seeds.join('_')}`;
-    return { seeds, log: join(dir, `${tag}.log`), report: join(dir, `${tag}.trained.json`) };
-  });
+  return { log: join(dir, `${tag}.log`), report: join(dir, `${tag}.trained.json`) };
+}
+
+/**
+ * Runs the jobs as child processes, all at once, and waits for all of them. Each one's output
+ * goes to its log file; a failed one stops the others and fails the run with the tail of its
+ * log. Returns the model keys the --warm-only workers trained (for `modelsTrainedHere`).
+ */
+export async function runWorkers(name: string, jobs: readonly WorkerJob[]): Promise<string[]> {
   const children = new Set<ReturnType<typeof spawn>>();
   const stopAll = () => {
     for (const c of children) c.kill('SIGINT');
@@ -59,24 +67,24 @@ export async function runWorkers(name: string, groups: number[][], userArgv: rea
   process.once('exit', stopAll);
   try {
     await Promise.all(
-      workers.map(
-        (w) =>
+      jobs.map(
+        (job) =>
           new Promise<void>((done, fail) => {
-            rmSync(w.report, { force: true });
-            const fd = openSync(w.log, 'w');
-            const args = [...process.execArgv, process.argv[1], ...workerArgv(userArgv, w.seeds, w.report)];
-            process.stdout.write(`${name}: seeds ${w.seeds.join(',')} in a worker process (log: ${w.log})\n`);
-            const child = spawn(process.execPath, args, { stdio: ['ignore', fd, fd], env: process.env });
+            const { log, report } = workerFiles(job.tag);
+            rmSync(report, { force: true });
+            const fd = openSync(log, 'w');
+            process.stdout.write(`${name}: ${job.label} in a worker process (log: ${log})\n`);
+            const child = spawn(process.execPath, [...process.execArgv, job.script, ...job.args], { stdio: ['ignore', fd, fd], env: process.env });
             children.add(child);
             child.on('error', fail);
             child.on('exit', (code, signal) => {
               children.delete(child);
               if (code === 0) {
-                process.stdout.write(`${name}: seeds ${w.seeds.join(',')} done\n`);
+                process.stdout.write(`${name}: ${job.label} done\n`);
                 return done();
               }
               stopAll();
-              fail(new Error(`${name}: the worker for seeds ${w.seeds.join(',')} failed (${signal ?? `exit ${code}`}): ${lastLine(w.log)} (whole log: ${w.log})`));
+              fail(new Error(`${name}: the worker for ${job.label} failed (${signal ?? `exit ${code}`}): ${lastLine(log)} (whole log: ${log})`));
             });
           }),
       ),
@@ -84,7 +92,10 @@ export async function runWorkers(name: string, groups: number[][], userArgv: rea
   } finally {
     process.removeListener('exit', stopAll);
   }
-  return workers.flatMap((w) => (existsSync(w.report) ? (JSON.parse(readFileSync(w.report, 'utf8')) as { trained: string[] }).trained : []));
+  return jobs.flatMap((j) => {
+    const { report } = workerFiles(j.tag);
+    return existsSync(report) ? (JSON.parse(readFileSync(report, 'utf8')) as { trained: string[] }).trained : [];
+  });
 }
 
 function lastLine(path: string): string {

@@ -3,6 +3,7 @@
 // values, mean, 95% CI, the paper's numbers, scale, config, wall time) published through
 // lib/report (json, md, vl.json, svg, png) so `npm run figures` re-renders it with the same code.
 import { availableParallelism } from 'node:os';
+import { dirname, join } from 'node:path';
 import type { Argv } from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import type { Dataset } from '../data/dataset.ts';
@@ -12,13 +13,15 @@ import { families, type Family } from '../model/config.ts';
 import { publishResults } from '../report/figures.ts';
 import { PAPER_CLAIMS } from '../report/paper.ts';
 import { commandLine, measured, type Axis, type ResultSet, type ResultsFile } from '../report/results.ts';
+import { isCached } from '../train/cache.ts';
 import { loadData } from '../train/data.ts';
+import { baseKey } from '../train/pipeline.ts';
 import { scaleTable } from '../train/scales.ts';
 import { writeJsonAtomic } from '../util/atomic.ts';
 import { parseCli, runMain, UsageError, type CommonArgs } from '../util/cli.ts';
 import { Evaluator } from './evals.ts';
 import { ModelStore } from './models.ts';
-import { runWorkers, seedGroups } from './parallel.ts';
+import { runWorkers, seedGroups, workerArgv, workerFiles } from './parallel.ts';
 import { reproPlan, type ReproPlan } from './plan.ts';
 
 export const TIER_AXIS: Axis = { title: 'Benchmark', order: [...TIERS], labels: { gsm8k: 'GSM8K', math: 'MATH', amc23: "AMC'23" } };
@@ -70,9 +73,21 @@ export function reproMain(spec: ScriptSpec, body: (r: Repro) => Promise<ReproOut
     const groups = seedGroups(a.seeds, jobs);
     const trainedByWorkers: string[] = [];
     if (!warmOnly && groups.length > 1) {
-      // The models every seed shares are trained here first, so no two workers train one model.
-      if (scaleTable(a.scale).sharedBase) for (const family of spec.families ?? [a.family]) await r.models.get({ kind: 'base' }, { scale: a.scale, family, seed: 1 });
-      trainedByWorkers.push(...r.models.trained, ...(await runWorkers(spec.name, groups, hideBin(process.argv))));
+      // The models every seed shares first (both families at once), each by its own worker.
+      if (scaleTable(a.scale).sharedBase) {
+        const bases = (spec.families ?? [a.family]).map((family) => ({ family, key: baseKey({ scale: a.scale, family, seed: 1, data }) }));
+        const missing = bases.filter((b) => a.force || !isCached(b.key));
+        await runWorkers(spec.name, missing.map(({ family }) => ({
+          label: `the ${family} Base`, tag: `${spec.name}-base-${family}`, script: join(dirname(process.argv[1]), 'pretrain.ts'),
+          args: ['--scale', a.scale, '--family', family, '--seed', '1', '--world-seed', String(a.worldSeed), ...(a.force ? ['--force'] : [])],
+        })));
+        trainedByWorkers.push(...missing.map((b) => b.key));
+      }
+      const user = hideBin(process.argv);
+      trainedByWorkers.push(...(await runWorkers(spec.name, groups.map((seeds) => {
+        const tag = `${spec.name}-seeds-${seeds.join('_')}`;
+        return { label: `seeds ${seeds.join(',')}`, tag, script: process.argv[1], args: workerArgv(user, seeds, workerFiles(tag).report) };
+      }))));
       // Everything is cached now (the workers honoured --force): collect it without retraining.
       r = fresh(false);
     }

@@ -98,7 +98,8 @@ function baseSeed(o: StageOptions): number {
   return scaleTable(o.scale).sharedBase ? 1 : o.seed;
 }
 
-function baseKey(o: StageOptions): string {
+/** The cache key of the Base model a stage starts from (no device needed). */
+export function baseKey(o: StageOptions): string {
   const t = scaleTable(o.scale);
   return cacheKey({
     stage: 'pretrain', model: modelConfig(o.scale, o.family, o.data.tokenizer.vocabSize), data: dataFingerprint(o.data),
