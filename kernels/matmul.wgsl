@@ -20,11 +20,22 @@
 //    loads 4 vec4 of op(b) for its own columns (for TRANS_B the 4 vec4 run along k and are
 //    transposed in registers, free in llvmpipe's SoA layout);
 //  - 6 vec4 loads per lane feed 256 FMAs per lane (16 rows instead of 32: same speed, fewer spills).
+// Measured and rejected (scripts/bench-matmul.ts-style interleaved runs at 1024^3, 2 threads):
+//  - 32 rows per workgroup (4 op(a) vec4 per lane): ~10% slower, the accumulators spill;
+//  - the same FMAs ordered k-substep-major (one b vector live at a time): no change;
+//  - loads at subgroup-uniform addresses (8 per-column loads merged by lane with select, or a
+//    lane-per-row kernel reading b uniformly): 7-16x slower. llvmpipe's uniform-load path
+//    (a bounds-checked scalar load per component) defeats the loop's vector code, so sharing
+//    data through one per-lane load + subgroupBroadcast stays the cheapest way.
+// The GALLIVM_DEBUG=asm dump (MESA_SHADER_CACHE_DISABLE=true) of this kernel on llvmpipe/LLVM 15
+// shows why loads dominate: each storage load becomes 8 scalar loads with a bounds-check branch
+// each: the NN shader holds ~1200 compare/branch pairs against 256 vmulps, ~300 vaddps and no
+// vfmadd (llvmpipe splits WGSL fma into a multiply and an add).
 // The 16 x 32 tile is spelled out in the code (subgroupBroadcast needs a constant lane and WGSL
 // cannot size function-scope arrays with overrides), so it is not an override constant.
 // Rows past m are clamped for loads and skipped for stores; columns past n likewise.
-// Numerics: f32 fused multiply-add in k order (one rounding per product); bias added once at the
-// end; accumulate adds the result to the old value of out.
+// Numerics: f32 multiply-add in k order (one rounding per product where the driver fuses WGSL fma;
+// lavapipe does not); bias added once at the end; accumulate adds the result to the old value of out.
 enable subgroups;
 
 override HAS_BIAS: bool = false;
@@ -38,8 +49,8 @@ struct Params { m: u32, n: u32, k: u32, accumulate: u32 }
 @group(0) @binding(3) var<storage, read> bias: array<vec4f>;
 @group(0) @binding(4) var<storage, read_write> out: array<vec4f>;
 
-// s + x.x b0 + x.y b1 + x.z b2 + x.w b3 as a chain of fused multiply-adds in k order (measured
-// 10-30% faster on lavapipe than summing the 4 products first, and one rounding per product).
+// s + x.x b0 + x.y b1 + x.z b2 + x.w b3 as a chain of multiply-adds in k order (measured 10-30%
+// faster on lavapipe than summing the 4 products first; one rounding per product where fused).
 fn fma4(s: vec4f, x: vec4f, b0: vec4f, b1: vec4f, b2: vec4f, b3: vec4f) -> vec4f {
   return fma(vec4f(x.w), b3, fma(vec4f(x.z), b2, fma(vec4f(x.y), b1, fma(vec4f(x.x), b0, s))));
 }

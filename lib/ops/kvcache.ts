@@ -1,5 +1,7 @@
-// KV cache append for generation: one new token per sequence per step, sequences of different
-// lengths in one batch (each row writes at its own lengths[b]).
+// KV cache append: one new token per sequence per step, sequences of different lengths in one
+// batch (each row writes at its own lengths[b]). lib/model/generate.ts no longer dispatches it:
+// attentionDecode's `append` does the same write inside the attention dispatch. It stays as the
+// unfused variant that test/ops/attention.test.ts checks the fused one against.
 import { Params, type GpuContext, type Tensor } from '../gpu/index.ts';
 
 export interface KvAppendOpts {
