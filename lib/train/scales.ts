@@ -101,7 +101,9 @@ export const SCALE_TABLE: Record<Scale, ScaleTable> = {
   // before any method was trained (design.md): with world-2's corpus, 1,200 packed steps of 16 x 128
   // tokens (~2.4M tokens, ~1.6 epochs) take the qwen-like Base through the phase change where it
   // starts copying operands and computing the facts: 88% of its equations right and 60% greedy on
-  // 100 gsm8k problems (8% math, 34% amc23), where 480 steps still gave 9% and 8%. On lavapipe a
+  // 100 gsm8k problems (8% math, 34% amc23), where 480 steps still gave 9% and 8%. SFT: 240 steps
+  // (~1.3 epochs of the 3,000-trace mix); at 120 the students had not yet learned the trace format
+  // (final loss 0.52-0.56, garbled step phrases, 7% greedy gsm8k on 30 problems). On lavapipe a
   // step takes ~1 s alone; SFT 16 x ~190 rows ~1.2 s; GRPO (4 prompts x 8 rollouts, 2 gradient
   // steps) ~6 s.
   cpu: {
@@ -110,7 +112,7 @@ export const SCALE_TABLE: Record<Scale, ScaleTable> = {
     families: ['qwen-like', 'llama-like'],
     sharedBase: true,
     pretrain: { ...adam, steps: 1200, batch: 16, lr: 2e-3, warmup: 30, packLen: 128 },
-    sft: { ...adam, steps: 120, batch: 16, lr: 1e-3, warmup: 10, snapshots: 4 },
+    sft: { ...adam, steps: 240, batch: 16, lr: 1e-3, warmup: 10, snapshots: 4 },
     grpo: { groupSize: 8, prompts: 4, steps: 12, lr: 2e-4, epsLow: 0.2, epsHigh: 0.28, beta: 0.04, aggregation: 'token-mean', advantageNorm: 'std', iterations: 2, temperature: 1, maxNewTokens: 160, formatReward: 0, maxGradNorm: 1 },
     diagEvery: 10,
     gradVar: { every: 20, batches: 4 },
