@@ -1,6 +1,6 @@
-// Seeds in parallel processes. One training process on lavapipe keeps about one core busy (the
-// host side and the small dispatches of a step serialise), so on a 2-core machine the seeds of a
-// reproduction script run faster side by side. Every model and every evaluation goes through the
+// Seeds in parallel processes. A training process on lavapipe leaves part of a 2-core machine
+// idle (the host side and the many small dispatches of a step serialise: ~1.3 CPU-seconds per
+// ~1 s step of the cpu model), so the seeds of a reproduction script run faster side by side. Every model and every evaluation goes through the
 // content-addressed caches (lib/train/cache.ts, lib/repro/evals.ts), so the parallel part only
 // has to FILL those caches: each worker is this same script run on a group of seeds with
 // --warm-only; the parent then runs the script once more over all seeds, finds everything cached,
