@@ -57,7 +57,8 @@ async function main(): Promise<void> {
       bar.done();
       for (const [tier, r] of Object.entries(res)) {
         const pk = Object.entries(r.passAtK).map(([k, v]) => `${k} ${(100 * v).toFixed(1)}`).join(', ');
-        console.log(`${label} ${tier}: greedy ${(100 * r.greedy).toFixed(1)}%${pk ? `, ${pk}` : ''}${r.forced !== undefined ? `, forced ${(100 * r.forced).toFixed(1)}%` : ''} (n=${r.problems})`);
+        const eq = r.equationsRight !== undefined && Number.isFinite(r.equationsRight) ? `, equations right ${(100 * r.equationsRight).toFixed(1)}%` : '';
+        console.log(`${label} ${tier}: greedy ${(100 * r.greedy).toFixed(1)}%${pk ? `, ${pk}` : ''}${r.forced !== undefined ? `, forced ${(100 * r.forced).toFixed(1)}%` : ''}${eq} (n=${r.problems})`);
       }
       runs.push({ label, family, seed, dir, format, generations: jsonl, results: res });
     }

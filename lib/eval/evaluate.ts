@@ -11,6 +11,7 @@ import type { LoadedTokenizer } from '../tokenizer/index.ts';
 import { derivedSeed } from '../train/order.ts';
 import { writeFileAtomic } from '../util/atomic.ts';
 import { gradeResponse } from './answer.ts';
+import { equationCounts } from './equations.ts';
 import { budgetForce } from './budget.ts';
 import { paddingIds, promptFor, promptIds, type PromptFormat } from './format.ts';
 import { passAtK } from './passk.ts';
@@ -46,6 +47,9 @@ export interface TierResult {
   waitRate: number;
   /** fraction of greedy responses with no extractable answer */
   noAnswer: number;
+  /** of the "a op b = c" sentences in the greedy responses, the fraction that are right
+   *  (lib/eval/equations.ts; NaN when there are none; absent in evaluations cached before it) */
+  equationsRight?: number;
 }
 
 export type EvalResult = Record<Tier | 'all', TierResult>;
@@ -139,6 +143,7 @@ export async function evaluate(model: Model, tok: LoadedTokenizer, problems: rea
       meanTokens: mean((i) => greedyRecs[i].tokens),
       waitRate: mean((i) => (greedyRecs[i].text.includes('Wait!') ? 1 : 0)),
       noAnswer: mean((i) => (greedyRecs[i].pred === null ? 1 : 0)),
+      equationsRight: ((e) => e.right / e.checked)(equationCounts(idx.map((i) => greedyRecs[i].text))),
     };
   };
   const tiers = [...new Set(problems.map((p) => p.tier))];

@@ -100,10 +100,11 @@ export const SCALE_TABLE: Record<Scale, ScaleTable> = {
   // Sized to what a 2-core machine can train in one session. The Base budget was calibrated once,
   // before any method was trained (design.md): with world-2's corpus, 1,200 packed steps of 16 x 128
   // tokens (~2.4M tokens, ~1.6 epochs) take the qwen-like Base through the phase change where it
-  // starts copying operands and computing the facts: 88% of its equations right and 60% greedy on
-  // 100 gsm8k problems (8% math, 34% amc23), where 480 steps still gave 9% and 8%. SFT: 240 steps
-  // (~1.3 epochs of the 3,000-trace mix); at 120 the students had not yet learned the trace format
-  // (final loss 0.52-0.56, garbled step phrases, 7% greedy gsm8k on 30 problems). On lavapipe a
+  // starts copying operands and computing the facts: 85% of its "a op b = c" sentences right and
+  // 60% greedy on 100 gsm8k problems (8% math, 34% amc23): `npx tsx scripts/eval.ts --checkpoint
+  // .cache/models/<pretrain key> --format base --samples 0`. (Its checkpoint at 480 steps, not
+  // kept, had scored 8% on 50 gsm8k problems.) SFT: 240 steps (~1.3 epochs of the 3,000-trace
+  // mix); runs of 120 steps (not kept) ended at loss 0.52-0.56 with garbled step phrases. On lavapipe a
   // step takes ~1 s alone; SFT 16 x ~190 rows ~1.2 s; GRPO (4 prompts x 8 rollouts, 2 gradient
   // steps) ~6 s.
   cpu: {

@@ -10,7 +10,8 @@
 //   share of the story and chain problems (so the Base, like the paper's Qwen2.5-Base, can reason a
 //   little), terse one-line answers for the rest and for every math-tier problem (so the teacher's
 //   decomposition is what SFT adds), plus drills of several atomic facts each (world-2: the Base of
-//   world-1 saw each fact ~9 times and wrote 5% of its equations right, see results/README.md);
+//   world-1 saw each of ~700 facts in ~9 drills and about 5% of its equations were right, see
+//   results/README.md);
 // - teacher slips are mostly SYSTEMATIC (a fixed list of mis-remembered facts, favourite wrong
 //   rules) so that plain SFT can memorise them; a few are random;
 // - the raw cue at T_last is rewritten to "Wait!" by the segmenter (lib/data/segment).
