@@ -13,14 +13,21 @@ import { parseCli, runMain } from '../lib/util/cli.ts';
 
 async function main(): Promise<void> {
   const args = await parseCli({ name: 'grpo', describe: 'GRPO from a Base or SFT model on the GRPO reserve (cached by config hash and seed).' }, (y) =>
-    withTrainOptions(y).option('from', { choices: ['base', ...METHODS] as const, default: 'vggm' as GrpoFrom, describe: 'starting model: the Base model or the SFT model of a method' }),
+    withTrainOptions(y)
+      .option('from', { choices: ['base', ...METHODS] as const, default: 'vggm' as GrpoFrom, describe: 'starting model: the Base model or the SFT model of a method' })
+      .option('lr', { type: 'number', describe: "override the scale's peak learning rate" })
+      .option('warmup', { type: 'number', describe: "override the scale's linear warm-up steps" })
+      .option('prompts', { type: 'number', describe: "override the scale's prompts per step" })
+      .option('group-size', { type: 'number', describe: "override the scale's rollouts per prompt (G)" })
+      .option('beta', { type: 'number', describe: "override the scale's KL coefficient (0: no reference)" }),
   );
   const data = dataOf(args.scale, args);
   const ctx = await createContext();
   const runs = [];
   for (const family of familiesOf(args.family)) {
     for (const seed of args.seeds) {
-      const r = await ensureGrpo(ctx, { scale: args.scale, family, seed, data, from: args.from, force: args.force, resume: args.resume, steps: args.steps, init: args.init });
+      const r = await ensureGrpo(ctx, { scale: args.scale, family, seed, data, from: args.from, force: args.force, resume: args.resume, steps: args.steps, init: args.init,
+        grpo: { lr: args.lr, warmup: args.warmup, prompts: args.prompts, groupSize: args['group-size'], beta: args.beta } });
       console.log(`grpo from ${args.from} ${family} seed ${seed}: ${r.cached ? 'cached' : 'trained'} ${r.dir} (reward ${Number(r.done.rewardFirstQuarter).toFixed(3)} → ${Number(r.done.rewardLastQuarter).toFixed(3)}, ${Number(r.done.seconds).toFixed(1)} s)`);
       runs.push({ family, seed, ...r });
     }

@@ -18,13 +18,13 @@ import { Model } from '../model/model.ts';
 import { neededSeqLen } from '../train/batch.ts';
 import { cacheDir, cacheKey, DONE_FILE, isCached, readDone } from '../train/cache.ts';
 import { dataFingerprint, sftItems } from '../train/data.ts';
-import { ensureBase, ensureGrpo, ensureSft, modelConfig, type GrpoFrom, type StageResult } from '../train/pipeline.ts';
+import { ensureBase, ensureGrpo, ensureSft, modelConfig, runProgress, type GrpoFrom, type StageResult } from '../train/pipeline.ts';
 import { scaleTable, type OptimConfig } from '../train/scales.ts';
 import { curveSteps } from '../train/schedule.ts';
 import { snapshotDir, trainSupervised } from '../train/supervised.ts';
 import type { Method } from '../train/weights.ts';
 import { writeJsonAtomic } from '../util/atomic.ts';
-import { progress, type Scale } from '../util/cli.ts';
+import type { Scale } from '../util/cli.ts';
 import { distillDataset, distillDescriptor } from './distill.ts';
 
 export type ModelSpec =
@@ -118,7 +118,7 @@ export class ModelStore {
     if (isCached(key)) return { key, dir, cached: true, done: readDone(key)! };
     const ds = distillDataset(this.data, spec.multiplier);
     const items = sftItems(ds, 'sft');
-    const bar = progress(`distill ${k.family} seed ${k.seed} (${items.length} traces)`, optim.steps);
+    const bar = runProgress(`distill ${k.family} seed ${k.seed} (${items.length} traces)`, optim.steps, dir, true);
     const r = await trainSupervised({
       runDir: dir, model: new Model(ctx, loadCheckpoint(ctx, parent.dir).params), tokenizerJson: JSON.stringify(this.data.tokenizer.json),
       items, seqLen: neededSeqLen(items), optim, seed: k.seed, diagEvery: 0, gradVar: { every: 0, batches: 0 },

@@ -21,6 +21,7 @@ import { NonFiniteError } from './health.ts';
 import { MetricsLog, type MetricRecord } from './metrics.ts';
 import { holdInterrupts, stopIfInterrupted } from '../util/interrupt.ts';
 import { batchIndices, derivedSeed } from './order.ts';
+import { learningRate } from './schedule.ts';
 import type { GrpoConfig } from './scales.ts';
 
 export interface GrpoPrompt {
@@ -51,6 +52,8 @@ export interface GrpoStepRecord extends MetricRecord {
   reward: number;
   accuracy: number;
   zeroStdFraction: number;
+  /** learning rate of this step's gradient steps (warm-up, then constant) */
+  lr: number;
   loss: number;
   kl: number;
   clipFraction: number;
@@ -169,6 +172,7 @@ export async function trainGrpo(run: GrpoRun): Promise<{ model: Model; steps: nu
       }
       // logged: means over the μ gradient steps of this batch of rollouts
       const last = { loss: 0, kl: 0, clip: 0, ent: 0, gradNorm: 0 };
+      const lr = learningRate(step, { peak: cfg.lr, warmup: cfg.warmup, total: cfg.steps, minRatio: 1 });
       for (let it = 0; it < cfg.iterations; it++) {
         model.zeroGrad();
         model.forwardLogits(acts);
@@ -177,7 +181,7 @@ export async function trainGrpo(run: GrpoRun): Promise<{ model: Model; steps: nu
         model.loss(acts, true); // dlogits = weight · (p - onehot): the GRPO gradient
         model.backward(acts);
         gradNormSq(ctx, model.params.grads, normSq);
-        model.optimizerStep(cfg.lr, opt);
+        model.optimizerStep(lr, opt);
         ctx.rec.submit();
         const [loss, kl, clipped, ent, ns] = await Promise.all([read(ctx.gpu, lossT, n), read(ctx.gpu, klT, n), read(ctx.gpu, clippedT, n), read(ctx.gpu, acts.entropy), read(ctx.gpu, normSq)]);
         let L = 0, K = 0, C = 0, E = 0, m = 0;
@@ -202,7 +206,7 @@ export async function trainGrpo(run: GrpoRun): Promise<{ model: Model; steps: nu
         step, kind: 'grpo',
         reward: ro.rewards.reduce((a, b) => a + b, 0) / ro.rewards.length,
         accuracy: ro.correct / ro.rewards.length,
-        zeroStdFraction: zeroStdGroups / groups,
+        zeroStdFraction: zeroStdGroups / groups, lr,
         loss: last.loss, kl: last.kl, clipFraction: last.clip, entropy: last.ent, gradNorm: last.gradNorm,
         responseTokens: ro.respLens.reduce((a, b) => a + b, 0) / ro.respLens.length,
       };

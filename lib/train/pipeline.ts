@@ -15,11 +15,12 @@ import { Model } from '../model/model.ts';
 import { writeJsonAtomic } from '../util/atomic.ts';
 import { progress, type Scale } from '../util/cli.ts';
 import { neededSeqLen, packDocuments } from './batch.ts';
+import { latestCheckpoint } from './checkpoints.ts';
 import { cacheDir, cacheKey, DONE_FILE, isCached, readDone } from './cache.ts';
 import { dataFingerprint, grpoPrompts, pretrainItems, sftItems } from './data.ts';
 import { trainGrpo } from './grpo.ts';
 import { curveSteps } from './schedule.ts';
-import { scaleTable, type OptimConfig } from './scales.ts';
+import { scaleTable, type GrpoConfig, type OptimConfig } from './scales.ts';
 import { trainSupervised } from './supervised.ts';
 import type { Method } from './weights.ts';
 
@@ -35,7 +36,12 @@ export interface StageOptions {
   steps?: number;
   /** a Hugging Face checkpoint folder that replaces the Base stage (its tokenizer encodes the data) */
   init?: string;
+  /** GRPO settings that replace the scale's (scripts/grpo.ts flags; part of the cache key) */
+  grpo?: GrpoOverrides;
 }
+
+/** The GRPO settings a user may override from the command line. */
+export type GrpoOverrides = Partial<Pick<GrpoConfig, 'lr' | 'warmup' | 'prompts' | 'groupSize' | 'beta'>>;
 
 export interface StageResult {
   key: string;
@@ -118,7 +124,7 @@ export async function ensureBase(ctx: GpuContext, o: StageOptions): Promise<Stag
   if (optim.steps <= 0) throw new Error(`the ${o.scale} scale does not pretrain (the paper starts from released Base models): evaluate a checkpoint with --checkpoint`);
   const documents = pretrainItems(o.data);
   const items = t.pretrain.packLen ? packDocuments(documents, t.pretrain.packLen) : documents;
-  const bar = progress(`pretrain ${o.family} seed ${seed}`, optim.steps);
+  const bar = runProgress(`pretrain ${o.family} seed ${seed}`, optim.steps, dir, o.resume);
   const r = await trainSupervised({
     runDir: dir, model: Model.init(ctx, modelConfig(o.scale, o.family, o.data.tokenizer.vocabSize), seed), tokenizerJson: JSON.stringify(o.data.tokenizer.json),
     items, seqLen: neededSeqLen(items), optim, seed, diagEvery: 0, gradVar: { every: 0, batches: 0 },
@@ -146,7 +152,7 @@ export async function ensureSft(ctx: GpuContext, o: StageOptions & { method: Met
   if (items.length < all.length) process.stderr.write(`sft: skipped ${all.length - items.length} of ${all.length} sequences longer than the context (${shape.context} tokens)\n`);
   if (!items.length) throw new Error(`no SFT sequence fits the model context of ${shape.context} tokens`);
   const model = new Model(ctx, loadCheckpoint(ctx, parent.dir).params);
-  const bar = progress(`sft ${o.method} ${o.family} seed ${o.seed}`, optim.steps);
+  const bar = runProgress(`sft ${o.method} ${o.family} seed ${o.seed}`, optim.steps, dir, o.resume);
   const r = await trainSupervised({
     runDir: dir, model, tokenizerJson: JSON.stringify(data.tokenizer.json), items, seqLen: neededSeqLen(items), optim, seed: o.seed,
     diagEvery: t.diagEvery, gradVar: t.gradVar, checkpointEvery: t.checkpointEvery, snapshots: curveSteps(optim.steps, optim.snapshots),
@@ -160,7 +166,9 @@ export async function ensureSft(ctx: GpuContext, o: StageOptions & { method: Met
 export async function ensureGrpo(ctx: GpuContext, o: StageOptions & { from: GrpoFrom }): Promise<StageResult> {
   const t = scaleTable(o.scale);
   const parent = o.from === 'base' ? await ensureBase(ctx, { ...o, steps: undefined }) : await ensureSft(ctx, { ...o, steps: undefined, method: o.from });
-  const cfg = { ...t.grpo, steps: o.steps ?? t.grpo.steps };
+  const set = Object.fromEntries(Object.entries(o.grpo ?? {}).filter(([, v]) => v !== undefined));
+  const cfg: GrpoConfig = { ...t.grpo, ...set, steps: o.steps ?? t.grpo.steps };
+  cfg.warmup = Math.min(cfg.warmup, cfg.steps);
   const { data, model: shape } = stageInputs(o);
   const key = cacheKey({
     stage: 'grpo', model: shape, data: dataFingerprint(data), method: o.from,
@@ -170,7 +178,7 @@ export async function ensureGrpo(ctx: GpuContext, o: StageOptions & { from: Grpo
   if (hit) return { key, dir, cached: true, done: hit };
   const model = new Model(ctx, loadCheckpoint(ctx, parent.dir).params);
   const reference = cfg.beta > 0 ? new Model(ctx, loadCheckpoint(ctx, parent.dir).params) : null;
-  const bar = progress(`grpo from ${o.from} ${o.family} seed ${o.seed}`, cfg.steps);
+  const bar = runProgress(`grpo from ${o.from} ${o.family} seed ${o.seed}`, cfg.steps, dir, o.resume);
   const r = await trainGrpo({
     runDir: dir, model, reference, tokenizer: data.tokenizer, tokenizerJson: JSON.stringify(data.tokenizer.json), prompts: grpoPrompts(data),
     format: o.from === 'base' ? 'base' : 'trace', cfg, seed: o.seed, checkpointEvery: t.checkpointEvery,
@@ -185,6 +193,11 @@ export async function ensureGrpo(ctx: GpuContext, o: StageOptions & { from: Grpo
     stage: 'grpo', from: o.from, family: o.family, seed: o.seed, parent: parent.key, steps: r.steps,
     rewardFirstQuarter: meanReward(first), rewardLastQuarter: meanReward(last), seconds: r.seconds,
   });
+}
+
+/** A progress bar for a training run in `dir` that starts its count where a resumed run left off. */
+export function runProgress(label: string, total: number, dir: string, resume: boolean | undefined) {
+  return progress(label, total, { start: resume === false ? 0 : (latestCheckpoint(dir)?.step ?? 0) });
 }
 
 /** The prompt format a stage's model is evaluated in. */

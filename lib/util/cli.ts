@@ -164,6 +164,8 @@ export interface ProgressOptions {
   stream?: NodeJS.WritableStream;
   /** Clock (ms); injectable for tests. */
   now?: () => number;
+  /** units already done before this process (a resumed run): shown in the count, left out of the ETA's rate */
+  start?: number;
 }
 
 export function formatDuration(sec: number): string {
@@ -188,7 +190,8 @@ export function progress(label: string, total: number, opts: ProgressOptions = {
   const mode = opts.mode ?? (process.env.VGGM_PROGRESS as ProgressOptions['mode']) ?? (tty ? 'bar' : 'plain');
   const now = opts.now ?? Date.now;
   const t0 = now();
-  let value = 0;
+  const start = opts.start ?? 0;
+  let value = start;
   let fields: Record<string, string | number> | undefined;
   let finished = false;
 
@@ -204,7 +207,7 @@ export function progress(label: string, total: number, opts: ProgressOptions = {
       },
       cliProgress.Presets.shades_classic,
     );
-    bar.start(total, 0, { fields: '' });
+    bar.start(total, start, { fields: '' });
     return {
       tick(n = 1, f) {
         value += n;
@@ -226,7 +229,7 @@ export function progress(label: string, total: number, opts: ProgressOptions = {
     if (mode === 'off') return;
     const el = (now() - t0) / 1000;
     const pct = total > 0 ? Math.floor((100 * value) / total) : 100;
-    const eta = final ? '' : `, ETA ${value > 0 ? formatDuration((el / value) * (total - value)) : '?'}`;
+    const eta = final ? '' : `, ETA ${value > start ? formatDuration((el / (value - start)) * (total - value)) : '?'}`;
     const f = formatFields(fields);
     stream.write(`${label}: ${value}/${total} (${pct}%) ${formatDuration(el)} elapsed${eta}${final ? ', done' : ''}${f ? ' | ' + f : ''}\n`);
   };

@@ -85,4 +85,9 @@ describe('trainGrpo', () => {
     expect(r.records[0].kl).toBe(0);
     expect(r.records[0].clipFraction).toBe(0);
   });
+
+  it('warms the learning rate up linearly, then holds it', async () => {
+    const r = await trainGrpo(run('warm', { cfg: { ...cfg, warmup: 2 } }));
+    expect(r.records.map((x) => x.lr)).toEqual([cfg.lr / 2, cfg.lr, cfg.lr, cfg.lr]);
+  });
 });

@@ -97,6 +97,18 @@ describe('progress', () => {
     expect(lines[9]).toBe('train sft seed 1: 100/100 (100%) 1m40s elapsed, done | loss=2.346');
   });
 
+  it('a resumed run counts from where it left off, and the ETA uses the rate of this process alone', () => {
+    const { lines, stream } = sink();
+    let t = 0;
+    const p = progress('pretrain', 100, { mode: 'plain', intervalMs: 10_000, stream, now: () => t, start: 60 });
+    for (let i = 0; i < 10; i++) {
+      t += 1000;
+      p.tick(1);
+    }
+    // 10 steps in 10 s, 30 left: 30 s (a rate over all 70 counted steps would say ~4 s)
+    expect(lines[0]).toBe('pretrain: 70/100 (70%) 10s elapsed, ETA 30s');
+  });
+
   it('off mode prints nothing; bar mode writes to the stream', () => {
     const off = sink();
     const p = progress('x', 3, { mode: 'off', stream: off.stream });
