@@ -112,7 +112,7 @@ export const SCALE_TABLE: Record<Scale, ScaleTable> = {
   // steps) ~17 s beside a second training job.
   // GRPO was set on the qwen-like Base's own training reward (seed 1, 8 prompts x 8 rollouts, the
   // same prompts in each run), not on any evaluation: lr 2e-4 from a cold AdamW (the
-  // first world-2 table1) moved KL to 80-120 in the first step and the reward fell; lr 2e-4 with 4
+  // first world-2 table1) moved KL to 3-121 in the first step and the reward fell; lr 2e-4 with 4
   // warm-up steps still lowered it (0.21 -> 0.13 first vs last quarter of 24 steps, KL 0.13); lr 5e-5
   // with 4 warm-up steps held it (0.26 -> 0.22, KL <= 0.03). On 8 fixed prompts seen every step the
   // reward does climb (0.16 -> 0.69 in 9 steps at 1e-4), so the optimiser works; what it learns on
