@@ -38,6 +38,8 @@ export interface StageOptions {
   init?: string;
   /** GRPO settings that replace the scale's (scripts/grpo.ts flags; part of the cache key) */
   grpo?: GrpoOverrides;
+  /** GRPO on only the first this-many prompts of the reserve, seen again every epoch (default: all) */
+  grpoReserve?: number;
 }
 
 /** The GRPO settings a user may override from the command line. */
@@ -163,16 +165,31 @@ export async function ensureSft(ctx: GpuContext, o: StageOptions & { method: Met
   return finish(dir, key, { stage: 'sft', method: o.method, family: o.family, seed: o.seed, parent: parent.key, skippedLong: all.length - items.length, steps: r.steps, finalLoss: r.losses.at(-1), spikes: r.spikes, seconds: r.seconds });
 }
 
+/** One clear line for a GRPO setting no run could use (they come from the command line). */
+function checkGrpoConfig(c: GrpoConfig): void {
+  const whole = (x: number, min: number) => Number.isInteger(x) && x >= min;
+  if (!(Number.isFinite(c.lr) && c.lr > 0)) throw new Error(`GRPO lr ${c.lr} must be a positive number`);
+  if (!whole(c.warmup, 0)) throw new Error(`GRPO warm-up ${c.warmup} must be a whole number of steps`);
+  if (!whole(c.steps, 1)) throw new Error(`GRPO steps ${c.steps} must be a whole number >= 1`);
+  if (!whole(c.prompts, 1)) throw new Error(`GRPO prompts per step ${c.prompts} must be a whole number >= 1`);
+  if (!whole(c.groupSize, 2)) throw new Error(`GRPO group size ${c.groupSize} must be a whole number >= 2 (advantages compare rollouts within a group)`);
+  if (!(Number.isFinite(c.beta) && c.beta >= 0)) throw new Error(`GRPO beta ${c.beta} must be >= 0`);
+}
+
 export async function ensureGrpo(ctx: GpuContext, o: StageOptions & { from: GrpoFrom }): Promise<StageResult> {
   const t = scaleTable(o.scale);
-  const parent = o.from === 'base' ? await ensureBase(ctx, { ...o, steps: undefined }) : await ensureSft(ctx, { ...o, steps: undefined, method: o.from });
   const set = Object.fromEntries(Object.entries(o.grpo ?? {}).filter(([, v]) => v !== undefined));
   const cfg: GrpoConfig = { ...t.grpo, ...set, steps: o.steps ?? t.grpo.steps };
   cfg.warmup = Math.min(cfg.warmup, cfg.steps);
+  checkGrpoConfig(cfg);
   const { data, model: shape } = stageInputs(o);
+  const reserve = grpoPrompts(data);
+  const n = o.grpoReserve ?? reserve.length;
+  if (!(Number.isInteger(n) && n >= 1 && n <= reserve.length)) throw new Error(`--reserve ${o.grpoReserve}: the GRPO reserve has ${reserve.length} prompts; give a whole number from 1 to ${reserve.length}`);
+  const parent = o.from === 'base' ? await ensureBase(ctx, { ...o, steps: undefined }) : await ensureSft(ctx, { ...o, steps: undefined, method: o.from });
   const key = cacheKey({
     stage: 'grpo', model: shape, data: dataFingerprint(data), method: o.from,
-    hparams: cfg, seed: o.seed, parent: parent.key,
+    hparams: cfg, seed: o.seed, parent: parent.key, ...(n < reserve.length ? { reserve: n } : {}),
   });
   const { dir, hit } = prepare(key, o.force);
   if (hit) return { key, dir, cached: true, done: hit };
@@ -180,7 +197,7 @@ export async function ensureGrpo(ctx: GpuContext, o: StageOptions & { from: Grpo
   const reference = cfg.beta > 0 ? new Model(ctx, loadCheckpoint(ctx, parent.dir).params) : null;
   const bar = runProgress(`grpo from ${o.from} ${o.family} seed ${o.seed}`, cfg.steps, dir, o.resume);
   const r = await trainGrpo({
-    runDir: dir, model, reference, tokenizer: data.tokenizer, tokenizerJson: JSON.stringify(data.tokenizer.json), prompts: grpoPrompts(data),
+    runDir: dir, model, reference, tokenizer: data.tokenizer, tokenizerJson: JSON.stringify(data.tokenizer.json), prompts: reserve.slice(0, n),
     format: o.from === 'base' ? 'base' : 'trace', cfg, seed: o.seed, checkpointEvery: t.checkpointEvery,
     info: { stage: 'grpo', from: o.from, key, parent: parent.key }, resume: o.resume ?? true,
     onStep: (s) => bar.tick(1, { reward: s.reward, kl: s.kl }),

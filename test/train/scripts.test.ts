@@ -35,6 +35,12 @@ describe('scripts at smoke scale', () => {
     expect(script('sft', '--method', 'vggm').stdout).toMatch(/cached/);
     const grpo = script('grpo', '--from', 'vggm');
     expect(grpo.code).toBe(0);
+    // overridden settings and a 2-prompt reserve make a run of their own, not a cache hit
+    const small = script('grpo', '--from', 'vggm', '--reserve', '2', '--lr', '1e-3', '--warmup', '1');
+    expect(small.code).toBe(0);
+    expect(small.stdout).toMatch(/trained/);
+    const lrs = readFileSync(join(json('grpo-vggm-smoke.json').runs[0].dir, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l).lr);
+    expect(lrs).toEqual([1e-3, 1e-3, 1e-3]);
     const ev = script('eval', '--model', 'sft-vggm', '--budget-forcing', '1');
     expect(ev.code).toBe(0);
     const res = json('eval-sft-vggm-smoke-bf1.json').runs[0];
@@ -56,5 +62,8 @@ describe('scripts at smoke scale', () => {
     const e = script('eval', '--checkpoint', '/nonexistent');
     expect(e.code).toBe(2);
     expect(e.stderr).toMatch(/--checkpoint needs --format/);
+    const g = script('grpo', '--from', 'base', '--group-size', '1');
+    expect(g.code).toBe(1);
+    expect(g.stderr).toMatch(/group size 1 must be a whole number >= 2/);
   }, 120_000);
 });
