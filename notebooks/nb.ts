@@ -38,26 +38,35 @@ export function provenance(file: ResultsFile): string {
   return `${file.title}: scale ${file.scale}, seeds ${file.seeds.join(', ')}, read from ${resultsDir()}, made by \`${file.createdBy}\` on ${file.createdAt.slice(0, 10)}`;
 }
 
-/** Show a MIME bundle as the cell's display output. */
-async function show(bundle: Record<string, string>): Promise<void> {
-  await Deno.jupyter.display(bundle, { raw: true });
+/**
+ * A MIME bundle that Deno's kernel shows when it is a cell's last value. Each cell that shows
+ * something ends with one of these, so that what it shows is its execute_result, one per cell,
+ * which the notebook tests count (lib/report/late_output.py: why a result can arrive late).
+ */
+export interface Shown {
+  [display: symbol]: () => Record<string, string>;
 }
 
-export function md(text: string): Promise<void> {
-  return show({ 'text/markdown': text, 'text/plain': text });
+function shown(bundle: Record<string, string>): Shown {
+  return { [Symbol.for('Jupyter.display')]: () => bundle };
+}
+
+/** Markdown, shown as the cell's result. */
+export function md(text: string): Shown {
+  return shown({ 'text/markdown': text, 'text/plain': text });
 }
 
 /** The results file as the report shows it: its markdown tables. */
-export function showTables(file: ResultsFile): Promise<void> {
+export function showTables(file: ResultsFile): Shown {
   return md(renderResults(file).md);
 }
 
 /** The results file's figure (the registry's Vega-Lite layout), rendered to SVG. */
-export async function showChart(file: ResultsFile): Promise<void> {
+export async function showChart(file: ResultsFile): Promise<Shown> {
   const { spec } = renderResults(file);
   if (!spec) throw new Error(`${file.name}: nothing to draw`);
   const svg = await specToSvg(spec);
-  await show({ 'image/svg+xml': svg, 'text/plain': `${file.title} (SVG chart)` });
+  return shown({ 'image/svg+xml': svg, 'text/plain': `${file.title} (SVG chart)` });
 }
 
 /** |a − b| ≤ tol · max(1, |b|), else throw naming what differs. */

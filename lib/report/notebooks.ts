@@ -1,7 +1,8 @@
 // Headless execution of the notebooks in notebooks/ (one per paper table or figure) with the Deno
-// Jupyter kernel: `jupyter-nbconvert --execute` (Debian's jupyter-nbconvert) drives `deno jupyter
-// --kernel`, whose kernelspec lives in a folder we choose and pass through JUPYTER_PATH, so
-// nothing outside the repository is needed beyond the apt package. Used by scripts/notebooks.ts
+// Jupyter kernel: Debian's jupyter-nbconvert, its executor swapped for one that waits for Deno's
+// late outputs (late_output.py), drives `deno jupyter --kernel`, whose kernelspec lives in a
+// folder we choose and pass through JUPYTER_PATH, so nothing outside the repository is needed
+// beyond the apt package. Used by scripts/notebooks.ts
 // and test/notebooks/notebooks.test.ts.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
@@ -99,13 +100,18 @@ export function executeNotebook(notebook: string, o: ExecuteOptions): Executed {
   const stem = notebook.replace(/^.*\//, '').replace(/\.ipynb$/, '');
   const t0 = performance.now();
   const r = spawnSync(o.tools.nbconvert, [
-    '--to', 'notebook', '--execute', '--ExecutePreprocessor.kernel_name=deno', `--ExecutePreprocessor.timeout=${o.cellTimeout ?? 120}`,
+    // Not `--execute`: the same executor, but one that keeps outputs Deno sends after "idle" (late_output.py).
+    '--to', 'notebook', '--NotebookExporter.preprocessors=["late_output.LateOutputExecutePreprocessor"]', '--LateOutputExecutePreprocessor.enabled=True',
+    '--ExecutePreprocessor.kernel_name=deno', `--ExecutePreprocessor.timeout=${o.cellTimeout ?? 120}`,
     '--output-dir', o.outDir, '--output', stem, notebook,
   ], {
     encoding: 'utf8',
     cwd: dirname(notebook),
     timeout: 600_000,
-    env: { ...process.env, JUPYTER_PATH: o.kernelPath, VGGM_RESULTS_DIR: resolve(o.resultsDir), NO_COLOR: '1' },
+    env: {
+      ...process.env, JUPYTER_PATH: o.kernelPath, VGGM_RESULTS_DIR: resolve(o.resultsDir), NO_COLOR: '1',
+      PYTHONPATH: [join(ROOT, 'lib', 'report'), process.env.PYTHONPATH].filter(Boolean).join(delimiter),
+    },
   });
   const seconds = (performance.now() - t0) / 1000;
   const output = join(o.outDir, `${stem}.ipynb`);

@@ -1,5 +1,6 @@
-// Every notebook in notebooks/ runs headless with the Deno kernel (jupyter-nbconvert --execute)
-// and every code cell completes without error, showing its tables (markdown) and its chart (SVG).
+// Every notebook in notebooks/ runs headless with the Deno kernel (jupyter-nbconvert with
+// lib/report/late_output.py's executor) and every code cell completes without error, showing its
+// tables (markdown) and its chart (SVG).
 // The results each notebook reads are the real results/<name>.json where one exists, else a fake
 // in the scripts' shape (fixtures.ts). Two runs must fail: a results file whose derived numbers
 // disagree with its per-seed values, and a missing results file.
@@ -55,6 +56,13 @@ describe.skipIf(!tools)('notebooks (Deno kernel, headless)', () => {
       expect(r.ok).toBe(true);
       const nb = JSON.parse(readFileSync(r.output!, 'utf8')) as NotebookJson;
       expect(cellProblems(nb)).toEqual([]);
+      // Each cell that ends by showing something came back with it (Deno can send it after "idle").
+      nb.cells.forEach((c, i) => {
+        const last = [c.source].flat().join('').trim().split('\n').at(-1)!;
+        if (c.cell_type === 'code' && /^(md|showTables|await showChart)\(/.test(last)) {
+          expect((c.outputs ?? []).filter((o) => o.output_type === 'execute_result'), `cell ${i}: ${last}`).toHaveLength(1);
+        }
+      });
       const mimes = displayedMimes(nb);
       expect(mimes.filter((m) => m === 'image/svg+xml')).toHaveLength(1);
       expect(mimes.filter((m) => m === 'text/markdown').length).toBeGreaterThanOrEqual(3);
