@@ -12,6 +12,7 @@ import { sftCount } from '../lib/repro/distill.ts';
 import { pickProblems } from '../lib/repro/evals.ts';
 import type { ModelSpec } from '../lib/repro/models.ts';
 import { pointOf, reproMain, TIER_AXIS, tierPoints } from '../lib/repro/script.ts';
+import { UsageError } from '../lib/util/cli.ts';
 
 type Row = 'base' | 'sft' | 'vggm' | 'distill';
 const FAMILY_LABEL: Record<Family, string> = { 'llama-like': 'Llama-like', 'qwen-like': 'Qwen-like' };
@@ -23,15 +24,25 @@ const ROW_LABEL: Record<Row, (n: string, big: string) => string> = {
 };
 
 await reproMain(
-  { name: 'table2', title: 'Table 2: VGGM on N samples vs no-mask distillation on 40×N', describe: 'Reproduce Table 2: both student families; Base, no-mask SFT and VGGM on N samples, and no-mask "distill" SFT on multiplier x N samples.', families: ['llama-like', 'qwen-like'] },
+  {
+    name: 'table2', title: 'Table 2: VGGM on N samples vs no-mask distillation on 40×N', describe: 'Reproduce Table 2: both student families; Base, no-mask SFT and VGGM on N samples, and no-mask "distill" SFT on multiplier x N samples.', families: ['llama-like', 'qwen-like'],
+    options: (y) => y
+      .option('distill-steps', { type: 'number', describe: "the distill baseline's steps as a multiple of the SFT steps (default: the scale's; cpu 1, a compute-matched baseline; paper 40, all of its data once)" })
+      .check((a) => {
+        const f = a['distill-steps'];
+        if (f !== undefined && !(Number.isFinite(f) && (f as number) > 0)) throw new UsageError(`--distill-steps must be a positive number, got ${f}`);
+        return true;
+      }),
+  },
   async ({ args, plan, data, models, evals }) => {
     const problems = pickProblems(data.eval, plan.evalPerTier);
     const n = sftCount(data);
+    const distill = { ...plan.distill, stepsFactor: (args as { distillSteps?: number }).distillSteps ?? plan.distill.stepsFactor };
     const rows: { row: Row; spec: ModelSpec }[] = [
       { row: 'base', spec: { kind: 'base' } },
       { row: 'sft', spec: { kind: 'sft', method: 'sft' } },
       { row: 'vggm', spec: { kind: 'sft', method: 'vggm' } },
-      { row: 'distill', spec: { kind: 'distill', ...plan.distill } },
+      { row: 'distill', spec: { kind: 'distill', ...distill } },
     ];
     const fams = [...families].sort(); // llama-like first, as in the paper
     const acc: Record<string, Record<string, number[]>> = {};
@@ -49,7 +60,7 @@ await reproMain(
     const fmt = (v: number) => (v >= 1000 ? `${+(v / 1000).toPrecision(3)}k` : String(v));
     const labels = Object.fromEntries(groups.map((g) => {
       const [f, r] = g.split(':') as [Family, Row];
-      return [g, `${FAMILY_LABEL[f]} ${ROW_LABEL[r](fmt(n), fmt(n * plan.distill.multiplier))}`];
+      return [g, `${FAMILY_LABEL[f]} ${ROW_LABEL[r](fmt(n), fmt(n * distill.multiplier))}`];
     }));
     const paperOf = (g: string, t: (typeof TIERS)[number]) => {
       const [f, r] = g.split(':') as [Family, Row];
@@ -75,7 +86,7 @@ await reproMain(
           points: tierPoints(groups, TIERS, (g, t) => acc[g][t], paperOf),
           notes: [
             `${PAPER_TABLE2.source}. The paper's Qwen Base and Qwen no-mask rows are its Table 1 numbers (Table 2 prints none); its Qwen distill student is Qwen2.5-Math-7B-Base.`,
-            `Ours: N = ${n} SFT traces; distill = ${plan.distill.multiplier}×N traces of the same teacher from extra worlds (raw v mix, eval problems removed), trained ${plan.distill.stepsFactor}× the SFT steps. ${problems.length} held-out problems, greedy.`,
+            `Ours: N = ${n} SFT traces; distill = ${plan.distill.multiplier}×N traces of the same teacher from extra worlds (raw v mix, eval problems removed), trained ${distill.stepsFactor}× the SFT steps. ${problems.length} held-out problems, greedy.`,
           ],
         },
         ...(gap.length ? { gapClosed: {
@@ -90,7 +101,7 @@ await reproMain(
         } } : {}),
       },
       notes: gap.length ? undefined : ['No seed and benchmark where distill beat no-mask SFT: the share of the gap VGGM closes is undefined, so that panel is left out.'],
-      config: { families: fams, problems: problems.length, n, distill: { ...plan.distill, traces: n * plan.distill.multiplier }, meanAccuracy: Object.fromEntries(groups.map((g) => [g, Object.fromEntries(TIERS.map((t) => [t, measured(acc[g][t]).mean]))])) },
+      config: { families: fams, problems: problems.length, n, distill: { ...distill, traces: n * distill.multiplier }, meanAccuracy: Object.fromEntries(groups.map((g) => [g, Object.fromEntries(TIERS.map((t) => [t, measured(acc[g][t]).mean]))])) },
     };
   },
 );

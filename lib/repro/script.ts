@@ -50,18 +50,21 @@ export interface ScriptSpec {
   family?: Family;
   /** the families whose Base every seed shares (default: the --family one) */
   families?: readonly Family[];
+  /** options of this script alone, checked before anything trains; their values reach the body in `args` */
+  options?: (y: Argv<{}>) => Argv<{}>;
 }
 
 /** Parse the command line, run `body`, write and render results/<name>.*; one line per output. */
 export function reproMain(spec: ScriptSpec, body: (r: Repro) => Promise<ReproOutput>): Promise<never> {
   return runMain(async () => {
     const t0 = performance.now();
+    const own = spec.options ?? ((y: Argv<{}>) => y);
     const args = await parseCli({ name: spec.name, describe: spec.describe }, (y: Argv<{}>) =>
-      y
+      own(y
         .option('world-seed', { type: 'number', default: 1, describe: 'seed of the synthetic world (frozen across methods and model seeds)' })
         .option('family', { choices: families, default: spec.family ?? 'qwen-like', describe: 'student family (Table 2 always runs both)' })
         .option('jobs', { type: 'number', describe: `seeds trained in parallel processes (default: the cores, ${availableParallelism()}, at most one per seed; 1 at the smoke scale)` })
-        .option('warm-only', { type: 'string', hidden: true, describe: 'worker mode: fill the caches for --seeds, write the trained model keys to this file, publish nothing' }),
+        .option('warm-only', { type: 'string', hidden: true, describe: 'worker mode: fill the caches for --seeds, write the trained model keys to this file, publish nothing' }) as unknown as Argv<{}>),
     );
     const a = { ...args, worldSeed: (args as { worldSeed?: number }).worldSeed ?? 1, family: (args as { family?: Family }).family ?? spec.family ?? 'qwen-like' };
     const { jobs: jobsArg, warmOnly } = args as { jobs?: number; warmOnly?: string };

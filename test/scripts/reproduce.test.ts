@@ -123,6 +123,15 @@ describe('reproduction scripts at smoke scale', () => {
     expect(trainedHere(t2.file).sort()).toEqual(['distill', 'distill', 'pretrain', 'sft', 'sft']);
     expect(t2.file.sets.accuracy.points).toHaveLength(24);
     expect(checkMarkdown(t2.file, t2.md)).toBeGreaterThanOrEqual(24);
+    expect(t2.md).toContain('trained 2× the SFT steps'); // the smoke scale's distill budget
+
+    // --distill-steps replaces that budget: only the two distill runs are new, and the file says so.
+    run('table2', '--distill-steps', '1');
+    const half = outputs('table2');
+    expect(trainedHere(half.file)).toEqual(['distill', 'distill']);
+    expect((half.file.config.distill as { stepsFactor: number }).stepsFactor).toBe(1);
+    expect(half.md).toContain('trained 1× the SFT steps');
+    expect(() => run('table2', '--distill-steps', '0')).toThrow(/exited 2: .*--distill-steps must be a positive number, got 0/);
   }, 600_000);
 
   it('figure2 writes curves at every point, per-step losses and gradient variance', () => {
