@@ -1,12 +1,9 @@
 // Pick a model for evaluation scripts: a stage of the cached pipeline (trained on demand), or an
 // explicit checkpoint folder with its prompt format.
 import type { Argv } from 'yargs';
-import type { Dataset } from '../data/dataset.ts';
 import type { PromptFormat } from '../eval/format.ts';
 import type { GpuContext } from '../gpu/index.ts';
-import type { Family } from '../model/config.ts';
-import type { Scale } from '../util/cli.ts';
-import { ensureBase, ensureGrpo, ensureSft, type GrpoFrom } from './pipeline.ts';
+import { ensureBase, ensureGrpo, ensureSft, type GrpoFrom, type StageOptions } from './pipeline.ts';
 import { METHODS, type Method } from './weights.ts';
 
 export const MODEL_KINDS = ['base', ...METHODS.map((m) => `sft-${m}`), 'grpo-base', ...METHODS.map((m) => `grpo-${m}`)] as const;
@@ -23,8 +20,12 @@ export function formatOfKind(kind: ModelKind): PromptFormat {
   return kind === 'base' || kind === 'grpo-base' ? 'base' : 'trace';
 }
 
-/** The checkpoint folder of a model kind, training it (and its parents) when not cached. */
-export async function modelDirOf(ctx: GpuContext, kind: ModelKind, o: { scale: Scale; family: Family; seed: number; data: Dataset; resume?: boolean }): Promise<string> {
+/**
+ * The checkpoint folder of a model kind, training it (and its parents) when not cached. `steps` and
+ * `init` mean what they mean to the training scripts (the steps of this kind's own stage; a Hugging
+ * Face Base), so `--steps 720` finds the model `scripts/sft.ts --steps 720` trained.
+ */
+export async function modelDirOf(ctx: GpuContext, kind: ModelKind, o: Pick<StageOptions, 'scale' | 'family' | 'seed' | 'data' | 'resume' | 'steps' | 'init'>): Promise<string> {
   if (kind === 'base') return (await ensureBase(ctx, o)).dir;
   const [stage, rest] = kind.split('-', 2) as ['sft' | 'grpo', string];
   if (stage === 'sft') return (await ensureSft(ctx, { ...o, method: rest as Method })).dir;

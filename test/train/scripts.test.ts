@@ -41,6 +41,12 @@ describe('scripts at smoke scale', () => {
     expect(small.stdout).toMatch(/trained/);
     const lrs = readFileSync(join(json('grpo-vggm-smoke.json').runs[0].dir, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l).lr);
     expect(lrs).toEqual([1e-3, 1e-3, 1e-3]);
+    // --steps names the model that many steps made, in eval as in sft
+    expect(script('sft', '--method', 'vggm', '--steps', '3').code).toBe(0);
+    const short = json('sft-vggm-smoke.json').runs[0].dir;
+    expect(short).not.toBe(sftRun.dir);
+    expect(script('eval', '--model', 'sft-vggm', '--steps', '3', '--samples', '0').code).toBe(0);
+    expect(json('eval-sft-vggm-smoke.json').runs[0].dir).toBe(short);
     const ev = script('eval', '--model', 'sft-vggm', '--budget-forcing', '1');
     expect(ev.code).toBe(0);
     const res = json('eval-sft-vggm-smoke-bf1.json').runs[0];
