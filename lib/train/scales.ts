@@ -119,8 +119,8 @@ export const SCALE_TABLE: Record<Scale, ScaleTable> = {
   // qwen-like --seed 1 --from base --reserve 8 --prompts 8 --lr 1e-4 --warmup 2 --steps 16`), so the
   // optimiser works; but that model falls to 29% on gsm8k (Base 60%): what it learns on a few
   // problems does not carry to fresh ones at this scale.
-  // SFT at 720 steps (seed 1, after the tables; results/README.md) put VGGM above the Base on every
-  // tier (79 / 36 / 42 vs 60 / 8 / 34) and no-mask SFT at 34 / 35 / 18: 240 steps under-train both.
+  // SFT at 720 steps (seeds 1, 2, after the tables; results/README.md): VGGM 79 / 36 / 42 and
+  // 74 / 38 / 29, no-mask 34 / 35 / 18 and 51 / 37 / 21, Base 60 / 8 / 34: 240 steps under-train both.
   // The tables stay at 240 because 720 did not fit in the session that made them.
   cpu: {
     size: 'cpu',
