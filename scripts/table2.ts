@@ -86,7 +86,7 @@ await reproMain(
           points: tierPoints(groups, TIERS, (g, t) => acc[g][t], paperOf),
           notes: [
             `${PAPER_TABLE2.source}. The paper's Qwen Base and Qwen no-mask rows are its Table 1 numbers (Table 2 prints none); its Qwen distill student is Qwen2.5-Math-7B-Base.`,
-            `Ours: N = ${n} SFT traces; distill = ${plan.distill.multiplier}×N traces of the same teacher from extra worlds (raw v mix, eval problems removed), trained ${distill.stepsFactor}× the SFT steps. ${problems.length} held-out problems, greedy.`,
+            `Ours: N = ${n} SFT traces; distill = ${distill.multiplier}×N traces of the same teacher from extra worlds (raw v mix, eval problems removed), trained ${distill.stepsFactor}× the SFT steps. ${problems.length} held-out problems, greedy.`,
           ],
         },
         ...(gap.length ? { gapClosed: {

@@ -2,8 +2,7 @@
 // Jupyter kernel: Debian's jupyter-nbconvert, its executor swapped for one that waits for Deno's
 // late outputs (late_output.py), drives `deno jupyter --kernel`, whose kernelspec lives in a
 // folder we choose and pass through JUPYTER_PATH, so nothing outside the repository is needed
-// beyond the apt package. Used by scripts/notebooks.ts
-// and test/notebooks/notebooks.test.ts.
+// beyond the apt package. Used by scripts/notebooks.ts and test/notebooks/notebooks.test.ts.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { delimiter, dirname, join, resolve } from 'node:path';
