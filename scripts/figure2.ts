@@ -27,7 +27,7 @@ const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 await reproMain(
   { name: 'fig2', title: 'Fig. 2: convergence and loss stability, no masking vs VGGM', describe: 'Reproduce Fig. 2: accuracy vs samples seen (GSM8K, MATH tiers), training-loss curves with spikes, and gradient variance, for no-mask SFT and VGGM.' },
   async ({ args, plan, data, models, evals }) => {
-    const t = scaleTable(args.scale);
+    const t = { sft: models.sftOptim(args.scale), gradVar: scaleTable(args.scale).gradVar };
     const steps = curveSteps(t.sft.steps, plan.curvePoints);
     const tiers = plan.curveTiers;
     const problems = pickProblems(data.eval, Object.fromEntries(tiers.map((x) => [x, plan.evalPerTier[x]])));

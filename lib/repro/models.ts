@@ -18,8 +18,8 @@ import { Model } from '../model/model.ts';
 import { neededSeqLen } from '../train/batch.ts';
 import { cacheDir, cacheKey, DONE_FILE, isCached, readDone } from '../train/cache.ts';
 import { dataFingerprint, sftItems } from '../train/data.ts';
-import { ensureBase, ensureGrpo, ensureSft, modelConfig, runProgress, type GrpoFrom, type StageResult } from '../train/pipeline.ts';
-import { scaleTable, type OptimConfig } from '../train/scales.ts';
+import { ensureBase, ensureGrpo, ensureSft, modelConfig, runProgress, withSteps, type GrpoFrom, type StageResult } from '../train/pipeline.ts';
+import { scaleTable, type ScaleTable } from '../train/scales.ts';
 import { curveSteps } from '../train/schedule.ts';
 import { snapshotDir, trainSupervised } from '../train/supervised.ts';
 import type { Method } from '../train/weights.ts';
@@ -54,10 +54,6 @@ export async function withContext<T>(f: (ctx: GpuContext) => Promise<T>): Promis
   }
 }
 
-function withSteps(o: OptimConfig, steps: number): OptimConfig {
-  return { ...o, steps, warmup: Math.min(o.warmup, steps) };
-}
-
 export class ModelStore {
   /** keys (re)trained in this process: --force never retrains one twice */
   private readonly fresh = new Set<string>();
@@ -68,8 +64,15 @@ export class ModelStore {
    * @param force retrain each model asked for once in this process
    * @param forceShared with `force`, also the Base every seed shares (a `sharedBase` scale); off in
    *   the worker processes of lib/repro/parallel.ts, whose parent already retrained it
+   * @param sftSteps the SFT runs' step count (default: the scale's); GRPO then starts from those runs
+   *   and the distill baseline's steps scale with it
    */
-  constructor(readonly data: Dataset, readonly force = false, readonly forceShared = true) {}
+  constructor(readonly data: Dataset, readonly force = false, readonly forceShared = true, readonly sftSteps?: number) {}
+
+  /** The SFT optimiser config these models are trained with: the scale's, with --sft-steps applied. */
+  sftOptim(scale: Scale): ScaleTable['sft'] {
+    return withSteps(scaleTable(scale).sft, this.sftSteps);
+  }
 
   /** A model, from the cache or trained now (its parents first, when they are missing). */
   async get(spec: ModelSpec, k: RunKey): Promise<ModelRef> {
@@ -92,9 +95,9 @@ export class ModelStore {
         case 'base':
           return ensureBase(ctx, o);
         case 'sft':
-          return ensureSft(ctx, { ...o, method: spec.method });
+          return ensureSft(ctx, { ...o, method: spec.method, steps: this.sftSteps });
         case 'grpo':
-          return ensureGrpo(ctx, { ...o, from: spec.from });
+          return ensureGrpo(ctx, { ...o, from: spec.from, sftSteps: this.sftSteps });
         case 'distill':
           return this.ensureDistill(ctx, k, spec);
       }
@@ -108,7 +111,8 @@ export class ModelStore {
   private async ensureDistill(ctx: GpuContext, k: RunKey, spec: { multiplier: number; stepsFactor: number }): Promise<StageResult> {
     const t = scaleTable(k.scale);
     const parent = await this.get({ kind: 'base' }, k);
-    const optim = withSteps(t.sft, Math.round(t.sft.steps * spec.stepsFactor));
+    const sft = this.sftOptim(k.scale);
+    const optim = withSteps(sft, Math.round(sft.steps * spec.stepsFactor));
     const key = cacheKey({
       stage: 'distill', model: modelConfig(k.scale, k.family, this.data.tokenizer.vocabSize),
       data: { sft: dataFingerprint(this.data), distill: distillDescriptor(this.data, spec.multiplier) },
@@ -140,7 +144,7 @@ export class ModelStore {
   async curve(k: RunKey, method: Method): Promise<{ key: string; dir: string; snapshots: { step: number; key: string; dir: string }[] }> {
     const base = await this.get({ kind: 'base' }, k);
     const run = await this.get({ kind: 'sft', method }, k);
-    const { sft } = scaleTable(k.scale);
+    const sft = this.sftOptim(k.scale);
     const steps = curveSteps(sft.steps, sft.snapshots);
     const at = (s: number) => (s === 0 ? base.dir : s === sft.steps ? run.dir : snapshotDir(run.dir, s));
     const missing = steps.filter((s) => !existsSync(join(at(s), 'model.safetensors')));

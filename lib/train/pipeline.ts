@@ -34,6 +34,9 @@ export interface StageOptions {
   resume?: boolean;
   /** override the scale's step count (quick experiments) */
   steps?: number;
+  /** GRPO from an SFT model: its SFT parent's step count (default: the scale's), so GRPO can start
+   *  from the model `scripts/sft.ts --steps N` trained */
+  sftSteps?: number;
   /** a Hugging Face checkpoint folder that replaces the Base stage (its tokenizer encodes the data) */
   init?: string;
   /** GRPO settings that replace the scale's (scripts/grpo.ts flags; part of the cache key) */
@@ -56,7 +59,7 @@ export interface StageResult {
 export type GrpoFrom = 'base' | Method;
 
 /** An optimiser config with its step count overridden (warm-up capped to fit). */
-function withSteps<T extends OptimConfig>(o: T, steps: number | undefined): T {
+export function withSteps<T extends OptimConfig>(o: T, steps: number | undefined): T {
   const n = steps ?? o.steps;
   return { ...o, steps: n, warmup: Math.min(o.warmup, n) };
 }
@@ -186,7 +189,7 @@ export async function ensureGrpo(ctx: GpuContext, o: StageOptions & { from: Grpo
   const reserve = grpoPrompts(data);
   const n = o.grpoReserve ?? reserve.length;
   if (!(Number.isInteger(n) && n >= 1 && n <= reserve.length)) throw new Error(`--reserve ${o.grpoReserve}: the GRPO reserve has ${reserve.length} prompts; give a whole number from 1 to ${reserve.length}`);
-  const parent = o.from === 'base' ? await ensureBase(ctx, { ...o, steps: undefined }) : await ensureSft(ctx, { ...o, steps: undefined, method: o.from });
+  const parent = o.from === 'base' ? await ensureBase(ctx, { ...o, steps: undefined }) : await ensureSft(ctx, { ...o, steps: o.sftSteps, method: o.from });
   const key = cacheKey({
     stage: 'grpo', model: shape, data: dataFingerprint(data), method: o.from,
     hparams: cfg, seed: o.seed, parent: parent.key, ...(n < reserve.length ? { reserve: n } : {}),

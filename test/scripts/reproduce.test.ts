@@ -142,5 +142,13 @@ describe('reproduction scripts at smoke scale', () => {
     expect(file.sets.loss.points).toHaveLength(2 * cfg.steps[cfg.steps.length - 1]);
     expect(file.sets.stability.points.some((p) => p.x === 'variance')).toBe(true);
     expect(checkMarkdown(file, md)).toBeGreaterThan(10);
-  }, 400_000);
+
+    // --sft-steps: new SFT runs of that length, the curve along them, and the results say so
+    run('figure2', '--sft-steps', '4');
+    const longer = outputs('fig2');
+    expect(trainedHere(longer.file)).toEqual(['sft', 'sft']);
+    expect((longer.file.config.steps as number[]).at(-1)).toBe(4);
+    expect((longer.file.config.training as { sft: { steps: number } }).sft.steps).toBe(4);
+    expect(() => run('figure2', '--sft-steps', '0')).toThrow(/exited 2: .*--sft-steps must be a positive integer, got 0/);
+  }, 600_000);
 });

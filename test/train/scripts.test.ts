@@ -47,6 +47,9 @@ describe('scripts at smoke scale', () => {
     expect(short).not.toBe(sftRun.dir);
     expect(script('eval', '--model', 'sft-vggm', '--steps', '3', '--samples', '0').code).toBe(0);
     expect(json('eval-sft-vggm-smoke.json').runs[0].dir).toBe(short);
+    // --sft-steps starts GRPO from that SFT run
+    expect(script('grpo', '--from', 'vggm', '--sft-steps', '3', '--steps', '1').code).toBe(0);
+    expect(json('grpo-vggm-smoke.json').runs[0].done.parent).toBe(json('sft-vggm-smoke.json').runs[0].key);
     const ev = script('eval', '--model', 'sft-vggm', '--budget-forcing', '1');
     expect(ev.code).toBe(0);
     const res = json('eval-sft-vggm-smoke-bf1.json').runs[0];
