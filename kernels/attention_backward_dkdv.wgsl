@@ -1,4 +1,5 @@
 // attention_backward_dkdv: second half of the causal grouped-query attention backward pass.
+// The portable variant (no subgroups); kernels/attention_backward_dkdv_sg.wgsl computes the same with shared loads.
 // For key row j of kv head kvh, summing over the `group` query heads h that share it and over i >= j:
 //   P_ij = exp(scale * q_i.k_j - lse_i);  dv_j = sum P_ij dout_i;
 //   dk_j = scale * sum P_ij (dout_i.v_j - D_i) q_i       (D from attention_backward_dq)

@@ -1,4 +1,5 @@
 // attention_backward_dq: first half of the causal grouped-query attention backward pass.
+// The portable variant (no subgroups); kernels/attention_backward_dq_sg.wgsl computes the same with shared loads.
 //   D[i]  = dout_i . out_i                       (saved for attention_backward_dkdv)
 //   P_ij  = exp(scale * q_i.k_j - lse_i)  (j <= i), recomputed from the forward's logsumexp
 //   dS_ij = P_ij (dout_i.v_j - D_i);   dq_i = scale * sum_j dS_ij k_j

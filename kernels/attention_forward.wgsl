@@ -1,4 +1,5 @@
 // attention_forward: causal grouped-query attention, flash style (online softmax, no T x T matrix).
+// The portable variant (no subgroups); kernels/attention_forward_sg.wgsl computes the same with shared loads.
 //   out[b,t,h,:] = sum_{j<=t} softmax_j(scale * q[b,t,h,:].k[b,j,kvh,:]) v[b,j,kvh,:],  kvh = h / group
 //   lse[(b*Hq + h)*T + t] = log sum_{j<=t} exp(scale * q.k_j)   (saved for the backward pass)
 //

@@ -1,13 +1,15 @@
 // Wall-clock timing of the attention kernels (lib/ops/attention.ts) at a given shape: many
 // dispatches recorded in one submit and timed to queue.onSubmittedWorkDone(), so the per-submit
-// overhead is amortised as it is inside a training step. Prints one line per op, and the ms per
-// call of forward, backward (dq + dkdv) and decode (one token, cache filled to --seq).
+// overhead is amortised as it is inside a training step. Prints the ms per call of forward and
+// backward (dq + dkdv) for each kernel variant (lib/ops/attention.ts AttentionKernel) with the
+// speed-up of the subgroup kernels over the plain ones measured in the same run, and of decode
+// (one token, cache filled to --seq).
 //   npx tsx scripts/bench-attention.ts --batch 16 --seq 256 --heads 4 --kv-heads 4 --head-dim 32
 import { performance } from 'node:perf_hooks';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { createContext, type GpuContext } from '../lib/gpu/index.ts';
-import { attentionBackward, attentionDecode, attentionForward } from '../lib/ops/attention.ts';
+import { attentionBackward, attentionDecode, attentionForward, type AttentionKernel } from '../lib/ops/attention.ts';
 import { runMain, UsageError } from '../lib/util/cli.ts';
 import { Rng } from '../lib/util/rng.ts';
 
@@ -54,6 +56,7 @@ async function main(): Promise<void> {
     .option('head-dim', { type: 'number', default: 32, describe: 'head dimension (multiple of 4, <= 128)' })
     .option('calls', { type: 'number', default: 4, describe: 'calls recorded per timed submit' })
     .option('repeats', { type: 'number', default: 3, describe: 'timed submits per op' })
+    .option('variants', { type: 'string', array: true, default: ['subgroup', 'plain'], choices: ['subgroup', 'plain'], describe: 'training kernel variants to time' })
     .strict()
     .help()
     .parseAsync();
@@ -79,10 +82,19 @@ async function main(): Promise<void> {
   const decodeOpts = { batch: shape.batch, maxLen: shape.seqLen, heads: shape.heads, kvHeads: shape.kvHeads, headDim: shape.headDim };
 
   console.log(`device: ${ctx.gpu.adapterName}; shape ${JSON.stringify(shape)}`);
-  const fwd = await timeCalls(ctx, () => attentionForward(ctx, q, k, v, out, lse, shape), argv.calls, argv.repeats);
-  console.log(`forward:  ${summary(fwd)}`);
-  const bwd = await timeCalls(ctx, () => attentionBackward(ctx, dout, q, k, v, out, lse, dq, dk, dv, shape), argv.calls, argv.repeats);
-  console.log(`backward: ${summary(bwd)}`);
+  const cpu: Record<string, Record<string, number>> = {};
+  for (const kernel of argv.variants as AttentionKernel[]) {
+    const o = { ...shape, kernel };
+    const fwd = await timeCalls(ctx, () => attentionForward(ctx, q, k, v, out, lse, o), argv.calls, argv.repeats);
+    console.log(`forward  (${kernel}): ${summary(fwd)}`);
+    const bwd = await timeCalls(ctx, () => attentionBackward(ctx, dout, q, k, v, out, lse, dq, dk, dv, o), argv.calls, argv.repeats);
+    console.log(`backward (${kernel}): ${summary(bwd)}`);
+    cpu[kernel] = { forward: median(fwd.cpu), backward: median(bwd.cpu) };
+  }
+  if (cpu.subgroup && cpu.plain) {
+    const x = (op: string) => (cpu.plain[op] / cpu.subgroup[op]).toFixed(2);
+    console.log(`subgroup kernels vs plain (cpu time, same run): forward ${x('forward')}x, backward ${x('backward')}x faster`);
+  }
   // Decode reads the k/v tensors as a [B, T, Hkv*Dh] cache filled to T.
   const dec = await timeCalls(ctx, () => attentionDecode(ctx, qDec, k, v, lengths, outDec, decodeOpts), argv.calls * 8, argv.repeats);
   console.log(`decode:   ${summary(dec)} per token step (cache length ${shape.seqLen})`);

@@ -11,6 +11,25 @@ export interface AttentionOpts {
   heads: number;
   kvHeads: number;
   headDim: number;
+  /** which training kernels (default 'auto'); the others are for tests and benchmarks */
+  kernel?: AttentionKernel;
+}
+
+/**
+ * 'subgroup' (kernels/attention_*_sg.wgsl): the rows every lane of a workgroup needs (k/v in the
+ * forward and dq, q/dout in dk/dv) are loaded once per 8 lanes, one row per lane, and passed around
+ * with subgroupShuffle; 'plain' (kernels/attention_*.wgsl): every lane loads the same row itself.
+ * On lavapipe a load that all lanes make at one address is as slow as 8 separate ones, so the
+ * subgroup kernels measured ~3x faster there (scripts/bench-attention.ts --variants plain subgroup).
+ * 'auto' picks 'subgroup' when the device has subgroups of at least 8 lanes.
+ */
+export type AttentionKernel = 'auto' | 'subgroup' | 'plain';
+
+function kernelName(ctx: GpuContext, base: string, kernel: AttentionKernel = 'auto'): string {
+  const sg = ctx.gpu.subgroupSizes;
+  const fits = !!sg && sg[0] >= 8;
+  if (kernel === 'subgroup' && !fits) throw new Error(`${base}: the subgroup kernel needs subgroups of at least 8 lanes`);
+  return kernel === 'plain' || !fits ? base : `${base}_sg`;
 }
 
 /**
@@ -73,7 +92,7 @@ export function attentionForward(ctx: GpuContext, q: Tensor, k: Tensor, v: Tenso
   checkTrain('attentionForward', opts, q, k, v);
   checkSize('attentionForward', out, q.size);
   checkSize('attentionForward', lse, opts.batch * opts.heads * opts.seqLen);
-  const p = ctx.pipelines.kernel('attention_forward', { WG, R, DH4: opts.headDim / 4 });
+  const p = ctx.pipelines.kernel(kernelName(ctx, 'attention_forward', opts.kernel), { WG, R, DH4: opts.headDim / 4 });
   ctx.rec.dispatch(p, [Math.ceil(opts.seqLen / (WG * R)), opts.heads, opts.batch], [q, k, v, out, lse], trainParams(opts));
 }
 
@@ -93,8 +112,8 @@ export function attentionBackward(
   const params = trainParams(opts);
   const consts = { WG: BWD_WG, R: BWD_R, DH4: opts.headDim / 4 };
   const blocks = Math.ceil(opts.seqLen / (BWD_WG * BWD_R));
-  ctx.rec.dispatch(ctx.pipelines.kernel('attention_backward_dq', consts), [blocks, opts.heads, opts.batch], [dout, q, k, v, out, lse, D, dq], params);
-  ctx.rec.dispatch(ctx.pipelines.kernel('attention_backward_dkdv', consts), [blocks, opts.kvHeads, opts.batch], [dout, q, k, v, lse, D, dk, dv], params);
+  ctx.rec.dispatch(ctx.pipelines.kernel(kernelName(ctx, 'attention_backward_dq', opts.kernel), consts), [blocks, opts.heads, opts.batch], [dout, q, k, v, out, lse, D, dq], params);
+  ctx.rec.dispatch(ctx.pipelines.kernel(kernelName(ctx, 'attention_backward_dkdv', opts.kernel), consts), [blocks, opts.kvHeads, opts.batch], [dout, q, k, v, lse, D, dk, dv], params);
 }
 
 /**

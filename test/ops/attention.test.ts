@@ -1,5 +1,6 @@
 // Causal grouped-query attention against the float64 reference (attention.ref.ts). Shapes are not
-// multiples of the 32-row workgroup; outputs are NaN-poisoned first. Tolerances: forward
+// multiples of the 32-row workgroup nor of the 8-row chunks of the subgroup kernels; outputs are
+// NaN-poisoned first. Tolerances: forward
 // |err| <= 2e-5 + 1e-4|want|, gradients |err| <= 1e-4 + 1e-3|want| (f32 sums over up to T*group terms).
 import { describe, expect, it } from 'vitest';
 import { readInts } from '../../lib/gpu/index.ts';
@@ -41,7 +42,8 @@ describe('attention reference', () => {
 });
 
 describe('attention', () => {
-  it.each(shapes)('forward and backward match the reference for %o', async (s) => {
+  // Both kernel variants: the subgroup ones (the default where subgroups exist) and the plain ones.
+  it.each(shapes.flatMap((s) => (['subgroup', 'plain'] as const).map((kernel) => ({ ...s, kernel }))))('forward and backward match the reference for %o', async (s) => {
     const c = ctx();
     const rng = new Rng(s.seqLen * 31 + s.kvHeads);
     const rows = s.batch * s.seqLen;
