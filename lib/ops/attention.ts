@@ -55,7 +55,10 @@ export interface AttentionDecodeOpts {
 const WG = 8; // forward: invocations per workgroup
 const R = 4; // forward: query rows per invocation, WG * R = 32 rows per workgroup
 // Backward: 2 rows per invocation, 32 per workgroup. R = 4 there spilled (2.5x slower) and took
-// lavapipe's LLVM ~25 s to compile per kernel (four R x Dh private arrays, unrolled).
+// lavapipe's LLVM ~25 s to compile per kernel (four R x Dh private arrays, unrolled). The same
+// settings were timed again for the subgroup kernels (forward R 2 / 4 / 8, backward R 1 / 2 / 4,
+// WG 8 / 16) on a loaded machine: none was clearly faster (runs varied by ~20%); R 8 forward and
+// R 4 backward were 4x slower (spills).
 const BWD_WG = 16;
 const BWD_R = 2;
 const DECODE_WG = 8;
