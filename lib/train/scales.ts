@@ -119,9 +119,9 @@ export const SCALE_TABLE: Record<Scale, ScaleTable> = {
   // qwen-like --seed 1 --from base --reserve 8 --prompts 8 --lr 1e-4 --warmup 2 --steps 16`), so the
   // optimiser works; but that model falls to 29% on gsm8k (Base 60%): what it learns on a few
   // problems does not carry to fresh ones at this scale.
-  // SFT at 720 steps (seeds 1, 2, after the tables; results/README.md): VGGM 79 / 36 / 42 and
-  // 74 / 38 / 29, no-mask 34 / 35 / 18 and 51 / 37 / 21, Base 60 / 8 / 34: 240 steps under-train both.
-  // The tables stay at 240 because 720 did not fit in the session that made them.
+  // SFT at 720 steps (results/sft720/, `--sft-steps 720`, 3 seeds, made after the 240-step tables):
+  // VGGM 76 / 39 / 37, no-mask 44 / 37 / 17, Base 60 / 8 / 38 — 240 steps under-train both. The
+  // default stays at 240 so that a fresh clone's table1 stays within reach on 2 cores.
   cpu: {
     size: 'cpu',
     context: 256,
