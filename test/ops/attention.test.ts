@@ -68,6 +68,32 @@ describe('attention', () => {
     expect(maxScaledError(await run(c, dv), grads.dv, 1e-4, 1e-3)).toBeLessThanOrEqual(1);
   });
 
+  // The subgroup kernels only change who loads a row: every lane still adds the same terms in the
+  // same order, so both variants agree bit for bit (training with either gives identical models).
+  it('the subgroup and plain kernels agree bit for bit', async () => {
+    const c = ctx();
+    const s = shapes[0];
+    const rng = new Rng(5);
+    const rows = s.batch * s.seqLen;
+    const qn = rows * s.heads * s.headDim, kn = rows * s.kvHeads * s.headDim;
+    const [tq, tdo] = [randn(rng, qn), randn(rng, qn)].map((x, i) => c.pool.upload(Float32Array.from(x), [rows, qn / rows], `in${i}`));
+    const [tk, tv] = [randn(rng, kn), randn(rng, kn)].map((x, i) => c.pool.upload(Float32Array.from(x), [rows, kn / rows], `kv${i}`));
+    const outputs = [];
+    for (const kernel of ['subgroup', 'plain'] as const) {
+      const o = { ...s, kernel };
+      const out = c.pool.alloc([rows, qn / rows], 'out'), lse = c.pool.alloc([s.batch * s.heads * s.seqLen], 'lse');
+      const dq = c.pool.alloc([qn], 'dq'), dk = c.pool.alloc([kn], 'dk'), dv = c.pool.alloc([kn], 'dv');
+      attentionForward(c, tq, tk, tv, out, lse, o);
+      attentionBackward(c, tdo, tq, tk, tv, out, lse, dq, dk, dv, o);
+      outputs.push(await Promise.all([out, lse, dq, dk, dv].map((t) => run(c, t))));
+    }
+    const bytes = (a: Float32Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
+    outputs[1].forEach((plain, i) => {
+      expect(plain.every(Number.isFinite), `output ${i} finite`).toBe(true);
+      expect(bytes(outputs[0][i]).equals(bytes(plain)), `output ${i}`).toBe(true);
+    });
+  });
+
   // Sequences of different lengths before the append; 41 is a full cache, which keeps its rows
   // and attends to them all.
   const LENGTHS = [0, 6, 39, 33, 41, 40];
