@@ -57,12 +57,14 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) lid:
     let h = kvh * P.group + g;
     let stats = (b * P.Hq + h) * P.T;
     for (var ic = j0; ic < P.T; ic += 8u) {
-      let own = (b * P.T + min(ic + sl, P.T - 1u)) * P.qStride4 + h * DH4;
+      // lane sl loads query row ic + sl (clamped; rows past T are never used)
+      let mine = min(ic + sl, P.T - 1u);
+      let own = (b * P.T + mine) * P.qStride4 + h * DH4;
       var ql: array<vec4f, MAXDH4>;
       var dol: array<vec4f, MAXDH4>;
       for (var d = 0u; d < DH4; d++) { ql[d] = q[own + d]; dol[d] = dout[own + d]; }
-      let Ll = lse[stats + min(ic + sl, P.T - 1u)];
-      let Dl = D[stats + min(ic + sl, P.T - 1u)];
+      let Ll = lse[stats + mine];
+      let Dl = D[stats + mine];
       for (var L = 0u; L < 8u; L++) {
         let i = ic + L;
         if (i >= P.T) { break; }
