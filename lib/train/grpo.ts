@@ -3,10 +3,11 @@
 // advantages (zero-std groups: advantage 0, counted), the clipped-ratio surrogate with an optional
 // clip-higher, and a k3 KL to a frozen reference (beta = 0 drops the reference entirely).
 //
-// On the device, per gradient step: forward → log-probs; kernels/grpo_loss.wgsl turns them (with
-// the rollout policy's and the reference's log-probs, advantages and aggregation scales) into the
-// per-token loss and the per-token weight that the cross-entropy gradient pass multiplies
-// (p - onehot) by; then backward and AdamW, one submit, no readback in between.
+// On the device, per gradient step and micro-batch (rollouts of similar length, see microBatches):
+// forward → log-probs; kernels/grpo_loss.wgsl turns them (with the rollout policy's and the
+// reference's log-probs, advantages and aggregation scales) into the per-token loss and the
+// per-token weight that the cross-entropy gradient pass multiplies (p - onehot) by; backward
+// accumulates the gradient; after the last micro-batch, AdamW. The host reads only the logged sums.
 import { read, write, type Tensor } from '../gpu/index.ts';
 import { generate } from '../model/generate.ts';
 import type { Model } from '../model/model.ts';
@@ -100,6 +101,54 @@ async function rollout(run: GrpoRun, step: number): Promise<Rollouts> {
   return out;
 }
 
+/** One forward/backward pass's share of a batch of rollouts: `batch` sequences as [batch, seqLen]
+ *  rows (sequence b, position j predicts token j+1), with per-row advantages, aggregation scales
+ *  and a mask of the response targets (j+1 >= its prompt length). */
+interface MicroBatch {
+  batch: number;
+  seqLen: number;
+  ids: Uint32Array;
+  targets: Uint32Array;
+  advantage: Float32Array;
+  scale: Float32Array;
+  mask: Uint8Array;
+}
+
+/**
+ * The rollouts sorted by length and cut into micro-batches of `size` sequences, each padded only
+ * to its own longest sequence (rounded up to 32: few distinct activation shapes). Rollouts vary a
+ * lot in length, so this spends far less on padding than one [B, longest] batch; the gradient is
+ * the same sum over tokens, accumulated across the micro-batches.
+ */
+export function microBatches(ro: Pick<Rollouts, 'seqs' | 'promptLens'>, advantages: ArrayLike<number>, seqScale: ArrayLike<number>, size: number, maxSeqLen: number): MicroBatch[] {
+  const order = ro.seqs.map((_, i) => i).sort((a, b) => ro.seqs[a].length - ro.seqs[b].length || a - b);
+  const out: MicroBatch[] = [];
+  for (let first = 0; first < order.length; first += size) {
+    const members = order.slice(first, first + size);
+    const longest = Math.max(...members.map((i) => ro.seqs[i].length));
+    const T = Math.min(maxSeqLen, Math.ceil((longest - 1) / 32) * 32);
+    const n = members.length * T;
+    const mb: MicroBatch = {
+      batch: members.length, seqLen: T, ids: new Uint32Array(n), targets: new Uint32Array(n),
+      advantage: new Float32Array(n), scale: new Float32Array(n), mask: new Uint8Array(n),
+    };
+    members.forEach((i, b) => {
+      const s = ro.seqs[i];
+      const L = Math.min(s.length, T + 1);
+      for (let j = 0; j < Math.min(L, T); j++) mb.ids[b * T + j] = s[j];
+      for (let j = 0; j + 1 < L; j++) {
+        mb.targets[b * T + j] = s[j + 1];
+        if (j + 1 < ro.promptLens[i]) continue;
+        mb.advantage[b * T + j] = advantages[i];
+        mb.scale[b * T + j] = seqScale[i];
+        mb.mask[b * T + j] = 1;
+      }
+    });
+    out.push(mb);
+  }
+  return out;
+}
+
 export async function trainGrpo(run: GrpoRun): Promise<{ model: Model; steps: number; records: GrpoStepRecord[]; seconds: number }> {
   const t0 = performance.now();
   const { cfg } = run;
@@ -120,12 +169,13 @@ export async function trainGrpo(run: GrpoRun): Promise<{ model: Model; steps: nu
   const ref = cfg.beta > 0 ? run.reference : null;
   const end = Math.min(cfg.steps, run.stopAfter ?? Infinity);
   const B = cfg.prompts * cfg.groupSize;
-  // Per-token tensors sized for the longest possible rows; each step uses the first B·T of them,
-  // T = its longest sequence rounded up to 32 (few distinct activation shapes, little padding).
   const Tmax = model.config.context - 1;
-  const t = (name: string) => ctx.pool.alloc([B * Tmax], `grpo.${name}`);
-  const oldLp = t('oldLogprob'), refLp = t('refLogprob'), adv = t('advantage'), scale = t('scale');
-  const lossT = t('loss'), klT = t('kl'), clippedT = t('clipped');
+  // Per-token tensors of each micro-batch, sized for its longest possible rows.
+  const mbCount = Math.ceil(B / cfg.microBatch);
+  const perMicroBatch = Array.from({ length: mbCount }, (_, i) => {
+    const t = (name: string) => ctx.pool.alloc([cfg.microBatch * Tmax], `grpo.${name}${i}`);
+    return { oldLp: t('oldLogprob'), refLp: t('refLogprob'), adv: t('advantage'), scale: t('scale'), loss: t('loss'), kl: t('kl'), clipped: t('clipped') };
+  });
   const normSq: Tensor = ctx.pool.alloc([1], 'grpo.gradNormSq');
   const opt = { beta1: 0.9, beta2: 0.99, eps: 1e-8, weightDecay: 0, maxGradNorm: cfg.maxGradNorm };
   const state = (step: number): TrainerState => ({ step, seed: run.seed, run: run.info, grpo: cfg });
@@ -135,65 +185,56 @@ export async function trainGrpo(run: GrpoRun): Promise<{ model: Model; steps: nu
     for (let step = start; step < end; step++) {
       await stopIfInterrupted(step, () => saveTrainingCheckpoint(run.runDir, model, run.tokenizerJson, state(step)));
       const ro = await rollout(run, step);
-      const T = Math.min(Tmax, Math.ceil((Math.max(...ro.seqs.map((x) => x.length)) - 1) / 32) * 32);
-      const n = B * T;
-      const acts = model.activations(B, T);
-      const refActs = ref?.activations(B, T);
-      const out = { loss: lossT, weight: acts.weights, kl: klT, clipped: clippedT };
       const { advantages, zeroStdGroups, groups } = groupAdvantages(ro.rewards, cfg.groupSize, cfg.advantageNorm);
       const seqScale = aggregationScales(ro.respLens, cfg.aggregation, cfg.maxNewTokens);
-      // Rows: sequence b, position j predicts token j+1; response targets are j+1 ≥ promptLen.
-      const ids = new Uint32Array(n), targets = new Uint32Array(n), advH = new Float32Array(n), scaleH = new Float32Array(n);
-      const mask = new Uint8Array(n);
-      ro.seqs.forEach((s, b) => {
-        const L = Math.min(s.length, T + 1);
-        for (let j = 0; j < L; j++) if (j < T) ids[b * T + j] = s[j];
-        for (let j = 0; j + 1 < L; j++) {
-          targets[b * T + j] = s[j + 1];
-          if (j + 1 >= ro.promptLens[b]) {
-            advH[b * T + j] = advantages[b];
-            scaleH[b * T + j] = seqScale[b];
-            mask[b * T + j] = 1;
-          }
-        }
-      });
-      model.setBatch(acts, { ids, targets });
-      write(ctx.gpu, adv, advH);
-      write(ctx.gpu, scale, scaleH);
-      // log-probs of the rollout policy (= current weights before any update) and the reference
-      model.forwardLogits(acts);
-      model.loss(acts, false);
-      ctx.rec.copy(acts.logprob, oldLp);
-      if (ref && refActs) {
-        ref.setBatch(refActs, { ids, targets });
+      const mbs = microBatches(ro, advantages, seqScale, cfg.microBatch, Tmax).map((mb, i) => ({ ...mb, t: perMicroBatch[i] }));
+      // The reference's log-probs, once per batch of rollouts. A micro-batch's activations may be
+      // shared with another of the same shape, so each one is submitted before the next is written.
+      for (const mb of mbs) {
+        write(ctx.gpu, mb.t.adv, mb.advantage);
+        write(ctx.gpu, mb.t.scale, mb.scale);
+        if (!ref) continue;
+        const refActs = ref.activations(mb.batch, mb.seqLen);
+        ref.setBatch(refActs, mb);
         ref.forwardLogits(refActs);
         ref.loss(refActs, false);
-        ctx.rec.copy(refActs.logprob, refLp);
+        ctx.rec.copy(refActs.logprob, mb.t.refLp);
+        ctx.rec.submit();
       }
       // logged: means over the μ gradient steps of this batch of rollouts
       const last = { loss: 0, kl: 0, clip: 0, ent: 0, gradNorm: 0 };
       const lr = learningRate(step, { peak: cfg.lr, warmup: cfg.warmup, total: cfg.steps, minRatio: 1 });
       for (let it = 0; it < cfg.iterations; it++) {
         model.zeroGrad();
-        model.forwardLogits(acts);
-        model.loss(acts, false); // current log-probs (weights are irrelevant here)
-        grpoLoss(ctx, acts.logprob, oldLp, ref ? refLp : null, adv, scale, out, { n, epsLow: cfg.epsLow, epsHigh: cfg.epsHigh, beta: cfg.beta });
-        model.loss(acts, true); // dlogits = weight · (p - onehot): the GRPO gradient
-        model.backward(acts);
+        let L = 0, K = 0, C = 0, E = 0, m = 0;
+        for (const mb of mbs) {
+          const n = mb.batch * mb.seqLen;
+          const acts = model.activations(mb.batch, mb.seqLen);
+          const out = { loss: mb.t.loss, weight: acts.weights, kl: mb.t.kl, clipped: mb.t.clipped };
+          model.setBatch(acts, mb);
+          model.forwardLogits(acts);
+          model.loss(acts, false); // current log-probs (weights are irrelevant here)
+          // The first gradient step runs on the rollout policy's own weights: its log-probs are the
+          // "old" ones the ratio divides by, so no separate forward pass is needed for them.
+          if (it === 0) ctx.rec.copy(acts.logprob, mb.t.oldLp);
+          grpoLoss(ctx, acts.logprob, mb.t.oldLp, ref ? mb.t.refLp : null, mb.t.adv, mb.t.scale, out, { n, epsLow: cfg.epsLow, epsHigh: cfg.epsHigh, beta: cfg.beta });
+          model.loss(acts, true); // dlogits = weight · (p - onehot): the GRPO gradient
+          model.backward(acts); // accumulates into the gradients of the whole batch
+          ctx.rec.submit();
+          const [loss, kl, clipped, ent] = await Promise.all([read(ctx.gpu, mb.t.loss, n), read(ctx.gpu, mb.t.kl, n), read(ctx.gpu, mb.t.clipped, n), read(ctx.gpu, acts.entropy)]);
+          for (let i = 0; i < n; i++) {
+            L += loss[i];
+            if (!mb.mask[i]) continue;
+            m++;
+            K += kl[i];
+            C += clipped[i];
+            E += ent[i];
+          }
+        }
         gradNormSq(ctx, model.params.grads, normSq);
         model.optimizerStep(lr, opt);
         ctx.rec.submit();
-        const [loss, kl, clipped, ent, ns] = await Promise.all([read(ctx.gpu, lossT, n), read(ctx.gpu, klT, n), read(ctx.gpu, clippedT, n), read(ctx.gpu, acts.entropy), read(ctx.gpu, normSq)]);
-        let L = 0, K = 0, C = 0, E = 0, m = 0;
-        for (let i = 0; i < n; i++) {
-          L += loss[i];
-          if (!mask[i]) continue;
-          m++;
-          K += kl[i];
-          C += clipped[i];
-          E += ent[i];
-        }
-        const gn = Math.sqrt(ns[0]);
+        const gn = Math.sqrt((await read(ctx.gpu, normSq))[0]);
         if (!Number.isFinite(L) || !Number.isFinite(gn)) throw new NonFiniteError(step, Number.isFinite(L) ? 'gradient norm' : 'GRPO loss', 0, Number.isFinite(L) ? gn : L);
         const w = 1 / cfg.iterations;
         last.loss += w * L;
@@ -223,7 +264,7 @@ export async function trainGrpo(run: GrpoRun): Promise<{ model: Model; steps: nu
     } else await saveTrainingCheckpoint(run.runDir, model, run.tokenizerJson, state(end));
   } finally {
     releaseInterrupts();
-    for (const x of [oldLp, refLp, adv, scale, lossT, klT, clippedT, normSq]) ctx.pool.free(x);
+    for (const x of [...perMicroBatch.flatMap((t) => Object.values(t)), normSq]) ctx.pool.free(x);
     ctx.rec.resetBindGroups();
   }
   return { model, steps: end, records, seconds: (performance.now() - t0) / 1000 };

@@ -175,6 +175,7 @@ function checkGrpoConfig(c: GrpoConfig): void {
   if (!whole(c.warmup, 0)) throw new Error(`GRPO warm-up ${c.warmup} must be a whole number of steps`);
   if (!whole(c.steps, 1)) throw new Error(`GRPO steps ${c.steps} must be a whole number >= 1`);
   if (!whole(c.prompts, 1)) throw new Error(`GRPO prompts per step ${c.prompts} must be a whole number >= 1`);
+  if (!whole(c.microBatch, 1)) throw new Error(`GRPO micro-batch ${c.microBatch} must be a whole number >= 1`);
   if (!whole(c.groupSize, 2)) throw new Error(`GRPO group size ${c.groupSize} must be a whole number >= 2 (advantages compare rollouts within a group)`);
   if (!(Number.isFinite(c.beta) && c.beta >= 0)) throw new Error(`GRPO beta ${c.beta} must be >= 0`);
 }

@@ -28,6 +28,9 @@ export interface GrpoConfig {
   groupSize: number;
   /** prompts per step */
   prompts: number;
+  /** rollouts per forward/backward pass: the batch, sorted by length, goes through in micro-batches
+   *  of this many sequences, each padded only to its own longest (lib/train/grpo.ts microBatches) */
+  microBatch: number;
   steps: number;
   lr: number;
   /** linear warm-up steps to lr, then constant. A fresh AdamW's first updates move every weight by
@@ -92,7 +95,7 @@ export const SCALE_TABLE: Record<Scale, ScaleTable> = {
     sharedBase: false,
     pretrain: { ...adam, steps: 12, batch: 4, lr: 3e-3, warmup: 2 },
     sft: { ...adam, steps: 8, batch: 4, lr: 1e-3, warmup: 1, snapshots: 2 },
-    grpo: { groupSize: 4, prompts: 2, steps: 3, lr: 1e-4, warmup: 0, epsLow: 0.2, epsHigh: 0.28, beta: 0.04, aggregation: 'token-mean', advantageNorm: 'std', iterations: 2, temperature: 1, maxNewTokens: 48, formatReward: 0, maxGradNorm: 1 },
+    grpo: { groupSize: 4, prompts: 2, microBatch: 4, steps: 3, lr: 1e-4, warmup: 0, epsLow: 0.2, epsHigh: 0.28, beta: 0.04, aggregation: 'token-mean', advantageNorm: 'std', iterations: 2, temperature: 1, maxNewTokens: 48, formatReward: 0, maxGradNorm: 1 },
     diagEvery: 2,
     gradVar: { every: 4, batches: 3 },
     checkpointEvery: 4,
@@ -129,7 +132,7 @@ export const SCALE_TABLE: Record<Scale, ScaleTable> = {
     sharedBase: true,
     pretrain: { ...adam, steps: 1200, batch: 16, lr: 2e-3, warmup: 30, packLen: 128 },
     sft: { ...adam, steps: 240, batch: 16, lr: 1e-3, warmup: 10, snapshots: 4 },
-    grpo: { groupSize: 8, prompts: 8, steps: 16, lr: 5e-5, warmup: 4, epsLow: 0.2, epsHigh: 0.28, beta: 0.04, aggregation: 'token-mean', advantageNorm: 'std', iterations: 2, temperature: 1, maxNewTokens: 160, formatReward: 0, maxGradNorm: 1 },
+    grpo: { groupSize: 8, prompts: 8, microBatch: 16, steps: 16, lr: 5e-5, warmup: 4, epsLow: 0.2, epsHigh: 0.28, beta: 0.04, aggregation: 'token-mean', advantageNorm: 'std', iterations: 2, temperature: 1, maxNewTokens: 160, formatReward: 0, maxGradNorm: 1 },
     diagEvery: 10,
     gradVar: { every: 20, batches: 4 },
     checkpointEvery: 40,
@@ -144,7 +147,7 @@ export const SCALE_TABLE: Record<Scale, ScaleTable> = {
     sharedBase: true,
     pretrain: { ...adam, steps: 0, batch: 0, lr: 0 }, // the paper starts from released Base models
     sft: { ...adam, steps: 1250, batch: 16, lr: 1e-5, warmup: 60, weightDecay: 0, snapshots: 10 },
-    grpo: { groupSize: 8, prompts: 32, steps: 300, lr: 1e-6, warmup: 0, epsLow: 0.2, epsHigh: 0.28, beta: 0.04, aggregation: 'token-mean', advantageNorm: 'std', iterations: 1, temperature: 1, maxNewTokens: 2048, formatReward: 0, maxGradNorm: 1 },
+    grpo: { groupSize: 8, prompts: 32, microBatch: 16, steps: 300, lr: 1e-6, warmup: 0, epsLow: 0.2, epsHigh: 0.28, beta: 0.04, aggregation: 'token-mean', advantageNorm: 'std', iterations: 1, temperature: 1, maxNewTokens: 2048, formatReward: 0, maxGradNorm: 1 },
     diagEvery: 50,
     gradVar: { every: 100, batches: 8 },
     checkpointEvery: 250,

@@ -78,7 +78,7 @@ describe('attention', () => {
     const qn = rows * s.heads * s.headDim, kn = rows * s.kvHeads * s.headDim;
     const [tq, tdo] = [randn(rng, qn), randn(rng, qn)].map((x, i) => c.pool.upload(Float32Array.from(x), [rows, qn / rows], `in${i}`));
     const [tk, tv] = [randn(rng, kn), randn(rng, kn)].map((x, i) => c.pool.upload(Float32Array.from(x), [rows, kn / rows], `kv${i}`));
-    const outputs = [];
+    const outputs: Float32Array[][] = [];
     for (const kernel of ['subgroup', 'plain'] as const) {
       const o = { ...s, kernel };
       const out = c.pool.alloc([rows, qn / rows], 'out'), lse = c.pool.alloc([s.batch * s.heads * s.seqLen], 'lse');
