@@ -112,7 +112,10 @@ export const SCALE_TABLE: Record<Scale, ScaleTable> = {
   // kept, had scored 8% on 50 gsm8k problems.) SFT: 240 steps (~1.3 epochs of the 3,000-trace
   // mix); runs of 120 steps (not kept) ended at loss 0.52-0.56 with garbled step phrases. On lavapipe a
   // step takes ~1 s alone; SFT 16 x ~190 rows ~1.2 s; GRPO (8 prompts x 8 rollouts, 2 gradient
-  // steps) ~17 s beside a second training job.
+  // steps) ~8 s alone, ~15 s beside a second training job. Micro-batches of 16 rollouts sorted by
+  // length took 3 steps from the seed-1 SFT model from 37.2 s (one [64, longest] batch and a separate
+  // pass for the rollout policy's log-probs; 32.0 s without that pass) to 25.2 s
+  // (8: 25.0 s, 32: 28.1 s; `npx tsx scripts/grpo.ts --from sft --seed 1 --family qwen-like --steps 3`).
   // GRPO was set on the qwen-like Base's own training reward (seed 1, 8 prompts x 8 rollouts, the
   // same prompts in each run), not on any evaluation: lr 2e-4 from a cold AdamW (the
   // first world-2 table1) moved KL to 3-121 in the first step and the reward fell; lr 2e-4 with 4
