@@ -26,7 +26,13 @@
 //  - loads at subgroup-uniform addresses (8 per-column loads merged by lane with select, or a
 //    lane-per-row kernel reading b uniformly): 7-16x slower. llvmpipe's uniform-load path
 //    (a bounds-checked scalar load per component) defeats the loop's vector code, so sharing
-//    data through one per-lane load + subgroupBroadcast stays the cheapest way.
+//    data through one per-lane load + subgroupBroadcast stays the cheapest way;
+//  - a and b read with textureLoad from rgba32float textures (llvmpipe gathers texels with vector
+//    code, no per-lane branch): 2x slower at 1024^3 than these storage loads;
+//  - 512-bit llvmpipe (LP_NATIVE_VECTOR_WIDTH=512 on this AVX-512 CPU, subgroups of 16): this
+//    kernel runs at the same speed with 8 of the 16 lanes busy, and a 16-lane variant (16 x 64
+//    tile, one op(a) load per lane) was slower at 13 of 16 shapes (1024^3: 19-24 GFLOP/s against
+//    22-26 at 256 bits, one run each): the per-lane load loop grows with the lanes.
 // The GALLIVM_DEBUG=asm dump (MESA_SHADER_CACHE_DISABLE=true) of this kernel on llvmpipe/LLVM 15
 // shows why loads dominate: each storage load becomes 8 scalar loads with a bounds-check branch
 // each: the NN shader holds ~1200 compare/branch pairs against 256 vmulps, ~300 vaddps and no
