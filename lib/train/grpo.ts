@@ -7,7 +7,8 @@
 // forward → log-probs; kernels/grpo_loss.wgsl turns them (with the rollout policy's and the
 // reference's log-probs, advantages and aggregation scales) into the per-token loss and the
 // per-token weight that the cross-entropy gradient pass multiplies (p - onehot) by; backward
-// accumulates the gradient; after the last micro-batch, AdamW. The host reads only the logged sums.
+// accumulates the gradient; after the last micro-batch, AdamW. The host reads back only the
+// per-token loss, KL, clip flags and entropy it logs, and the gradient norm.
 import { read, write, type Tensor } from '../gpu/index.ts';
 import { generate } from '../model/generate.ts';
 import type { Model } from '../model/model.ts';
