@@ -58,7 +58,12 @@ async function timeCall(ctx: GpuContext, record: () => void, repeats: number): P
     const c = process.cpuUsage(c0);
     return { ms, cpuMs: (c.user + c.system) / 1000 / calls };
   };
-  await once(1); // compile + JIT
+  // compile + JIT; a kernel that fails to compile must not print a rate for an empty submit
+  const { device } = ctx.gpu;
+  device.pushErrorScope('validation');
+  await once(1);
+  const error = await device.popErrorScope();
+  if (error) throw new Error(`kernel failed: ${error.message.split('\n')[0]}`);
   const calls = Math.max(1, Math.round(300 / (await once(1)).ms));
   const runs: Timing[] = [];
   for (let r = 0; r < repeats; r++) runs.push(await once(calls));
