@@ -18,6 +18,7 @@ import { gradeResponse } from '../eval/answer.ts';
 import { paddingIds, promptFor, promptIds, type PromptFormat } from '../eval/format.ts';
 import type { LoadedTokenizer } from '../tokenizer/index.ts';
 import { aggregationScales, groupAdvantages } from './advantages.ts';
+import { packBatch } from './batch.ts';
 import { latestCheckpoint, loadTrainingCheckpoint, removeCheckpoints, saveModelFolder, saveTrainingCheckpoint, type TrainerState } from './checkpoints.ts';
 import { NonFiniteError } from './health.ts';
 import { MetricsLog, type MetricRecord } from './metrics.ts';
@@ -103,8 +104,8 @@ async function rollout(run: GrpoRun, step: number): Promise<Rollouts> {
 }
 
 /** One forward/backward pass's share of a batch of rollouts: `batch` sequences as [batch, seqLen]
- *  rows (sequence b, position j predicts token j+1), with per-row advantages, aggregation scales
- *  and a mask of the response targets (j+1 >= its prompt length). */
+ *  rows laid out by lib/train/batch.ts packBatch (row t predicts token t+1), with per-row
+ *  advantages, aggregation scales and a mask of the response targets (1, else 0). */
 interface MicroBatch {
   batch: number;
   seqLen: number;
@@ -112,7 +113,7 @@ interface MicroBatch {
   targets: Uint32Array;
   advantage: Float32Array;
   scale: Float32Array;
-  mask: Uint8Array;
+  mask: Float32Array;
 }
 
 /**
@@ -128,24 +129,18 @@ export function microBatches(ro: Pick<Rollouts, 'seqs' | 'promptLens'>, advantag
     const members = order.slice(first, first + size);
     const longest = Math.max(...members.map((i) => ro.seqs[i].length));
     const T = Math.min(maxSeqLen, Math.ceil((longest - 1) / 32) * 32);
-    const n = members.length * T;
-    const mb: MicroBatch = {
-      batch: members.length, seqLen: T, ids: new Uint32Array(n), targets: new Uint32Array(n),
-      advantage: new Float32Array(n), scale: new Float32Array(n), mask: new Uint8Array(n),
-    };
-    members.forEach((i, b) => {
-      const s = ro.seqs[i];
-      const L = Math.min(s.length, T + 1);
-      for (let j = 0; j < Math.min(L, T); j++) mb.ids[b * T + j] = s[j];
-      for (let j = 0; j + 1 < L; j++) {
-        mb.targets[b * T + j] = s[j + 1];
-        if (j + 1 < ro.promptLens[i]) continue;
-        mb.advantage[b * T + j] = advantages[i];
-        mb.scale[b * T + j] = seqScale[i];
-        mb.mask[b * T + j] = 1;
-      }
+    // Weight 1 on the response tokens: packBatch turns it into the mask of their target rows.
+    const rows = packBatch(members.map((i) => ({
+      inputIds: ro.seqs[i], weights: Float32Array.from(ro.seqs[i], (_, j) => (j >= ro.promptLens[i] ? 1 : 0)),
+    })), T);
+    const advantage = new Float32Array(rows.weights.length), scale = new Float32Array(rows.weights.length);
+    rows.weights.forEach((w, r) => {
+      if (!w) return;
+      const i = members[Math.floor(r / T)];
+      advantage[r] = advantages[i];
+      scale[r] = seqScale[i];
     });
-    out.push(mb);
+    out.push({ batch: members.length, seqLen: T, ids: rows.inputs, targets: rows.targets, advantage, scale, mask: rows.weights });
   }
   return out;
 }
@@ -175,7 +170,7 @@ export async function trainGrpo(run: GrpoRun): Promise<{ model: Model; steps: nu
   const mbCount = Math.ceil(B / cfg.microBatch);
   const perMicroBatch = Array.from({ length: mbCount }, (_, i) => {
     const t = (name: string) => ctx.pool.alloc([cfg.microBatch * Tmax], `grpo.${name}${i}`);
-    return { oldLp: t('oldLogprob'), refLp: t('refLogprob'), adv: t('advantage'), scale: t('scale'), loss: t('loss'), kl: t('kl'), clipped: t('clipped') };
+    return { oldLp: t('oldLogprob'), refLp: t('refLogprob'), adv: t('advantage'), scale: t('scale'), loss: t('loss'), kl: t('kl'), clipped: t('clipped'), entropy: t('entropy') };
   });
   const normSq: Tensor = ctx.pool.alloc([1], 'grpo.gradNormSq');
   const opt = { beta1: 0.9, beta2: 0.99, eps: 1e-8, weightDecay: 0, maxGradNorm: cfg.maxGradNorm };
@@ -207,7 +202,6 @@ export async function trainGrpo(run: GrpoRun): Promise<{ model: Model; steps: nu
       const lr = learningRate(step, { peak: cfg.lr, warmup: cfg.warmup, total: cfg.steps, minRatio: 1 });
       for (let it = 0; it < cfg.iterations; it++) {
         model.zeroGrad();
-        let L = 0, K = 0, C = 0, E = 0, m = 0;
         for (const mb of mbs) {
           const n = mb.batch * mb.seqLen;
           const acts = model.activations(mb.batch, mb.seqLen);
@@ -220,10 +214,23 @@ export async function trainGrpo(run: GrpoRun): Promise<{ model: Model; steps: nu
           if (it === 0) ctx.rec.copy(acts.logprob, mb.t.oldLp);
           grpoLoss(ctx, acts.logprob, mb.t.oldLp, ref ? mb.t.refLp : null, mb.t.adv, mb.t.scale, out, { n, epsLow: cfg.epsLow, epsHigh: cfg.epsHigh, beta: cfg.beta });
           model.loss(acts, true); // dlogits = weight · (p - onehot): the GRPO gradient
+          ctx.rec.copy(acts.entropy, mb.t.entropy);
           model.backward(acts); // accumulates into the gradients of the whole batch
-          ctx.rec.submit();
-          const [loss, kl, clipped, ent] = await Promise.all([read(ctx.gpu, mb.t.loss, n), read(ctx.gpu, mb.t.kl, n), read(ctx.gpu, mb.t.clipped, n), read(ctx.gpu, acts.entropy)]);
-          for (let i = 0; i < n; i++) {
+          ctx.rec.submit(); // the next micro-batch may reuse these activations: its ids are written after this
+        }
+        gradNormSq(ctx, model.params.grads, normSq);
+        model.optimizerStep(lr, opt);
+        ctx.rec.submit();
+        // One readback per gradient step: the logged per-token values of every micro-batch.
+        const logged = await Promise.all(mbs.map((mb) => {
+          const n = mb.batch * mb.seqLen;
+          return Promise.all([mb.t.loss, mb.t.kl, mb.t.clipped, mb.t.entropy].map((x) => read(ctx.gpu, x, n)));
+        }));
+        const gn = Math.sqrt((await read(ctx.gpu, normSq))[0]);
+        let L = 0, K = 0, C = 0, E = 0, m = 0;
+        mbs.forEach((mb, j) => {
+          const [loss, kl, clipped, ent] = logged[j];
+          for (let i = 0; i < loss.length; i++) {
             L += loss[i];
             if (!mb.mask[i]) continue;
             m++;
@@ -231,11 +238,7 @@ export async function trainGrpo(run: GrpoRun): Promise<{ model: Model; steps: nu
             C += clipped[i];
             E += ent[i];
           }
-        }
-        gradNormSq(ctx, model.params.grads, normSq);
-        model.optimizerStep(lr, opt);
-        ctx.rec.submit();
-        const gn = Math.sqrt((await read(ctx.gpu, normSq))[0]);
+        });
         if (!Number.isFinite(L) || !Number.isFinite(gn)) throw new NonFiniteError(step, Number.isFinite(L) ? 'gradient norm' : 'GRPO loss', 0, Number.isFinite(L) ? gn : L);
         const w = 1 / cfg.iterations;
         last.loss += w * L;
