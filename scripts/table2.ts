@@ -8,6 +8,7 @@ import { TIERS } from '../lib/data/world/config.ts';
 import { families, type Family } from '../lib/model/config.ts';
 import { PAPER_TABLE2 } from '../lib/report/paper.ts';
 import { measured } from '../lib/report/results.ts';
+import { gapShare } from '../lib/report/stats.ts';
 import { sftCount } from '../lib/repro/distill.ts';
 import { pickProblems } from '../lib/repro/evals.ts';
 import type { ModelSpec } from '../lib/repro/models.ts';
@@ -66,15 +67,22 @@ await reproMain(
       const [f, r] = g.split(':') as [Family, Row];
       return PAPER_TABLE2[f][r][t];
     };
-    // Gap closed = (VGGM − SFT) / (distill − SFT), per seed; undefined where distill does not beat SFT.
+    // Gap closed = (VGGM − SFT) / (distill − SFT), per seed, where distill beats no-mask SFT beyond
+    // seed noise (lib/report/stats.ts gapShare); elsewhere the share is undefined and a note says why.
+    const noGap: string[] = [];
     const gap = fams.flatMap((f) => TIERS.flatMap((t) => {
-      const s = acc[`${f}:sft`][t], v = acc[`${f}:vggm`][t], d = acc[`${f}:distill`][t];
-      const vals = s.map((_, i) => (d[i] - s[i] > 0 ? (v[i] - s[i]) / (d[i] - s[i]) : NaN));
-      const ok = vals.map((x, i) => (Number.isFinite(x) ? i : -1)).filter((i) => i >= 0);
-      if (!ok.length) return [];
+      const g = gapShare(acc[`${f}:sft`][t], acc[`${f}:vggm`][t], acc[`${f}:distill`][t]);
+      if (!g.exists) {
+        noGap.push(`${FAMILY_LABEL[f]} ${t} ${g.gap.mean >= 0 ? '+' : ''}${g.gap.mean.toFixed(1)}${g.gap.ci95 === null ? '' : ` ± ${g.gap.ci95.toFixed(1)}`}`);
+        return [];
+      }
       const p = PAPER_TABLE2[f];
-      return [pointOf(f, t, ok.map((i) => vals[i]), (p.vggm[t] - p.sft[t]) / (p.distill[t] - p.sft[t]), ok.length < vals.length ? ok.map((i) => args.seeds[i]) : undefined)];
+      return [pointOf(f, t, g.shares, (p.vggm[t] - p.sft[t]) / (p.distill[t] - p.sft[t]), g.kept.length < args.seeds.length ? g.kept.map((i) => args.seeds[i]) : undefined)];
     }));
+    const gapRule = args.seeds.length > 1
+      ? 'A share is given only where distill beats no-mask SFT beyond seed noise (the paired 95% t interval of distill − SFT lies above 0); within it, a seed where distill does not beat SFT has no share and is left out (the point lists its seeds).'
+      : 'One seed: no interval, so a share is given wherever distill beats no-mask SFT at all.';
+    const noGapNote = noGap.length ? `No gap to close (distill − no-mask SFT, points, mean${args.seeds.length > 1 ? ' ± 95% CI' : ''}): ${noGap.join('; ')}.` : null;
     return {
       sets: {
         accuracy: {
@@ -97,10 +105,10 @@ await reproMain(
           y: { title: '(VGGM − SFT) / (Distill − SFT)' },
           decimals: 2,
           points: gap,
-          notes: ['Per seed; a seed where distill does not beat no-mask SFT has no gap and is left out (the point lists its seeds).'],
+          notes: [gapRule, ...(noGapNote ? [noGapNote] : [])],
         } } : {}),
       },
-      notes: gap.length ? undefined : ['No seed and benchmark where distill beat no-mask SFT: the share of the gap VGGM closes is undefined, so that panel is left out.'],
+      notes: gap.length ? undefined : [`On no family and benchmark did distill beat no-mask SFT beyond seed noise, so the share of the gap VGGM closes is undefined and its panel is left out. ${gapRule} ${noGapNote}`],
       config: { families: fams, problems: problems.length, n, distill: { ...distill, traces: n * distill.multiplier }, meanAccuracy: Object.fromEntries(groups.map((g) => [g, Object.fromEntries(TIERS.map((t) => [t, measured(acc[g][t]).mean]))])) },
     };
   },

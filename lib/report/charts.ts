@@ -251,6 +251,10 @@ export function histogram(set: ResultSet, opts: HistogramOptions = {}): Spec {
 export interface LineOptions extends GroupStyle {
   /** Circle each group's best mean and label its x (Fig. 2: where accuracy peaks). */
   markPeak?: boolean;
+  /** The values the quantity can take, e.g. [0, 100] for an accuracy in %, [0, Infinity] for a
+   *  variance: the CI band is clipped to them, since a t interval over a few seeds can reach past
+   *  a bound the quantity itself cannot cross. */
+  bounds?: [number, number];
   /** Log-scaled x. */
   logX?: boolean;
   width?: number;
@@ -266,7 +270,8 @@ export interface LineOptions extends GroupStyle {
  * samples (Fig. 2 a,b), fork-token position distribution (Fig. 1 d).
  */
 export function lines(set: ResultSet, opts: LineOptions = {}): Spec {
-  const data = rows(set, set.points, opts.fileSeeds);
+  const [lowest, highest] = opts.bounds ?? [-Infinity, Infinity];
+  const data = rows(set, set.points, opts.fileSeeds).map((r) => ({ ...r, lo: Math.max(r.lo, lowest), hi: Math.min(r.hi, highest) }));
   const x = { field: 'x', type: 'quantitative', title: axisTitle(set.x), scale: opts.logX ? { type: 'log' } : { zero: false, nice: false }, axis: numberAxis(set) };
   const y = { field: 'mean', type: 'quantitative', title: axisTitle(set.y), scale: opts.yDomain ? { domain: opts.yDomain, clamp: true } : { zero: false } };
   // The band layer would otherwise give the legend its 18%-opacity fill: draw legend entries as
@@ -319,7 +324,7 @@ function peakRows(data: Row[]): (Row & { peakLabel: string })[] {
     const b = best.get(r.group);
     if (!b || r.mean > b.mean) best.set(r.group, r);
   }
-  return [...best.values()].map((r) => ({ ...r, peakLabel: `peak ${compactNumber(Number(r.x))}` }));
+  return [...best.values()].map((r) => ({ ...r, peakLabel: `peak at ${compactNumber(Number(r.x))}` }));
 }
 
 export interface LossOptions extends GroupStyle {

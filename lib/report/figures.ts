@@ -46,6 +46,9 @@ function pairedColors(set: ResultSet | undefined): Record<string, string> {
   return Object.fromEntries(keys.map((k, i) => [k, PAIRED[i % PAIRED.length]]));
 }
 
+// What an accuracy or a share in % can be: CI bands are clipped to it.
+const PERCENT: [number, number] = [0, 100];
+
 const scaleNote = (f: ResultsFile) =>
   `Ours: a small model in the synthetic teacher world at scale \`${f.scale}\`; the paper: 7–8B models on real benchmarks. Compare directions and gaps, not levels.`;
 
@@ -65,11 +68,11 @@ const LAYOUTS: Record<string, Layout> = {
   },
   fig1: {
     rows: [['entropy'], ['forkPositions']],
-    options: { entropy: { logY: true } },
+    options: { entropy: { logY: true }, forkPositions: { bounds: PERCENT }, forkSteps: { bounds: PERCENT } },
   },
   fig2: {
     rows: [['gsm8k', 'math'], ['loss']],
-    options: { gsm8k: { markPeak: true }, math: { markPeak: true } },
+    options: { gsm8k: { markPeak: true, bounds: PERCENT }, math: { markPeak: true, bounds: PERCENT }, gradVariance: { bounds: [0, Infinity] } },
   },
   budget_forcing: {
     rows: [['delta']],

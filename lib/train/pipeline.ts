@@ -2,7 +2,9 @@
 // Base, GRPO from a Base or an SFT model. Each stage's model lives in .cache/models/<key>/ (see
 // cache.ts), keyed by everything that determines its weights, parent key included; a finished
 // one is reused, an interrupted one resumes from its last checkpoint (unless resume is off), and
-// force retrains it.
+// force retrains it. Force is for the stage asked for only: its parents come from the cache (a
+// cached parent is exactly what retraining it would give, its key being all of its inputs), so
+// `scripts/grpo.ts --force` retrains GRPO, not the Base and SFT before it.
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -29,6 +31,7 @@ export interface StageOptions {
   family: Family;
   seed: number;
   data: Dataset;
+  /** retrain this stage even when it is cached (never its parents) */
   force?: boolean;
   /** continue an interrupted run from its last checkpoint (default true) */
   resume?: boolean;
@@ -142,7 +145,7 @@ export async function ensureBase(ctx: GpuContext, o: StageOptions): Promise<Stag
 
 export async function ensureSft(ctx: GpuContext, o: StageOptions & { method: Method; baseSteps?: number }): Promise<StageResult> {
   const t = scaleTable(o.scale);
-  const parent = await ensureBase(ctx, { ...o, steps: o.baseSteps });
+  const parent = await ensureBase(ctx, { ...o, steps: o.baseSteps, force: false });
   const optim = withSteps(t.sft, o.steps);
   const { data, model: shape } = stageInputs(o);
   const key = cacheKey({
@@ -190,7 +193,7 @@ export async function ensureGrpo(ctx: GpuContext, o: StageOptions & { from: Grpo
   const reserve = grpoPrompts(data);
   const n = o.grpoReserve ?? reserve.length;
   if (!(Number.isInteger(n) && n >= 1 && n <= reserve.length)) throw new Error(`--reserve ${o.grpoReserve}: the GRPO reserve has ${reserve.length} prompts; give a whole number from 1 to ${reserve.length}`);
-  const parent = o.from === 'base' ? await ensureBase(ctx, { ...o, steps: undefined }) : await ensureSft(ctx, { ...o, steps: o.sftSteps, method: o.from });
+  const parent = o.from === 'base' ? await ensureBase(ctx, { ...o, steps: undefined, force: false }) : await ensureSft(ctx, { ...o, steps: o.sftSteps, method: o.from, force: false });
   const key = cacheKey({
     stage: 'grpo', model: shape, data: dataFingerprint(data), method: o.from,
     hparams: cfg, seed: o.seed, parent: parent.key, ...(n < reserve.length ? { reserve: n } : {}),

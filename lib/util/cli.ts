@@ -44,7 +44,7 @@ export function withCommonOptions<T>(y: Argv<T>) {
     .option('seed', { type: 'number', describe: 'run a single seed' })
     .option('seeds', { type: 'string', array: true, describe: 'seeds to run, e.g. --seeds 1,2,3 (default: 1 at smoke scale, 1,2,3 otherwise)' })
     .option('out', { type: 'string', default: 'results', describe: 'folder for <name>.json/.md/.vl.json/.svg/.png' })
-    .option('force', { type: 'boolean', default: false, describe: 'recompute even when cached models/results exist' })
+    .option('force', { type: 'boolean', default: false, describe: 'recompute what this script makes even when it is cached (models it starts from are reused)' })
     .conflicts('seed', 'seeds');
 }
 

@@ -5,6 +5,7 @@
 // the way the scripts compute them, so the notebooks' re-derivations must agree.
 import { PAPER_BUDGET_FORCING, PAPER_FIG2, PAPER_TABLE1, PAPER_TABLE2 } from '../../lib/report/paper.ts';
 import { point, type Axis, type Point, type ResultSet, type ResultsFile } from '../../lib/report/results.ts';
+import { gapShare } from '../../lib/report/stats.ts';
 import { Rng } from '../../lib/util/rng.ts';
 
 export const SEEDS = [1, 2, 3];
@@ -38,14 +39,13 @@ export function fakeTable2(rng = new Rng(12)): ResultsFile {
     values[`${f}:${r}:${t}`] = acc(rng, PAPER_TABLE2[f][r][t] - 15, 6);
     points.push(point(`${f}:${r}`, t, values[`${f}:${r}:${t}`], { paper: PAPER_TABLE2[f][r][t] }));
   }
-  // As scripts/table2.ts: per seed (VGGM − SFT) / (distill − SFT), seeds where distill ≤ SFT left out.
+  // As scripts/table2.ts: per seed (VGGM − SFT) / (distill − SFT) where the gap exists (gapShare).
   const gap = fams.flatMap((f) => TIERS.flatMap((t) => {
-    const s = values[`${f}:sft:${t}`], v = values[`${f}:vggm:${t}`], d = values[`${f}:distill:${t}`];
-    const ok = SEEDS.map((_, i) => i).filter((i) => d[i] - s[i] > 0);
-    if (!ok.length) return [];
+    const g = gapShare(values[`${f}:sft:${t}`], values[`${f}:vggm:${t}`], values[`${f}:distill:${t}`]);
+    if (!g.exists) return [];
     const p = PAPER_TABLE2[f];
-    return [point(f, t, ok.map((i) => (v[i] - s[i]) / (d[i] - s[i])), {
-      paper: (p.vggm[t] - p.sft[t]) / (p.distill[t] - p.sft[t]), ...(ok.length < SEEDS.length ? { seeds: ok.map((i) => SEEDS[i]) } : {}),
+    return [point(f, t, g.shares, {
+      paper: (p.vggm[t] - p.sft[t]) / (p.distill[t] - p.sft[t]), ...(g.kept.length < SEEDS.length ? { seeds: g.kept.map((i) => SEEDS[i]) } : {}),
     })];
   }));
   const groups = fams.flatMap((f) => rows.map((r) => `${f}:${r}`));

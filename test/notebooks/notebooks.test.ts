@@ -80,7 +80,7 @@ describe.skipIf(!tools)('notebooks (Deno kernel, headless)', () => {
     writeResults(dir, f);
     const r = executeNotebook(join(NOTEBOOK_DIR, 'table2.ipynb'), { ...opts, resultsDir: dir, outDir: join(tmp, 'out-tampered') });
     expect(r.ok).toBe(false);
-    expect(r.error).toMatch(/gap closed \(llama-like, gsm8k\), seed \d+: .* ≠ /);
+    expect(r.error).toMatch(new RegExp(`gap closed \\(${p.group}, ${p.x}\\), seed \\d+: .* ≠ `));
   });
 
   it('a missing results file fails in the first cell with one line naming the script that writes it', () => {

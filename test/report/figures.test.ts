@@ -131,6 +131,38 @@ describe('figures registry', () => {
     expect(renderResults(f).md).not.toContain('## Loss spikes');
   });
 
+  it('fig2 clips CI bands to what the quantity can take: accuracy in [0, 100], variance >= 0', () => {
+    const f = fakeFig2();
+    // Three seeds this far apart give t intervals that reach below 0 and above 100.
+    f.sets.gsm8k.points[0] = point('sft', 1000, [0, 2, 60]);
+    f.sets.gsm8k.points[1] = point('vggm', 1000, [99, 100, 40]);
+    f.sets.gradVariance = {
+      title: 'Gradient variance during SFT', chart: 'lines', group: f.sets.gsm8k.group, x: { title: 'Step' }, y: { title: 'tr Cov(g)' },
+      points: [point('sft', 20, [0.1, 0.2, 3]), point('vggm', 20, [1, 1.1, 1.2])],
+    };
+    for (const p of [f.sets.gsm8k.points[0], f.sets.gsm8k.points[1], f.sets.gradVariance.points[0]]) {
+      expect(p.mean - p.ci95! < 0 || p.mean + p.ci95! > 100).toBe(true);
+    }
+    type Panel = { title?: { text?: string } | string; data?: { values: { group: string; x: number; lo: number; hi: number }[] } };
+    const panels: Panel[] = [];
+    const walk = (s: unknown): void => {
+      if (!s || typeof s !== 'object') return;
+      const o = s as Record<string, unknown>;
+      if ((o as Panel).data?.values && o.layer) panels.push(o as Panel);
+      for (const v of Object.values(o)) walk(v);
+    };
+    walk(renderResults(f).spec);
+    const band = (title: string) => panels.find((p) => JSON.stringify(p.title ?? '').includes(title))!.data!.values;
+    const acc = band('GSM8K');
+    expect(acc.find((r) => r.group === 'sft' && r.x === 1000)!.lo).toBe(0);
+    expect(acc.find((r) => r.group === 'vggm' && r.x === 1000)!.hi).toBe(100);
+    const gv = band('Gradient variance');
+    expect(gv.find((r) => r.group === 'sft')!.lo).toBe(0);
+    // an interval inside the bounds is drawn as computed
+    const v = f.sets.gradVariance.points[1];
+    expect(gv.find((r) => r.group === 'vggm')!.lo).toBeCloseTo(v.mean - v.ci95!, 12);
+  });
+
   it('npm run figures re-renders every results file in a folder (child process)', () => {
     const dir = tmp();
     const f: ResultsFile = fakeTable1();

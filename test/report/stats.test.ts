@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
-  bootstrapCI, ciHalfWidth, findSpikes, mean, median, sampleStd, summarize, tCdf, tQuantile,
+  bootstrapCI, ciHalfWidth, findSpikes, gapShare, mean, median, sampleStd, summarize, tCdf, tQuantile,
 } from '../../lib/report/stats.ts';
 import { Rng } from '../../lib/util/rng.ts';
 
@@ -71,6 +71,41 @@ describe('summaries', () => {
     expect(a[1]).toBeGreaterThan(m);
     expect((a[1] - a[0]) / 2).toBeGreaterThan(0.8 * h);
     expect((a[1] - a[0]) / 2).toBeLessThan(1.2 * h);
+  });
+});
+
+describe('gapShare', () => {
+  it('shares of a gap that clears seed noise, per seed; a seed with no gap of its own is left out', () => {
+    // gaps 10, 12, 11: mean 11, CI 4.303 * 1 / sqrt(3) = 2.48, well above 0
+    const g = gapShare([20, 22, 21], [25, 28, 21], [30, 34, 32]);
+    expect(g.exists).toBe(true);
+    expect(g.gap.mean).toBeCloseTo(11, 12);
+    expect(g.kept).toEqual([0, 1, 2]);
+    expect(g.shares[0]).toBeCloseTo(0.5, 12);
+    expect(g.shares[1]).toBeCloseTo(0.5, 12);
+    expect(g.shares[2]).toBe(0);
+    // gaps 20, 22, -1: mean 13.7 but CI 4.303 * 12.7 / sqrt(3) = 31.6 reaches below 0: no gap, no shares
+    const noisy = gapShare([20, 22, 21], [25, 28, 21], [40, 44, 20]);
+    expect(noisy.exists).toBe(false);
+    expect(noisy.shares).toEqual([]);
+    // gaps 10, 11, 12, 9, -1: mean 8.2, CI 2.776 * 5.26 / sqrt(5) = 6.5, so a gap; the 5th seed has none
+    const some = gapShare([20, 20, 20, 20, 20], [25, 25, 25, 25, 25], [30, 31, 32, 29, 19]);
+    expect(some.exists).toBe(true);
+    expect(some.kept).toEqual([0, 1, 2, 3]);
+    expect(some.shares[3]).toBeCloseTo(5 / 9, 12);
+  });
+
+  it('the 1-5 point single-seed gaps of results/table2 at 2 seeds are not a gap', () => {
+    // llama-like math, seeds 1 and 2: SFT 24, 30; VGGM 32, 37; distill 26, 18 (results/README.md)
+    expect(gapShare([24, 30], [32, 37], [26, 18]).exists).toBe(false);
+    // qwen-like gsm8k: SFT 10, 15; distill 14, 10: a gap of 4 in one seed, -5 in the other
+    expect(gapShare([10, 15], [20, 29], [14, 10]).exists).toBe(false);
+  });
+
+  it('one seed: no interval, a positive gap is taken as it is; mismatched lengths are refused', () => {
+    expect(gapShare([10], [15], [20])).toMatchObject({ exists: true, kept: [0], shares: [0.5] });
+    expect(gapShare([10], [15], [10]).exists).toBe(false);
+    expect(() => gapShare([1, 2], [1], [1, 2])).toThrow(/one per seed/);
   });
 });
 

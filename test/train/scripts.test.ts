@@ -1,7 +1,7 @@
 // Every building-block script end to end at smoke scale, in a private cache, as CI runs them:
 // pretrain → sft → grpo → eval (with budget forcing) → entropy, plus a bad-input exit.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -33,6 +33,15 @@ describe('scripts at smoke scale', () => {
     expect(existsSync(join(sftRun.dir, 'metrics.jsonl'))).toBe(true);
     // the second call finds the model in the cache
     expect(script('sft', '--method', 'vggm').stdout).toMatch(/cached/);
+    // --force retrains the SFT stage only: the Base it starts from stays the cached one
+    const baseDone = join(json('pretrain-smoke.json').runs[0].dir, 'done.json');
+    const baseWritten = statSync(baseDone).mtimeMs;
+    const sftWritten = statSync(join(sftRun.dir, 'done.json')).mtimeMs;
+    const forced = script('sft', '--method', 'vggm', '--force');
+    expect(forced.code).toBe(0);
+    expect(forced.stdout).toMatch(/trained/);
+    expect(statSync(baseDone).mtimeMs).toBe(baseWritten);
+    expect(statSync(join(sftRun.dir, 'done.json')).mtimeMs).toBeGreaterThan(sftWritten);
     const grpo = script('grpo', '--from', 'vggm');
     expect(grpo.code).toBe(0);
     // overridden settings and a 2-prompt reserve make a run of their own, not a cache hit
