@@ -96,7 +96,7 @@ describe('gapShare', () => {
   });
 
   it('the 1-5 point single-seed gaps of results/table2 at 2 seeds are not a gap', () => {
-    // llama-like math, seeds 1 and 2: SFT 24, 30; VGGM 32, 37; distill 26, 18 (results/README.md)
+    // llama-like math, seeds 1 and 2: SFT 24, 30; VGGM 32, 37; distill 26, 18 (`git show 1a009c9:results/table2.md`)
     expect(gapShare([24, 30], [32, 37], [26, 18]).exists).toBe(false);
     // qwen-like gsm8k: SFT 10, 15; distill 14, 10: a gap of 4 in one seed, -5 in the other
     expect(gapShare([10, 15], [20, 29], [14, 10]).exists).toBe(false);
