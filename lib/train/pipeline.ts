@@ -37,6 +37,8 @@ export interface StageOptions {
   resume?: boolean;
   /** override the scale's step count (quick experiments) */
   steps?: number;
+  /** SFT: override the scale's peak learning rate (scripts/sft.ts --lr, scripts/select-sft-lr.ts) */
+  lr?: number;
   /** GRPO from an SFT model: its SFT parent's step count (default: the scale's), so GRPO can start
    *  from the model `scripts/sft.ts --steps N` trained */
   sftSteps?: number;
@@ -146,7 +148,8 @@ export async function ensureBase(ctx: GpuContext, o: StageOptions): Promise<Stag
 export async function ensureSft(ctx: GpuContext, o: StageOptions & { method: Method; baseSteps?: number }): Promise<StageResult> {
   const t = scaleTable(o.scale);
   const parent = await ensureBase(ctx, { ...o, steps: o.baseSteps, force: false });
-  const optim = withSteps(t.sft, o.steps);
+  if (o.lr !== undefined && !(Number.isFinite(o.lr) && o.lr > 0)) throw new Error(`SFT lr ${o.lr} must be a positive number`);
+  const optim = { ...withSteps(t.sft, o.steps), ...(o.lr === undefined ? {} : { lr: o.lr }) };
   const { data, model: shape } = stageInputs(o);
   const key = cacheKey({
     stage: 'sft', model: shape, data: dataFingerprint(data), method: o.method,

@@ -73,6 +73,25 @@ describe('scripts at smoke scale', () => {
     expect(a.forks).toBe(Math.ceil(0.2 * a.tokens));
   }, 600_000);
 
+  it('select-sft-lr trains a model per rate and method and picks the lowest held-out loss', () => {
+    const r = script('select-sft-lr', '--lrs', '1e-3,3e-3', '--heldout', '8');
+    expect(r.code).toBe(0);
+    const sel = json('sft-lr.json');
+    expect(sel.rows.map((x: { method: string; lr: number }) => `${x.method}@${x.lr}`)).toEqual(['base@0', 'sft@0.001', 'vggm@0.001', 'sft@0.003', 'vggm@0.003']);
+    expect(sel.heldout.traces).toBe(8);
+    const mean = (lr: number) => sel.rows.filter((x: { lr: number; method: string }) => x.lr === lr && x.method !== 'base').reduce((a: number, x: { nll: number }) => a + x.nll / 2, 0);
+    expect(sel.meanByLr['0.001']).toBeCloseTo(mean(1e-3), 10);
+    expect(sel.chosen).toBe(mean(1e-3) <= mean(3e-3) ? 1e-3 : 3e-3);
+    // the default rate's model is the one `sft.ts` trains, and `sft.ts --lr` names the other one
+    expect(script('sft', '--method', 'vggm').stdout).toMatch(/cached/);
+    expect(sel.rows[2].model).toBe(json('sft-vggm-smoke.json').runs[0].key);
+    expect(script('sft', '--method', 'vggm', '--lr', '3e-3').stdout).toMatch(/cached/);
+    expect(json('sft-vggm-smoke.json').runs[0].key).toBe(sel.rows[4].model);
+    const bad = script('select-sft-lr', '--lrs', '1e-3,-1');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--lrs: expected positive numbers/);
+  }, 600_000);
+
   it('bad input: one line and exit code 2', () => {
     const r = script('sft', '--method', 'bogus');
     expect(r.code).toBe(2);
