@@ -32,7 +32,7 @@ async function main(): Promise<void> {
   const runs = [];
   for (const family of args.checkpoint ? [null] : familiesOf(args.family)) {
     for (const seed of args.checkpoint ? [args.seeds[0]] : args.seeds) {
-      const dir = args.checkpoint ?? (await modelDirOf(ctx, args.model, { scale: args.scale, family: family!, seed, data, resume: args.resume, steps: args.steps, sftSteps: args['sft-steps'], init: args.init }));
+      const dir = args.checkpoint ?? (await modelDirOf(ctx, args.model, { scale: args.scale, family: family!, seed, data, resume: args.resume, steps: args.steps, sftSteps: args['sft-steps'], sftLr: args['sft-lr'], init: args.init }));
       const model = new Model(ctx, loadCheckpoint(ctx, dir).params);
       const label = args.checkpoint ? basename(dir) : `${args.model}-${family}-s${seed}`;
       const { analysis, rollouts } = await entropyAnalysis(model, data.tokenizer, problems, {

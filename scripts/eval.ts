@@ -35,7 +35,7 @@ async function main(): Promise<void> {
   const families = args.checkpoint ? [null] : familiesOf(args.family);
   for (const family of families) {
     for (const seed of args.checkpoint ? [args.seeds[0]] : args.seeds) {
-      const dir = args.checkpoint ?? (await modelDirOf(ctx, args.model, { scale: args.scale, family: family!, seed, data, resume: args.resume, steps: args.steps, sftSteps: args['sft-steps'], init: args.init }));
+      const dir = args.checkpoint ?? (await modelDirOf(ctx, args.model, { scale: args.scale, family: family!, seed, data, resume: args.resume, steps: args.steps, sftSteps: args['sft-steps'], sftLr: args['sft-lr'], init: args.init }));
       const ck = loadCheckpoint(ctx, dir);
       const model = new Model(ctx, ck.params);
       // A checkpoint folder's own tokenizer (a Hugging Face model's byte-level BPE) encodes its prompts.

@@ -21,6 +21,7 @@ async function main(): Promise<void> {
       .option('group-size', { type: 'number', describe: "override the scale's rollouts per prompt (G)" })
       .option('beta', { type: 'number', describe: "override the scale's KL coefficient (0: no reference)" })
       .option('sft-steps', { type: 'number', describe: "start from the SFT model trained for this many steps (default: the scale's)" })
+      .option('sft-lr', { type: 'number', describe: "start from the SFT model trained at this peak learning rate (default: the scale's)" })
       .option('reserve', { type: 'number', describe: 'train on only the first N prompts of the GRPO reserve, seen again each epoch (default: all, each seen once)' }),
   );
   const data = dataOf(args.scale, args);
@@ -28,7 +29,7 @@ async function main(): Promise<void> {
   const runs = [];
   for (const family of familiesOf(args.family)) {
     for (const seed of args.seeds) {
-      const r = await ensureGrpo(ctx, { scale: args.scale, family, seed, data, from: args.from, force: args.force, resume: args.resume, steps: args.steps, sftSteps: args['sft-steps'], init: args.init,
+      const r = await ensureGrpo(ctx, { scale: args.scale, family, seed, data, from: args.from, force: args.force, resume: args.resume, steps: args.steps, sftSteps: args['sft-steps'], sftLr: args['sft-lr'], init: args.init,
         grpoReserve: args.reserve, grpo: { lr: args.lr, warmup: args.warmup, prompts: args.prompts, groupSize: args['group-size'], beta: args.beta } });
       console.log(`grpo from ${args.from} ${family} seed ${seed}: ${r.cached ? 'cached' : 'trained'} ${r.dir} (reward ${Number(r.done.rewardFirstQuarter).toFixed(3)} → ${Number(r.done.rewardLastQuarter).toFixed(3)}, ${Number(r.done.seconds).toFixed(1)} s)`);
       runs.push({ family, seed, ...r });

@@ -18,7 +18,7 @@ import { Model } from '../model/model.ts';
 import { neededSeqLen } from '../train/batch.ts';
 import { cacheDir, cacheKey, DONE_FILE, isCached, readDone } from '../train/cache.ts';
 import { dataFingerprint, sftItems } from '../train/data.ts';
-import { ensureBase, ensureGrpo, ensureSft, modelConfig, runProgress, withSteps, type GrpoFrom, type StageResult } from '../train/pipeline.ts';
+import { ensureBase, ensureGrpo, ensureSft, modelConfig, runProgress, sftOptimConfig, withSteps, type GrpoFrom, type StageResult } from '../train/pipeline.ts';
 import { scaleTable, type ScaleTable } from '../train/scales.ts';
 import { curveSteps } from '../train/schedule.ts';
 import { snapshotDir, trainSupervised } from '../train/supervised.ts';
@@ -66,12 +66,13 @@ export class ModelStore {
    *   the worker processes of lib/repro/parallel.ts, whose parent already retrained it
    * @param sftSteps the SFT runs' step count (default: the scale's); GRPO then starts from those runs
    *   and the distill baseline's steps scale with it
+   * @param sftLr the SFT runs' peak learning rate (default: the scale's); the distill baseline's too
    */
-  constructor(readonly data: Dataset, readonly force = false, readonly forceShared = true, readonly sftSteps?: number) {}
+  constructor(readonly data: Dataset, readonly force = false, readonly forceShared = true, readonly sftSteps?: number, readonly sftLr?: number) {}
 
-  /** The SFT optimiser config these models are trained with: the scale's, with --sft-steps applied. */
+  /** The SFT optimiser config these models are trained with: the scale's, with --sft-steps and --sft-lr applied. */
   sftOptim(scale: Scale): ScaleTable['sft'] {
-    return withSteps(scaleTable(scale).sft, this.sftSteps);
+    return sftOptimConfig(scale, this.sftSteps, this.sftLr);
   }
 
   /** A model, from the cache or trained now (its parents first, when they are missing). */
@@ -95,9 +96,9 @@ export class ModelStore {
         case 'base':
           return ensureBase(ctx, o);
         case 'sft':
-          return ensureSft(ctx, { ...o, method: spec.method, steps: this.sftSteps });
+          return ensureSft(ctx, { ...o, method: spec.method, steps: this.sftSteps, lr: this.sftLr });
         case 'grpo':
-          return ensureGrpo(ctx, { ...o, from: spec.from, sftSteps: this.sftSteps });
+          return ensureGrpo(ctx, { ...o, from: spec.from, sftSteps: this.sftSteps, sftLr: this.sftLr });
         case 'distill':
           return this.ensureDistill(ctx, k, spec);
       }

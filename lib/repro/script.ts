@@ -64,16 +64,18 @@ export function reproMain(spec: ScriptSpec, body: (r: Repro) => Promise<ReproOut
         .option('world-seed', { type: 'number', default: 1, describe: 'seed of the synthetic world (frozen across methods and model seeds)' })
         .option('family', { choices: families, default: spec.family ?? 'qwen-like', describe: 'student family (Table 2 always runs both)' })
         .option('sft-steps', { type: 'number', describe: "the SFT runs' optimizer steps (default: the scale's); every model trained from them follows, and results record it" })
+        .option('sft-lr', { type: 'number', describe: "the SFT runs' peak learning rate (default: the scale's); as --sft-steps, every model trained from them follows" })
         .option('jobs', { type: 'number', describe: `seeds trained in parallel processes (default: the cores, ${availableParallelism()}, at most one per seed; 1 at the smoke scale)` })
         .option('warm-only', { type: 'string', hidden: true, describe: 'worker mode: fill the caches for --seeds, write the trained model keys to this file, publish nothing' }) as unknown as Argv<{}>),
     );
     const a = { ...args, worldSeed: (args as { worldSeed?: number }).worldSeed ?? 1, family: (args as { family?: Family }).family ?? spec.family ?? 'qwen-like' };
-    const { jobs: jobsArg, warmOnly, sftSteps } = args as { jobs?: number; warmOnly?: string; sftSteps?: number };
+    const { jobs: jobsArg, warmOnly, sftSteps, sftLr } = args as { jobs?: number; warmOnly?: string; sftSteps?: number; sftLr?: number };
     const jobs = jobsArg ?? (a.scale === 'smoke' ? 1 : availableParallelism());
     if (!(Number.isInteger(jobs) && jobs >= 1)) throw new UsageError(`--jobs must be a positive integer, got ${jobs}`);
     if (sftSteps !== undefined && !(Number.isInteger(sftSteps) && sftSteps >= 1)) throw new UsageError(`--sft-steps must be a positive integer, got ${sftSteps}`);
+    if (sftLr !== undefined && !(Number.isFinite(sftLr) && sftLr > 0)) throw new UsageError(`--sft-lr must be a positive number, got ${sftLr}`);
     const data = loadData(a.scale, a.worldSeed);
-    const fresh = (force: boolean): Repro => ({ args: a, plan: reproPlan(a.scale), data, models: new ModelStore(data, force, !warmOnly, sftSteps), evals: new Evaluator(data.tokenizer, force) });
+    const fresh = (force: boolean): Repro => ({ args: a, plan: reproPlan(a.scale), data, models: new ModelStore(data, force, !warmOnly, sftSteps, sftLr), evals: new Evaluator(data.tokenizer, force) });
     let r = fresh(a.force);
     const groups = seedGroups(a.seeds, jobs);
     const trainedByWorkers: string[] = [];

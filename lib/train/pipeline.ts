@@ -22,7 +22,7 @@ import { cacheDir, cacheKey, DONE_FILE, isCached, readDone } from './cache.ts';
 import { dataFingerprint, grpoPrompts, pretrainItems, sftItems } from './data.ts';
 import { trainGrpo } from './grpo.ts';
 import { curveSteps } from './schedule.ts';
-import { scaleTable, type GrpoConfig, type OptimConfig } from './scales.ts';
+import { scaleTable, type GrpoConfig, type OptimConfig, type ScaleTable } from './scales.ts';
 import { trainSupervised } from './supervised.ts';
 import type { Method } from './weights.ts';
 
@@ -42,6 +42,8 @@ export interface StageOptions {
   /** GRPO from an SFT model: its SFT parent's step count (default: the scale's), so GRPO can start
    *  from the model `scripts/sft.ts --steps N` trained */
   sftSteps?: number;
+  /** GRPO from an SFT model: its SFT parent's peak learning rate (default: the scale's) */
+  sftLr?: number;
   /** a Hugging Face checkpoint folder that replaces the Base stage (its tokenizer encodes the data) */
   init?: string;
   /** GRPO settings that replace the scale's (scripts/grpo.ts flags; part of the cache key) */
@@ -67,6 +69,14 @@ export type GrpoFrom = 'base' | Method;
 export function withSteps<T extends OptimConfig>(o: T, steps: number | undefined): T {
   const n = steps ?? o.steps;
   return { ...o, steps: n, warmup: Math.min(o.warmup, n) };
+}
+
+/** The SFT optimiser config of a scale with a step count and a peak learning rate overridden: the
+ *  one place SFT runs, the distill baseline and the results' config take it from. */
+export function sftOptimConfig(scale: Scale, steps?: number, lr?: number): ScaleTable['sft'] {
+  if (lr !== undefined && !(Number.isFinite(lr) && lr > 0)) throw new Error(`SFT lr ${lr} must be a positive number`);
+  const o = withSteps(scaleTable(scale).sft, steps);
+  return lr === undefined ? o : { ...o, lr };
 }
 
 /** The Base stage of an --init folder: its key hashes the folder's config, tokenizer and weights. */
@@ -148,8 +158,7 @@ export async function ensureBase(ctx: GpuContext, o: StageOptions): Promise<Stag
 export async function ensureSft(ctx: GpuContext, o: StageOptions & { method: Method; baseSteps?: number }): Promise<StageResult> {
   const t = scaleTable(o.scale);
   const parent = await ensureBase(ctx, { ...o, steps: o.baseSteps, force: false });
-  if (o.lr !== undefined && !(Number.isFinite(o.lr) && o.lr > 0)) throw new Error(`SFT lr ${o.lr} must be a positive number`);
-  const optim = { ...withSteps(t.sft, o.steps), ...(o.lr === undefined ? {} : { lr: o.lr }) };
+  const optim = sftOptimConfig(o.scale, o.steps, o.lr);
   const { data, model: shape } = stageInputs(o);
   const key = cacheKey({
     stage: 'sft', model: shape, data: dataFingerprint(data), method: o.method,
@@ -196,7 +205,7 @@ export async function ensureGrpo(ctx: GpuContext, o: StageOptions & { from: Grpo
   const reserve = grpoPrompts(data);
   const n = o.grpoReserve ?? reserve.length;
   if (!(Number.isInteger(n) && n >= 1 && n <= reserve.length)) throw new Error(`--reserve ${o.grpoReserve}: the GRPO reserve has ${reserve.length} prompts; give a whole number from 1 to ${reserve.length}`);
-  const parent = o.from === 'base' ? await ensureBase(ctx, { ...o, steps: undefined, force: false }) : await ensureSft(ctx, { ...o, steps: o.sftSteps, method: o.from, force: false });
+  const parent = o.from === 'base' ? await ensureBase(ctx, { ...o, steps: undefined, force: false }) : await ensureSft(ctx, { ...o, steps: o.sftSteps, lr: o.sftLr, method: o.from, force: false });
   const key = cacheKey({
     stage: 'grpo', model: shape, data: dataFingerprint(data), method: o.from,
     hparams: cfg, seed: o.seed, parent: parent.key, ...(n < reserve.length ? { reserve: n } : {}),

@@ -14,7 +14,8 @@ export function withModelOptions<T>(y: Argv<T>) {
     .option('model', { choices: MODEL_KINDS, default: 'sft-vggm' as ModelKind, describe: 'which cached model: base, sft-<method>, grpo-base or grpo-<method> (trained first when not cached)' })
     .option('checkpoint', { type: 'string', describe: 'evaluate this checkpoint folder instead of a cached model (needs --format)' })
     .option('format', { choices: ['base', 'trace'] as const, describe: 'prompt format (default: base for base and grpo-base, trace otherwise)' })
-    .option('sft-steps', { type: 'number', describe: "grpo-<method>: the step count of its SFT parent (default: the scale's)" });
+    .option('sft-steps', { type: 'number', describe: "grpo-<method>: the step count of its SFT parent (default: the scale's)" })
+    .option('sft-lr', { type: 'number', describe: "sft-<method>: its peak learning rate; grpo-<method>: its SFT parent's (default: the scale's)" });
 }
 
 export function formatOfKind(kind: ModelKind): PromptFormat {
@@ -24,11 +25,12 @@ export function formatOfKind(kind: ModelKind): PromptFormat {
 /**
  * The checkpoint folder of a model kind, training it (and its parents) when not cached. `steps` and
  * `init` mean what they mean to the training scripts (the steps of this kind's own stage; a Hugging
- * Face Base), so `--steps 720` finds the model `scripts/sft.ts --steps 720` trained.
+ * Face Base), so `--steps 720` finds the model `scripts/sft.ts --steps 720` trained. `sftLr` is the
+ * peak learning rate of the SFT run (an sft-* model's own, a grpo-* model's parent's).
  */
-export async function modelDirOf(ctx: GpuContext, kind: ModelKind, o: Pick<StageOptions, 'scale' | 'family' | 'seed' | 'data' | 'resume' | 'steps' | 'sftSteps' | 'init'>): Promise<string> {
+export async function modelDirOf(ctx: GpuContext, kind: ModelKind, o: Pick<StageOptions, 'scale' | 'family' | 'seed' | 'data' | 'resume' | 'steps' | 'sftSteps' | 'sftLr' | 'init'>): Promise<string> {
   if (kind === 'base') return (await ensureBase(ctx, o)).dir;
   const [stage, rest] = kind.split('-', 2) as ['sft' | 'grpo', string];
-  if (stage === 'sft') return (await ensureSft(ctx, { ...o, method: rest as Method })).dir;
+  if (stage === 'sft') return (await ensureSft(ctx, { ...o, lr: o.sftLr, method: rest as Method })).dir;
   return (await ensureGrpo(ctx, { ...o, from: rest as GrpoFrom })).dir;
 }

@@ -150,5 +150,11 @@ describe('reproduction scripts at smoke scale', () => {
     expect((longer.file.config.steps as number[]).at(-1)).toBe(4);
     expect((longer.file.config.training as { sft: { steps: number } }).sft.steps).toBe(4);
     expect(() => run('figure2', '--sft-steps', '0')).toThrow(/exited 2: .*--sft-steps must be a positive integer, got 0/);
+    // --sft-lr: new SFT runs at that peak learning rate, recorded in the results' config
+    run('figure2', '--sft-lr', '3e-3');
+    const faster = outputs('fig2');
+    expect(trainedHere(faster.file)).toEqual(['sft', 'sft']);
+    expect((faster.file.config.training as { sft: { lr: number } }).sft.lr).toBe(3e-3);
+    expect(() => run('figure2', '--sft-lr', '0')).toThrow(/exited 2: .*--sft-lr must be a positive number, got 0/);
   }, 600_000);
 });

@@ -87,6 +87,11 @@ describe('scripts at smoke scale', () => {
     expect(sel.rows[2].model).toBe(json('sft-vggm-smoke.json').runs[0].key);
     expect(script('sft', '--method', 'vggm', '--lr', '3e-3').stdout).toMatch(/cached/);
     expect(json('sft-vggm-smoke.json').runs[0].key).toBe(sel.rows[4].model);
+    // --sft-lr finds that model from grpo and eval too
+    expect(script('grpo', '--from', 'vggm', '--sft-lr', '3e-3', '--steps', '1').code).toBe(0);
+    expect(json('grpo-vggm-smoke.json').runs[0].done.parent).toBe(sel.rows[4].model);
+    expect(script('eval', '--model', 'sft-vggm', '--sft-lr', '3e-3', '--samples', '0').code).toBe(0);
+    expect(json('eval-sft-vggm-smoke.json').runs[0].dir).toBe(json('sft-vggm-smoke.json').runs[0].dir);
     const bad = script('select-sft-lr', '--lrs', '1e-3,-1');
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/--lrs: expected positive numbers/);
