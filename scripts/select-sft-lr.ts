@@ -22,6 +22,7 @@ function parseRates(v: unknown): number[] {
   const parts = (Array.isArray(v) ? v : [v]).flatMap((x) => String(x).split(',')).map((s) => s.trim()).filter(Boolean);
   const lrs = parts.map(Number);
   if (!lrs.length || lrs.some((x) => !(Number.isFinite(x) && x > 0))) throw new UsageError(`--lrs: expected positive numbers like 1e-3,2e-3, got '${parts.join(',')}'`);
+  if (new Set(lrs).size !== lrs.length) throw new UsageError(`--lrs: a rate is given twice in '${parts.join(',')}'`);
   return lrs;
 }
 
@@ -60,7 +61,7 @@ async function main(): Promise<void> {
   const rows: Row[] = [{ lr: 0, method: 'base', model: base.key, ...(await measure(base.dir)) }];
   for (const lr of lrs) {
     for (const method of args.methods) {
-      const r = await ensureSft(ctx, { ...stage, method, lr });
+      const r = await ensureSft(ctx, { ...stage, method, lr, force: args.force });
       rows.push({ lr, method, model: r.key, ...(await measure(r.dir)) });
       console.log(`lr ${lr} ${method}: held-out NLL ${rows.at(-1)!.nll.toFixed(4)} (${r.cached ? 'cached' : 'trained'} ${r.key})`);
     }

@@ -95,6 +95,7 @@ describe('scripts at smoke scale', () => {
     const bad = script('select-sft-lr', '--lrs', '1e-3,-1');
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/--lrs: expected positive numbers/);
+    expect(script('select-sft-lr', '--lrs', '1e-3,0.001').stderr).toMatch(/--lrs: a rate is given twice/);
   }, 600_000);
 
   it('bad input: one line and exit code 2', () => {
