@@ -86,8 +86,9 @@ async function main(): Promise<void> {
     `Mean over ${args.methods.join(' and ')}: ${lrs.map((lr) => `${lr} → ${f(meanOf(lr))}`).join(', ')}. **Lowest: ${chosen}** (the scale's default is ${sft.lr}).`,
     '',
   ].join('\n');
-  writeJsonAtomic(join(args.out, 'sft-lr.json'), { scale: args.scale, family: args.family, seed, steps: sft.steps, defaultLr: sft.lr, heldout: { traces: traces.length, tokens: rows[0].tokens }, rows, meanByLr: Object.fromEntries(lrs.map((lr) => [lr, meanOf(lr)])), chosen });
-  writeFileAtomic(join(args.out, 'sft-lr.md'), md);
+  const name = `sft-lr-${args.family}-s${seed}`;
+  writeJsonAtomic(join(args.out, `${name}.json`), { scale: args.scale, family: args.family, seed, steps: sft.steps, defaultLr: sft.lr, heldout: { traces: traces.length, tokens: rows[0].tokens }, rows, meanByLr: Object.fromEntries(lrs.map((lr) => [lr, meanOf(lr)])), chosen });
+  writeFileAtomic(join(args.out, `${name}.md`), md);
   console.log(md);
 }
 

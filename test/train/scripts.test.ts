@@ -76,7 +76,7 @@ describe('scripts at smoke scale', () => {
   it('select-sft-lr trains a model per rate and method and picks the lowest held-out loss', () => {
     const r = script('select-sft-lr', '--lrs', '1e-3,3e-3', '--heldout', '8');
     expect(r.code).toBe(0);
-    const sel = json('sft-lr.json');
+    const sel = json('sft-lr-qwen-like-s1.json');
     expect(sel.rows.map((x: { method: string; lr: number }) => `${x.method}@${x.lr}`)).toEqual(['base@0', 'sft@0.001', 'vggm@0.001', 'sft@0.003', 'vggm@0.003']);
     expect(sel.heldout.traces).toBe(8);
     const mean = (lr: number) => sel.rows.filter((x: { lr: number; method: string }) => x.lr === lr && x.method !== 'base').reduce((a: number, x: { nll: number }) => a + x.nll / 2, 0);
