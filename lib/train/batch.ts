@@ -110,6 +110,12 @@ export function neededSeqLen(items: readonly WeightedSequence[]): number {
   return items.reduce((m, it) => Math.max(m, it.inputIds.length - 1), 1);
 }
 
+/** neededSeqLen rounded up to a multiple of 16, so that batches of varying length make few
+ *  activation shapes (each shape is a set of GPU buffers the model keeps). */
+export function roundedSeqLen(items: readonly WeightedSequence[]): number {
+  return Math.ceil(neededSeqLen(items) / 16) * 16;
+}
+
 /** Sum of weights = tokens learned by a batch. */
 export function tokensLearned(b: Batch): number {
   let s = 0;

@@ -8,7 +8,7 @@ import type { Dataset } from '../data/dataset.ts';
 import { encodeExample } from '../data/encode.ts';
 import { tracePrompt } from '../data/prompts.ts';
 import type { Model } from '../model/model.ts';
-import { neededSeqLen, packBatch } from './batch.ts';
+import { packBatch, roundedSeqLen } from './batch.ts';
 import { weightExample, type WeightedSequence } from './weights.ts';
 
 export interface HeldoutTrace extends WeightedSequence {
@@ -45,8 +45,7 @@ export async function heldoutLoss(model: Model, traces: readonly HeldoutTrace[],
   const count = { all: 0, 1: 0, 0: 0 };
   for (let i = 0; i < traces.length; i += batch) {
     const chunk = traces.slice(i, i + batch);
-    // rows rounded up to 16 tokens, as in training, so few activation shapes are made
-    const b = packBatch(chunk, Math.ceil(neededSeqLen(chunk) / 16) * 16);
+    const b = packBatch(chunk, roundedSeqLen(chunk));
     const { logprob } = await model.score({ batch: b.batch, seqLen: b.seqLen, ids: b.inputs, targets: b.targets, weights: b.weights });
     chunk.forEach((t, r) => {
       for (let j = r * b.seqLen; j < (r + 1) * b.seqLen; j++) {

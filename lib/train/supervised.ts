@@ -7,7 +7,7 @@
 // checkpoints from which `resume` continues with identical losses.
 import { read } from '../gpu/index.ts';
 import type { Model, OptimizerConfig } from '../model/model.ts';
-import { neededSeqLen, packBatch, TAG_LEARNED, TAG_PREFIX, taggedMeans, tokensLearned, type Batch, type PackItem } from './batch.ts';
+import { packBatch, roundedSeqLen, TAG_LEARNED, TAG_PREFIX, taggedMeans, tokensLearned, type Batch, type PackItem } from './batch.ts';
 import { latestCheckpoint, loadTrainingCheckpoint, removeCheckpoints, saveModelFolder, saveTrainingCheckpoint, type TrainerState } from './checkpoints.ts';
 import { gradientVariance } from './gradvar.ts';
 import { firstNonFinite, NonFiniteError, SpikeCounter } from './health.ts';
@@ -66,15 +66,14 @@ export interface SupervisedResult {
 
 // Padding rows carry weight 0, so their token is irrelevant; 0 is <pad> in our tokenizers.
 const PAD_ID = 0;
-const SEQ_ROUND = 16;
 
 /** The batch of `step`: a pure function of (seed, step). */
 export function batchAt(run: Pick<SupervisedRun, 'items' | 'seed' | 'optim' | 'seqLen'>, step: number, stream = 'train', index = 0): Batch {
   const seed = stream === 'train' ? run.seed : derivedSeed(run.seed, stream, index);
   const items = batchIndices(seed, step, run.items.length, run.optim.batch).map((i) => run.items[i]);
-  // Rows as long as this batch needs (rounded up to 16 so few activation shapes are made), at
-  // most run.seqLen: short batches cost what they hold, not the longest example of the dataset.
-  const seqLen = Math.min(run.seqLen, Math.ceil(neededSeqLen(items) / SEQ_ROUND) * SEQ_ROUND);
+  // Rows as long as this batch needs (rounded up, see roundedSeqLen), at most run.seqLen: short
+  // batches cost what they hold, not the longest example of the dataset.
+  const seqLen = Math.min(run.seqLen, roundedSeqLen(items));
   return packBatch(items, seqLen, PAD_ID);
 }
 
