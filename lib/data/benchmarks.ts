@@ -1,4 +1,4 @@
-// Loaders for the real benchmark files as published (see shared/benchmarks/SOURCES.md):
+// Loaders for the real benchmark files as published (copies in data/benchmarks/, SOURCES.md there):
 //   GSM8K test.jsonl   {question, answer: worked solution ending in "#### N"}
 //   MATH(-500) jsonl   {problem, solution (answer in \boxed{}), answer?, unique_id?, ...}
 //   AMC'23 jsonl       {id?, problem | question, answer: a number such as 27.0}
@@ -80,9 +80,9 @@ export function parseAmc23(text: string, source = 'amc23'): EvalProblem[] {
   });
 }
 
-/** Where the published copies live: $VGGM_BENCHMARKS, else shared/benchmarks beside the repository. */
+/** Where the published copies live: $VGGM_BENCHMARKS, else the repository's data/benchmarks. */
 export function benchmarkDir(): string {
-  return process.env.VGGM_BENCHMARKS ?? resolve(dirname(fileURLToPath(import.meta.url)), '../../../shared/benchmarks');
+  return process.env.VGGM_BENCHMARKS ?? resolve(dirname(fileURLToPath(import.meta.url)), '../../data/benchmarks');
 }
 
 export const BENCHMARK_FILES: Record<Tier, string> = {

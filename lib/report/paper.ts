@@ -1,9 +1,17 @@
-// The paper's numbers ("Model Sees but Does Not Learn", shared/paper/vggm-paper.txt), typed once
-// here from its text, each with the table or section it comes from. The reproduction scripts put
-// them beside ours; nothing else may hard-code a paper number.
+// The paper's numbers ("Model Sees but Does Not Learn"), typed once here, each with the table or
+// section it comes from. data/paper/excerpts.md quotes the passages they are read from, and
+// test/repro/repro.test.ts checks every number below against those quotes. The reproduction
+// scripts put them beside ours; nothing else may hard-code a paper number.
 import type { Tier } from '../data/types.ts';
 
 export type Benchmarks = Record<Tier, number>;
+
+/** The paper, and the file in this repository that quotes its numbers. */
+export const PAPER_SOURCE = {
+  title: 'Model Sees but Does Not Learn: Eliminating Error Propagation in Reasoning Distillation',
+  authors: 'Jaeun Jang, Hansle Lee, Wonjun Cho, Sangmin Kim (Hanwha Systems, AI Research Team)',
+  excerpts: 'data/paper/excerpts.md',
+} as const;
 
 const b = (gsm8k: number, math: number, amc23: number): Benchmarks => ({ gsm8k, math, amc23 });
 

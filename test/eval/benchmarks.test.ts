@@ -1,4 +1,4 @@
-// The grader against the real published benchmark files (shared/benchmarks).
+// The grader against the real published benchmark files (data/benchmarks, SOURCES.md there).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';

@@ -1,13 +1,14 @@
 // The reproduction layer's pure parts: curve points, problem picking, the distill data (40× N
 // traces of the same teacher, none of them an evaluation problem), and the typed paper numbers
-// against the paper's own text when it is present.
-import { existsSync, readFileSync } from 'node:fs';
+// against the paper's quoted text in data/paper/excerpts.md.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Dataset } from '../../lib/data/dataset.ts';
 import { datasetTexts } from '../../lib/data/dataset.ts';
 import type { EvalProblem } from '../../lib/data/types.ts';
 import { generateWorld } from '../../lib/data/world/generate.ts';
-import { PAPER_BUDGET_FORCING, PAPER_TABLE1, PAPER_TABLE2 } from '../../lib/report/paper.ts';
+import { PAPER_BUDGET_FORCING, PAPER_DATA, PAPER_FIG2, PAPER_SOURCE, PAPER_TABLE1, PAPER_TABLE2 } from '../../lib/report/paper.ts';
 import { buildDistillTraces, sftCount } from '../../lib/repro/distill.ts';
 import { pickProblems } from '../../lib/repro/evals.ts';
 import { curveSteps } from '../../lib/train/schedule.ts';
@@ -32,7 +33,7 @@ describe('pickProblems', () => {
 describe('distill traces', () => {
   const w = generateWorld({ seed: 3, scale: 'smoke' });
   const tokenizer = loadTokenizer(buildWorldTokenizer(datasetTexts(w.pool, w.eval, w.base)));
-  const ds: Dataset = { dir: 'mem', manifest: { source: 'world', seed: 3, scale: 'smoke' }, pool: w.pool, eval: w.eval, base: w.base, tokenizer };
+  const ds: Dataset = { dir: 'mem', manifest: { source: 'world', seed: 3, scale: 'smoke' }, pool: w.pool, eval: w.eval, dev: w.dev, base: w.base, tokenizer };
 
   it('holds multiplier × N traces from other worlds, none an evaluation problem, split by label', () => {
     const r = buildDistillTraces(ds, 8);
@@ -52,15 +53,21 @@ describe('distill traces', () => {
   });
 });
 
-const PAPER = '/work/shared/paper/vggm-paper.txt';
-describe.skipIf(!existsSync(PAPER))('paper numbers match the paper text', () => {
-  const text = existsSync(PAPER) ? readFileSync(PAPER, 'utf8') : '';
+describe('paper numbers match the quoted paper text (data/paper/excerpts.md)', () => {
+  const text = readFileSync(join(import.meta.dirname, '../..', PAPER_SOURCE.excerpts), 'utf8');
   const row = (label: string) => {
     const line = text.split('\n').find((l) => l.startsWith(label + '\t'));
     if (!line) throw new Error(`no row '${label}'`);
     return line.split('\t').slice(-3).map(Number);
   };
   const three = (x: { gsm8k: number; math: number; amc23: number }) => [x.gsm8k, x.math, x.amc23];
+  /** The numbers of the quoted sentence that starts with `start` ("9k" = 9000, "9,848" = 9848),
+   *  leaving out digits inside names and citations (DeepSeek-R1, OpenR1-Math-220k, [8]). */
+  const numbersOf = (start: string) => {
+    const line = text.split('\n').find((l) => l.startsWith(start));
+    if (!line) throw new Error(`no sentence '${start}'`);
+    return [...line.matchAll(/(?<![\w[-])(\d[\d,]*(?:\.\d+)?)(k?)(?![\w\]])/g)].map((m) => Number(m[1].replace(/,/g, '')) * (m[2] ? 1000 : 1));
+  };
 
   it('Table 1', () => {
     const r = PAPER_TABLE1.rows;
@@ -86,5 +93,19 @@ describe.skipIf(!existsSync(PAPER))('paper numbers match the paper text', () => 
     for (const v of [...three(PAPER_BUDGET_FORCING.sft), ...three(PAPER_BUDGET_FORCING.vggm)]) {
       expect(text).toMatch(new RegExp(`\\${v > 0 ? '+' : '-'}${String(Math.abs(v)).replace('.', '\\.')}\\\\?%`));
     }
+  });
+
+  it('Sec. 3.3 peaks (Fig. 2) and the run length', () => {
+    const p = PAPER_FIG2.peakSamples;
+    expect(numbersOf('Without masking, accuracy peaks early')).toEqual([p.sft.gsm8k, p.sft.math]);
+    expect(numbersOf('In contrast, VGGM continues to improve')).toEqual([p.vggm.gsm8k, p.vggm.math, 2]); // 2: "(Figure 2)"
+    expect(PAPER_FIG2.runSamples).toBe(PAPER_DATA.sftV1 + PAPER_DATA.sftV0);
+  });
+
+  it('Sec. 2 and 3.4 data sizes', () => {
+    // "12k instances with $v_i = 1$, 8k with $v_i = 0$, and reserve 9,848"
+    expect(numbersOf('To maintain balance')).toEqual([PAPER_DATA.sftV1, 1, PAPER_DATA.sftV0, 0, PAPER_DATA.grpo]);
+    expect(numbersOf('We employ the OpenR1-Math-220k')).toEqual([PAPER_DATA.sftV1 + PAPER_DATA.sftV0 + PAPER_DATA.grpo]);
+    expect(numbersOf('While DeepSeek-R1 distill models')).toEqual([PAPER_DATA.distill, PAPER_FIG2.runSamples, PAPER_DATA.distillMultiplier]);
   });
 });
