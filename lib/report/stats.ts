@@ -1,7 +1,9 @@
 // Summary statistics for results over a few seeds (typically n = 3): mean, sample standard
 // deviation and a 95% confidence interval from Student's t distribution (the normal 1.96 would
-// understate the interval for n = 3 by a factor of 2.2). A percentile bootstrap is available for
-// larger samples (e.g. over evaluation problems), where the t assumption is less apt.
+// understate the interval for n = 3 by a factor of 2.2); the t and normal quantiles come from
+// jstat. Paired differences between methods are judged by a two-stage bootstrap over seeds and
+// the problems within each seed (pairedBootstrap; docs/statistics.md says why and how).
+import jStat from 'jstat';
 import type { Rng } from '../util/rng.ts';
 
 export interface Summary {
@@ -66,23 +68,93 @@ export function bootstrapCI(
     means[b] = s / xs.length;
   }
   means.sort();
-  const q = (p: number) => {
-    // Linear interpolation between order statistics (type 7, as R and numpy default).
-    const h = (B - 1) * p;
-    const lo = Math.floor(h);
-    return means[lo] + (h - lo) * ((means[Math.min(lo + 1, B - 1)] ?? means[lo]) - means[lo]);
-  };
-  return [q((1 - level) / 2), q((1 + level) / 2)];
+  return [percentile(means, (1 - level) / 2), percentile(means, (1 + level) / 2)];
 }
 
-// ---- Student's t distribution ---------------------------------------------------------------
+/** The p-quantile of sorted values, interpolating between order statistics (type 7, as R and numpy default). */
+function percentile(sorted: Float64Array, p: number): number {
+  const h = (sorted.length - 1) * p;
+  const lo = Math.floor(h);
+  return sorted[lo] + (h - lo) * (sorted[Math.min(lo + 1, sorted.length - 1)] - sorted[lo]);
+}
+
+/** Which side of zero an interval lies on; 'inconclusive' when it holds 0. */
+export type Verdict = 'positive' | 'negative' | 'inconclusive';
+
+export function intervalVerdict(lo: number, hi: number): Verdict {
+  return lo > 0 ? 'positive' : hi < 0 ? 'negative' : 'inconclusive';
+}
+
+export interface PairedBootstrap {
+  /** each seed's mean difference over its problems */
+  perSeed: number[];
+  /** the mean of perSeed: the estimate the interval is about */
+  mean: number;
+  /** percentile interval of the two-stage bootstrap at `level` */
+  lo: number;
+  hi: number;
+  /** standard deviation of the bootstrap replicates: the estimate's standard error */
+  se: number;
+  /** the smallest true difference a two-sided test at 1 − level detects with probability `power`,
+   *  given this standard error: (z(1 − α/2) + z(power)) · se */
+  mde: number;
+  verdict: Verdict;
+  level: number;
+  power: number;
+  resamples: number;
+  /** problems per seed */
+  problems: number[];
+}
+
+/**
+ * Two-stage (hierarchical) bootstrap of a paired difference measured on seeds × problems:
+ * `diffs[s][i]` = a − b on problem i for seed s (e.g. 1, 0 or −1 for two models' correctness).
+ * Each replicate draws the seeds with replacement, then, within each drawn seed, its problems with
+ * replacement, and takes the mean over drawn seeds of each one's mean over drawn problems. The
+ * two stages carry the two sources of error: which seeds were trained, and which problems were
+ * asked (docs/statistics.md). Deterministic given `rng`.
+ */
+export function pairedBootstrap(
+  diffs: readonly (readonly number[])[], rng: Rng, opts: { resamples?: number; level?: number; power?: number } = {},
+): PairedBootstrap {
+  if (diffs.length === 0) throw new Error('pairedBootstrap: no seeds');
+  diffs.forEach((d, s) => check(d, `pairedBootstrap seed ${s}`));
+  const B = opts.resamples ?? 4000;
+  const level = opts.level ?? 0.95;
+  const power = opts.power ?? 0.8;
+  if (!(B >= 100)) throw new Error(`pairedBootstrap: needs at least 100 resamples, got ${B}`);
+  const perSeed = diffs.map((d) => mean(d));
+  const S = diffs.length;
+  const reps = new Float64Array(B);
+  for (let b = 0; b < B; b++) {
+    let total = 0;
+    for (let k = 0; k < S; k++) {
+      const d = diffs[Math.floor(rng.next() * S)];
+      let sum = 0;
+      for (let j = 0; j < d.length; j++) sum += d[Math.floor(rng.next() * d.length)];
+      total += sum / d.length;
+    }
+    reps[b] = total / S;
+  }
+  const m = mean(perSeed);
+  let ss = 0;
+  for (const r of reps) ss += (r - m) ** 2;
+  const se = Math.sqrt(ss / (B - 1));
+  reps.sort();
+  const lo = percentile(reps, (1 - level) / 2);
+  const hi = percentile(reps, (1 + level) / 2);
+  return {
+    perSeed, mean: m, lo, hi, se, mde: (zQuantile(0.5 + level / 2) + zQuantile(power)) * se, verdict: intervalVerdict(lo, hi),
+    level, power, resamples: B, problems: diffs.map((d) => d.length),
+  };
+}
+
+// ---- Student's t and the normal distribution (jstat) ------------------------------------------
 
 /** P(T ≤ t) for Student's t with `df` degrees of freedom. */
 export function tCdf(t: number, df: number): number {
   if (!(df > 0)) throw new Error(`tCdf: degrees of freedom must be > 0, got ${df}`);
-  const x = df / (df + t * t);
-  const tail = 0.5 * regIncBeta(x, df / 2, 0.5); // P(T > |t|)
-  return t >= 0 ? 1 - tail : tail;
+  return jStat.studentt.cdf(t, df);
 }
 
 /** The p-quantile of Student's t with `df` degrees of freedom (inverse of tCdf). */
@@ -90,72 +162,13 @@ export function tQuantile(p: number, df: number): number {
   if (!(p > 0 && p < 1)) throw new Error(`tQuantile: p must be in (0, 1), got ${p}`);
   if (!(df > 0)) throw new Error(`tQuantile: degrees of freedom must be > 0, got ${df}`);
   if (p === 0.5) return 0;
-  if (p < 0.5) return -tQuantile(1 - p, df);
-  // Bracket, then bisect: the CDF is monotone, and 200 halvings of a bracket reach double precision
-  // for any df, which matters more here than speed (it is called once per table cell).
-  let lo = 0;
-  let hi = 1;
-  while (tCdf(hi, df) < p) hi *= 2;
-  for (let i = 0; i < 200 && hi - lo > 1e-15 * hi; i++) {
-    const mid = (lo + hi) / 2;
-    if (tCdf(mid, df) < p) lo = mid;
-    else hi = mid;
-  }
-  return (lo + hi) / 2;
+  return jStat.studentt.inv(p, df);
 }
 
-/** Regularised incomplete beta I_x(a, b) (continued fraction, modified Lentz). */
-function regIncBeta(x: number, a: number, b: number): number {
-  if (x <= 0) return 0;
-  if (x >= 1) return 1;
-  const front = Math.exp(lnGamma(a + b) - lnGamma(a) - lnGamma(b) + a * Math.log(x) + b * Math.log(1 - x));
-  // The continued fraction converges fast for x < (a+1)/(a+b+2); use the symmetry otherwise.
-  if (x < (a + 1) / (a + b + 2)) return (front * betaCf(x, a, b)) / a;
-  return 1 - (front * betaCf(1 - x, b, a)) / b;
-}
-
-function betaCf(x: number, a: number, b: number): number {
-  const tiny = 1e-300;
-  let c = 1;
-  let d = 1 - ((a + b) * x) / (a + 1);
-  if (Math.abs(d) < tiny) d = tiny;
-  d = 1 / d;
-  let h = d;
-  for (let m = 1; m <= 10_000; m++) {
-    const m2 = 2 * m;
-    let aa = (m * (b - m) * x) / ((a + m2 - 1) * (a + m2));
-    d = 1 + aa * d;
-    if (Math.abs(d) < tiny) d = tiny;
-    c = 1 + aa / c;
-    if (Math.abs(c) < tiny) c = tiny;
-    d = 1 / d;
-    h *= d * c;
-    aa = (-(a + m) * (a + b + m) * x) / ((a + m2) * (a + m2 + 1));
-    d = 1 + aa * d;
-    if (Math.abs(d) < tiny) d = tiny;
-    c = 1 + aa / c;
-    if (Math.abs(c) < tiny) c = tiny;
-    d = 1 / d;
-    const del = d * c;
-    h *= del;
-    if (Math.abs(del - 1) < 1e-16) break;
-  }
-  return h;
-}
-
-// Lanczos approximation (g = 7, n = 9), accurate to ~1e-15 for positive arguments.
-const LANCZOS = [
-  0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313,
-  -176.61502916214059, 12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6,
-  1.5056327351493116e-7,
-];
-function lnGamma(z: number): number {
-  if (z < 0.5) return Math.log(Math.PI / Math.abs(Math.sin(Math.PI * z))) - lnGamma(1 - z);
-  z -= 1;
-  let x = LANCZOS[0];
-  for (let i = 1; i < 9; i++) x += LANCZOS[i] / (z + i);
-  const t = z + 7.5;
-  return 0.5 * Math.log(2 * Math.PI) + (z + 0.5) * Math.log(t) - t + Math.log(x);
+/** The p-quantile of the standard normal distribution. */
+export function zQuantile(p: number): number {
+  if (!(p > 0 && p < 1)) throw new Error(`zQuantile: p must be in (0, 1), got ${p}`);
+  return jStat.normal.inv(p, 0, 1);
 }
 
 // ---- loss spikes ---------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
-  bootstrapCI, ciHalfWidth, findSpikes, gapShare, mean, median, sampleStd, summarize, tCdf, tQuantile,
+  bootstrapCI, ciHalfWidth, findSpikes, gapShare, intervalVerdict, mean, median, pairedBootstrap, sampleStd, summarize, tCdf, tQuantile, zQuantile,
 } from '../../lib/report/stats.ts';
 import { Rng } from '../../lib/util/rng.ts';
 
@@ -19,16 +19,17 @@ describe('Student t', () => {
     expect(tQuantile(0.5, 7)).toBe(0);
   });
 
+  // jstat's incomplete beta is good to ~2e-8 (at t = 0, df = 1): seven decimals, far finer than any interval shown.
   it('CDF matches closed forms for df = 1 (Cauchy) and df = 2', () => {
     for (const t of [-3, -0.5, 0, 0.7, 2, 10]) {
-      expect(tCdf(t, 1)).toBeCloseTo(0.5 + Math.atan(t) / Math.PI, 12);
-      expect(tCdf(t, 2)).toBeCloseTo(0.5 + t / (2 * Math.sqrt(2 + t * t)), 12);
+      expect(tCdf(t, 1)).toBeCloseTo(0.5 + Math.atan(t) / Math.PI, 7);
+      expect(tCdf(t, 2)).toBeCloseTo(0.5 + t / (2 * Math.sqrt(2 + t * t)), 7);
     }
   });
 
   it('quantile inverts the CDF', () => {
     for (const df of [1.5, 3, 17]) for (const p of [0.01, 0.3, 0.9, 0.999]) {
-      expect(tCdf(tQuantile(p, df), df)).toBeCloseTo(p, 10);
+      expect(tCdf(tQuantile(p, df), df)).toBeCloseTo(p, 8);
     }
   });
 
@@ -71,6 +72,63 @@ describe('summaries', () => {
     expect(a[1]).toBeGreaterThan(m);
     expect((a[1] - a[0]) / 2).toBeGreaterThan(0.8 * h);
     expect((a[1] - a[0]) / 2).toBeLessThan(1.2 * h);
+  });
+});
+
+describe('normal quantiles (jstat)', () => {
+  it('z(0.975) and z(0.8) as printed in normal tables; bad p refused', () => {
+    expect(zQuantile(0.975)).toBeCloseTo(1.959964, 6);
+    expect(zQuantile(0.8)).toBeCloseTo(0.841621, 6);
+    expect(() => zQuantile(0)).toThrow(/p must be in/);
+  });
+});
+
+describe('pairedBootstrap (seeds × problems)', () => {
+  // correctness differences a − b per problem: +1 a right only, −1 b right only, 0 both or neither
+  const seedDiffs = (rng: Rng, n: number, pPlus: number, pMinus: number) =>
+    Array.from({ length: n }, () => {
+      const u = rng.next();
+      return u < pPlus ? 1 : u < pPlus + pMinus ? -1 : 0;
+    });
+
+  it('one seed: the problem bootstrap, whose SE is the paired-difference SE of the sample', () => {
+    const d = seedDiffs(new Rng(3), 1000, 0.2, 0.1);
+    const r = pairedBootstrap([d], new Rng(5), { resamples: 4000 });
+    const m = mean(d);
+    expect(r.mean).toBeCloseTo(m, 12);
+    const seAnalytic = sampleStd(d) / Math.sqrt(d.length);
+    expect(r.se / seAnalytic).toBeGreaterThan(0.9);
+    expect(r.se / seAnalytic).toBeLessThan(1.1);
+    expect(r.lo).toBeLessThan(m);
+    expect(r.hi).toBeGreaterThan(m);
+    expect(r.verdict).toBe('positive'); // +0.1 with SE ~0.017
+    expect(r.mde).toBeCloseTo((1.959964 + 0.841621) * r.se, 5);
+    expect(r.problems).toEqual([1000]);
+  });
+
+  it('deterministic given the rng; seed-to-seed spread widens the interval beyond the problems alone', () => {
+    const rng = new Rng(9);
+    const same = [0, 1, 2].map(() => seedDiffs(rng, 300, 0.15, 0.1));
+    const a = pairedBootstrap(same, new Rng(1));
+    expect(pairedBootstrap(same, new Rng(1))).toEqual(a);
+    // the same problems' noise, but each seed shifted: seeds disagree by ±0.2
+    const spread = same.map((d, s) => d.map((x) => x + [-0.2, 0, 0.2][s]));
+    const b = pairedBootstrap(spread, new Rng(1));
+    expect(b.mean).toBeCloseTo(a.mean, 12);
+    expect(b.hi - b.lo).toBeGreaterThan(2 * (a.hi - a.lo));
+    expect(b.perSeed.map((x, s) => x - a.perSeed[s])).toEqual([-0.2, 0, 0.2].map((x) => expect.closeTo(x, 12)));
+  });
+
+  it('an interval that holds zero is inconclusive; empty input refused', () => {
+    const rng = new Rng(4);
+    const r = pairedBootstrap([seedDiffs(rng, 100, 0.1, 0.1), seedDiffs(rng, 100, 0.1, 0.1)], new Rng(2));
+    expect(r.lo).toBeLessThan(0);
+    expect(r.hi).toBeGreaterThan(0);
+    expect(r.verdict).toBe('inconclusive');
+    expect(intervalVerdict(-3, -1)).toBe('negative');
+    expect(intervalVerdict(-1, 0)).toBe('inconclusive');
+    expect(() => pairedBootstrap([], new Rng(1))).toThrow(/no seeds/);
+    expect(() => pairedBootstrap([[]], new Rng(1))).toThrow(/no values/);
   });
 });
 
