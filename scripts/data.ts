@@ -30,10 +30,10 @@ function generate(a: { scale: ScaleName; seed: number; out?: string }): void {
   const t0 = Date.now();
   const w = generateWorld({ seed: a.seed, scale: a.scale });
   writeDataset(out, {
-    pool: w.pool, eval: w.eval, base: w.base,
+    pool: w.pool, eval: w.eval, dev: w.dev, base: w.base, baseHeldout: w.baseHeldout,
     manifest: { source: 'world', seed: a.seed, scale: a.scale, scaleConfig: SCALES[a.scale], splitWanted: w.want, world: w.config, labeller: ruleLabeller.name + '@' + ruleLabeller.version },
   });
-  console.log(`generate: ${w.pool.length} pool traces, ${w.eval.length} eval problems, ${w.base.length} Base records -> ${out} (${((Date.now() - t0) / 1000).toFixed(1)}s)`);
+  console.log(`generate: ${w.pool.length} pool traces, ${w.eval.length} eval problems, ${w.dev.length} development problems, ${w.base.length} Base records -> ${out} (${((Date.now() - t0) / 1000).toFixed(1)}s)`);
 }
 
 async function ingest(a: { inputs: string[]; out: string; seed: number; unit?: number; cache?: string; maxTokens: number }): Promise<void> {

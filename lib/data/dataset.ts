@@ -1,7 +1,11 @@
 // A data folder as scripts/data.ts writes it, and what it holds:
 //   pool.jsonl      Example per line (teacher traces, labelled, with split)
 //   eval.jsonl      EvalProblem per line (world only; held out from all training problems)
+//   dev.jsonl       EvalProblem per line (world-3 on; development problems, disjoint from eval.jsonl
+//                   and from all training problems; absent in older folders = none)
 //   base.jsonl      BaseRecord per line (world only; the clean Base pretraining corpus)
+//   base_heldout.jsonl  BaseRecord per line (world-3 on; never trained on: the Base budget's
+//                   held-out NLL; absent in older folders = none)
 //   tokenizer.json  Hugging Face tokenizer built from the folder's texts
 //   manifest.json   how it was made (source, seed, scale, world config, counts)
 import { existsSync, readFileSync } from 'node:fs';
@@ -22,7 +26,11 @@ export interface Dataset {
   manifest: Manifest;
   pool: Example[];
   eval: EvalProblem[];
+  /** Development problems (empty when the folder has none). */
+  dev: EvalProblem[];
   base: BaseRecord[];
+  /** Held-out Base-corpus records (empty when the folder has none). */
+  baseHeldout: BaseRecord[];
   tokenizer: LoadedTokenizer;
 }
 
@@ -45,12 +53,14 @@ export function* datasetTexts(pool: readonly Example[], evals: readonly EvalProb
   }
 }
 
-export function writeDataset(dir: string, d: { manifest: Manifest; pool: Example[]; eval?: EvalProblem[]; base?: BaseRecord[]; tokenizer?: TokenizerJson }): void {
-  const evals = d.eval ?? [], base = d.base ?? [];
-  const tok = d.tokenizer ?? buildWorldTokenizer(datasetTexts(d.pool, evals, base));
+export function writeDataset(dir: string, d: { manifest: Manifest; pool: Example[]; eval?: EvalProblem[]; dev?: EvalProblem[]; base?: BaseRecord[]; baseHeldout?: BaseRecord[]; tokenizer?: TokenizerJson }): void {
+  const evals = d.eval ?? [], dev = d.dev ?? [], base = d.base ?? [], baseHeldout = d.baseHeldout ?? [];
+  const tok = d.tokenizer ?? buildWorldTokenizer(datasetTexts(d.pool, [...evals, ...dev], [...base, ...baseHeldout]));
   writeJsonl(join(dir, 'pool.jsonl'), d.pool);
   writeJsonl(join(dir, 'eval.jsonl'), evals);
+  writeJsonl(join(dir, 'dev.jsonl'), dev);
   writeJsonl(join(dir, 'base.jsonl'), base);
+  writeJsonl(join(dir, 'base_heldout.jsonl'), baseHeldout);
   writeFileAtomic(join(dir, 'tokenizer.json'), JSON.stringify(tok, null, 1) + '\n');
   // Written last: a folder with a manifest is complete.
   writeJsonAtomic(join(dir, 'manifest.json'), d.manifest);
@@ -65,7 +75,9 @@ export function loadDataset(dir: string): Dataset {
     manifest,
     pool: readJsonl<Example>(join(dir, 'pool.jsonl')),
     eval: readJsonl<EvalProblem>(join(dir, 'eval.jsonl')),
+    dev: existsSync(join(dir, 'dev.jsonl')) ? readJsonl<EvalProblem>(join(dir, 'dev.jsonl')) : [],
     base: readJsonl<BaseRecord>(join(dir, 'base.jsonl')),
+    baseHeldout: existsSync(join(dir, 'base_heldout.jsonl')) ? readJsonl<BaseRecord>(join(dir, 'base_heldout.jsonl')) : [],
     tokenizer: loadTokenizer(join(dir, 'tokenizer.json')),
   };
 }

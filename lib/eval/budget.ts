@@ -1,28 +1,38 @@
-// Budget forcing (s1, Muennighoff et al. 2025; paper Sec. 3.5): when the model ends its
+// Budget forcing (s1, Muennighoff et al. 2025; paper Sec. 3.5): when the model would end its
 // reasoning, suppress the end and append "Wait!" so that it reconsiders, K times, within a token
-// budget. In our formats the reasoning ends where the final answer begins: at the start of the
-// sentence holding the last \boxed{...} ("... = 30. The answer is \boxed{30}." is cut before
-// "The answer"), or at EOS when the model wrote no \boxed. The forced continuation therefore
-// replaces the model's final answer sentence with "Wait!" (as the teacher's traces write it, after
-// a space or a newline) and lets it write a new one.
+// budget. s1 appends the trigger where thinking would end; in our data (world-3, docs/world.md)
+// a verification begins right after the first pass's answer sentence ("... So the answer is
+// \boxed{14}. Wait! ..."), the exact place where an unverified trace ends with EOS. So the forced
+// continuation keeps the model's answer sentence, drops whatever follows it (nothing, when the
+// model stopped with EOS), and appends " Wait!"; the model then writes its verification and a new
+// final answer, which is the LAST \boxed{} of the text.
 
 export const WAIT = 'Wait!';
 
-/** Character index where the reasoning of `text` ends (see above). */
-export function reasoningEnd(text: string): number {
-  const at = text.lastIndexOf('\\boxed{');
-  if (at < 0) return text.length;
-  // the sentence starts after the last newline or sentence end (". ", "! ", "? ") before \boxed
-  for (let i = at - 1; i >= 0; i--) {
-    if (text[i] === '\n') return i + 1;
-    if (text[i] === ' ' && i > 0 && '.!?'.includes(text[i - 1])) return i + 1;
+/** End (exclusive) of the last well-formed \boxed{...} in `text`, or null when there is none. */
+function lastBoxedEnd(text: string): number | null {
+  for (let at = text.lastIndexOf('\\boxed{'); at >= 0; at = at > 0 ? text.lastIndexOf('\\boxed{', at - 1) : -1) {
+    let depth = 0;
+    for (let i = at + '\\boxed'.length; i < text.length; i++) {
+      if (text[i] === '{') depth++;
+      else if (text[i] === '}' && --depth === 0) return i + 1;
+    }
   }
-  return 0;
+  return null;
 }
 
-/** The response prefix a forced continuation starts from: the reasoning, then "Wait!". */
+/** Character index where the model's answer ends: after the sentence holding the last
+ *  well-formed \boxed{} (its closing "." included when written), or the whole text without one. */
+export function answerEnd(text: string): number {
+  const end = lastBoxedEnd(text);
+  if (end === null) return text.length;
+  return text[end] === '.' ? end + 1 : end;
+}
+
+/** The response prefix a forced continuation starts from: the text up to its answer's end, then
+ *  "Wait!" after one space (as the teacher writes it) or directly after a newline. */
 export function forcedPrefix(text: string): string {
-  const head = text.slice(0, reasoningEnd(text)).replace(/ +$/, '');
+  const head = text.slice(0, answerEnd(text)).replace(/ +$/, '');
   const sep = head === '' || head.endsWith('\n') ? '' : ' ';
   return `${head}${sep}${WAIT}`;
 }
@@ -30,7 +40,7 @@ export function forcedPrefix(text: string): string {
 export interface ForcedResult {
   /** the final response (last prefix + last continuation) */
   text: string;
-  /** the prefix of each forcing round (previous text cut at its reasoning end + "Wait!") */
+  /** the prefix of each forcing round (previous text cut at its answer's end + "Wait!") */
   prefixes: string[];
 }
 

@@ -39,7 +39,8 @@ export function distillDescriptor(ds: Dataset, multiplier: number): Record<strin
 export function buildDistillTraces(ds: Dataset, multiplier: number, maxWorlds = 1000): { traces: Example[]; worlds: number; droppedEval: number; droppedUnk: number } {
   const d = distillDescriptor(ds, multiplier);
   const want = multiplier * (d.n as number);
-  const evalKeys = new Set(ds.eval.map((e) => e.key).filter((k): k is string => !!k));
+  // the development problems are held out from training as the evaluation problems are
+  const evalKeys = new Set([...ds.eval, ...ds.dev].map((e) => e.key).filter((k): k is string => !!k));
   const unk = ds.tokenizer.unkId;
   const traces: Example[] = [];
   let worlds = 0, droppedEval = 0, droppedUnk = 0;

@@ -33,7 +33,7 @@ describe('pickProblems', () => {
 describe('distill traces', () => {
   const w = generateWorld({ seed: 3, scale: 'smoke' });
   const tokenizer = loadTokenizer(buildWorldTokenizer(datasetTexts(w.pool, w.eval, w.base)));
-  const ds: Dataset = { dir: 'mem', manifest: { source: 'world', seed: 3, scale: 'smoke' }, pool: w.pool, eval: w.eval, dev: w.dev, base: w.base, tokenizer };
+  const ds: Dataset = { dir: 'mem', manifest: { source: 'world', seed: 3, scale: 'smoke' }, pool: w.pool, eval: w.eval, dev: w.dev, base: w.base, baseHeldout: w.baseHeldout, tokenizer };
 
   it('holds multiplier × N traces from other worlds, none an evaluation problem, split by label', () => {
     const r = buildDistillTraces(ds, 8);

@@ -14,7 +14,10 @@
 //   results/README.md);
 // - teacher slips are mostly SYSTEMATIC (a fixed list of mis-remembered facts, favourite wrong
 //   rules) so that plain SFT can memorise them; a few are random;
-// - the raw cue at T_last is rewritten to "Wait!" by the segmenter (lib/data/segment).
+// - the raw cue at T_last is rewritten to "Wait!" by the segmenter (lib/data/segment);
+// - world-3: every trace's first pass ends with the same answer sentence "So the answer is
+//   \boxed{X}."; a verified trace's cue comes after it, so VGGM's first learned token ("Wait!")
+//   follows exactly the context at which an unverified trace ends (docs/world.md).
 
 export type Tier = 'gsm8k' | 'math' | 'amc23';
 export const TIERS: readonly Tier[] = ['gsm8k', 'math', 'amc23'];
@@ -35,7 +38,8 @@ export interface WorldConfig {
    *  probability pFact), the favourite wrong rules 'carry' (drops the carry), 'borrow' (subtracts
    *  the smaller digit from the larger), 'sign' (moves a term across '=' without flipping its
    *  sign). Random: 'swap' (copies a previous result with its two digits swapped), 'op' (uses +
-   *  for \times). At most one slip per trace; the first that fires wins. */
+   *  for \times). At most one slip per trace; the first that fires wins. The slip propagates to
+   *  the end of the first pass (world-3; world-2 stopped 1-3 steps after it, see docs/world.md). */
   slips: {
     wrongFacts: { a: number; op: '+' | '-' | '*'; b: number; wrong: number }[];
     pFact: number;
@@ -44,9 +48,6 @@ export interface WorldConfig {
     pSign: number;
     pSwap: number;
     pOp: number;
-    /** After a slip the first pass goes on for this many more steps (capped by the problem)
-     *  before the teacher notices: the error propagates. */
-    propagate: [number, number];
   };
   /** Verification. A trace with a slip always verifies (final answers are always right). A clean
    *  trace has no verification with probability pNoVerifyClean (tuned so the raw pool is ~90% v=1),
@@ -67,7 +68,7 @@ export interface WorldConfig {
 }
 
 export const WORLD_CONFIG: WorldConfig = {
-  version: 'world-2',
+  version: 'world-3',
   facts: { addLeftMax: 30, operandMax: 9, mulMax: 9 },
   tierWeights: { gsm8k: 0.4, math: 0.4, amc23: 0.2 },
   steps: { gsm8k: [2, 4], amc23: [4, 6] },
@@ -90,7 +91,6 @@ export const WORLD_CONFIG: WorldConfig = {
     pSign: 0.35,
     pSwap: 0.03,
     pOp: 0.03,
-    propagate: [1, 3],
   },
   verify: { pNoVerifyClean: 0.14, pEarlyCheck: 0.2, pCueless: 0.03 },
   cues: [
@@ -121,14 +121,21 @@ export interface ScaleConfig {
   pool: number;
   /** Held-out evaluation problems per tier (paper: the benchmark sizes 1319 / 500 / 40). */
   eval: Record<Tier, number>;
+  /** Development problems per tier: their own RNG stream, disjoint from the evaluation problems
+   *  and from all training data; budgets and settings are chosen on them or on held-out traces,
+   *  never on evaluation problems (docs/budget-rules.md). */
+  dev: Record<Tier, number>;
   /** Records in the clean Base pretraining corpus. */
   base: number;
+  /** Records of a held-out Base corpus (same recipe, own RNG stream, never trained on): the Base
+   *  budget rule's NLL (docs/budget-rules.md). */
+  baseHeldout: number;
 }
 
 export const SCALES: Record<ScaleName, ScaleConfig> = {
-  smoke: { unit: 5, pool: 600, eval: { gsm8k: 20, math: 20, amc23: 10 }, base: 300 },
-  cpu: { unit: 150, pool: 15000, eval: { gsm8k: 300, math: 300, amc23: 100 }, base: 20000 },
-  paper: { unit: 1000, pool: 100000, eval: { gsm8k: 1319, math: 500, amc23: 40 }, base: 100000 },
+  smoke: { unit: 5, pool: 600, eval: { gsm8k: 20, math: 20, amc23: 10 }, dev: { gsm8k: 10, math: 10, amc23: 5 }, base: 300, baseHeldout: 40 },
+  cpu: { unit: 150, pool: 15000, eval: { gsm8k: 300, math: 300, amc23: 100 }, dev: { gsm8k: 200, math: 200, amc23: 100 }, base: 20000, baseHeldout: 1000 },
+  paper: { unit: 1000, pool: 100000, eval: { gsm8k: 1319, math: 500, amc23: 40 }, dev: { gsm8k: 500, math: 300, amc23: 100 }, base: 100000, baseHeldout: 2000 },
 };
 
 /** The paper's split: 12k v=1 SFT, 8k v=0 SFT, 9,848 reserved for GRPO. */

@@ -1,5 +1,6 @@
-// The whole world for one seed and scale: held-out evaluation problems, the labelled teacher pool
-// with its split, and the clean Base corpus. Deterministic: the same seed gives the same records.
+// The whole world for one seed and scale: held-out evaluation problems, development problems (for
+// choices made before evaluation), the labelled teacher pool with its split, and the clean Base
+// corpus. Deterministic: the same seed gives the same records.
 import { Rng } from '../../util/rng.ts';
 import { countWorldTokens } from '../../tokenizer/index.ts';
 import { basePrompt, tracePrompt } from '../prompts.ts';
@@ -15,8 +16,14 @@ export interface World {
   scale: ScaleName;
   config: WorldConfig;
   eval: EvalProblem[];
+  /** Development problems: their own RNG stream, disjoint from `eval` and from every training
+   *  problem; the place for development accuracy (docs/budget-rules.md). */
+  dev: EvalProblem[];
   pool: Example[];
   base: BaseRecord[];
+  /** Base-corpus records no model trains on (own RNG stream; problems outside the Base corpus,
+   *  `eval` and `dev`): the Base budget's held-out NLL. */
+  baseHeldout: BaseRecord[];
   want: SplitCounts;
 }
 
@@ -40,7 +47,51 @@ function drawProblem(tier: Tier, rng: Rng, cfg: WorldConfig, banned: Set<string>
     if (t + 1 >= softTries) return fallback;
   }
   if (fallback) return fallback;
-  throw new Error(`world: no ${tier} problem outside the evaluation set after 20000 draws (problem space too small)`);
+  throw new Error(`world: no ${tier} problem outside the evaluation and development sets after 20000 draws (problem space too small)`);
+}
+
+/** `sizes[tier]` problems per tier, none of whose keys is in `taken` (each one drawn is added). */
+function drawHeldOut(rng: Rng, cfg: WorldConfig, sizes: Record<Tier, number>, taken: Set<string>, idPrefix: string): EvalProblem[] {
+  const out: EvalProblem[] = [];
+  for (const tier of TIERS)
+    for (let i = 0; i < sizes[tier]; i++) {
+      const p = drawProblem(tier, rng, cfg, taken, new Set(), 1);
+      taken.add(problemKey(p));
+      out.push({ id: `${idPrefix}-${tier}-${i}`, tier, problem: p.text, answer: answerOf(p), key: problemKey(p) });
+    }
+  return out;
+}
+
+/** `n` records of the clean Base corpus (drills, worked or terse answers, never a verification),
+ *  on problems outside `banned`, preferring ones not in `used` (each one drawn is added to it). */
+function baseCorpus(n: number, rng: Rng, cfg: WorldConfig, facts: ReturnType<typeof allFacts>, banned: Set<string>, used: Set<string>, idPrefix: string): BaseRecord[] {
+  const base: BaseRecord[] = [];
+  for (let i = 0; i < n; i++) {
+    const id = `${idPrefix}-${i}`;
+    if (rng.next() < cfg.base.factDrillFraction) {
+      const drill = Array.from({ length: cfg.base.factsPerDrill }, () => rng.pick(facts));
+      const exprs = drill.map((f) => `${f.a} ${OP_SYMBOL[f.op]} ${f.b}`);
+      const values = drill.map((f) => fmt(apply(f.op, rat(f.a), rat(f.b))));
+      const ans = values[values.length - 1];
+      const asked = exprs.length > 1 ? `${exprs.slice(0, -1).join(', ')} and ${exprs[exprs.length - 1]}` : exprs[0];
+      const work = exprs.map((e, j) => `${e} = ${values[j]}.`).join(' ');
+      base.push({ id, tier: 'drill', problem: `Compute ${asked}.`, answer: ans, solution: `${work} The answer is \\boxed{${ans}}.` });
+      continue;
+    }
+    const tier = pickTier(rng, cfg);
+    const worked = rng.next() < cfg.base.worked[tier];
+    for (;;) {
+      const p = drawProblem(tier, rng, cfg, banned, used, 30);
+      const ans = answerOf(p);
+      const work = worked ? workedSteps(p) : p.terse;
+      const solution = `${work ? work + ' ' : ''}The answer is \\boxed{${ans}}.`;
+      if (countWorldTokens(basePrompt(p.text)) + countWorldTokens(solution) + 2 > cfg.maxTokens) continue;
+      used.add(problemKey(p));
+      base.push({ id, tier, problem: p.text, answer: ans, solution, key: problemKey(p) });
+      break;
+    }
+  }
+  return base;
 }
 
 function allFacts(cfg: WorldConfig): { a: number; op: Op; b: number }[] {
@@ -57,18 +108,14 @@ export function generateWorld(opts: { seed: number; scale: ScaleName; config?: W
   const sc = SCALES[opts.scale];
   const labeller = opts.labeller ?? ruleLabeller;
   const root = new Rng(opts.seed);
-  const evalRng = root.fork(1), poolRng = root.fork(2), baseRng = root.fork(3);
+  const evalRng = root.fork(1), poolRng = root.fork(2), baseRng = root.fork(3), devRng = root.fork(4), baseHeldoutRng = root.fork(5);
   const pre = `w${opts.seed}`;
 
-  // 1. Held-out evaluation problems, distinct from each other and banned from all training data.
-  const evalKeys = new Set<string>();
-  const evals: EvalProblem[] = [];
-  for (const tier of TIERS)
-    for (let i = 0; i < sc.eval[tier]; i++) {
-      const p = drawProblem(tier, evalRng, cfg, evalKeys, new Set(), 1);
-      evalKeys.add(problemKey(p));
-      evals.push({ id: `${pre}-eval-${tier}-${i}`, tier, problem: p.text, answer: answerOf(p), key: problemKey(p) });
-    }
+  // 1. Held-out evaluation problems, then development problems from their own stream; both are
+  // distinct from each other and banned from all training data.
+  const heldKeys = new Set<string>();
+  const evals = drawHeldOut(evalRng, cfg, sc.eval, heldKeys, `${pre}-eval`);
+  const dev = drawHeldOut(devRng, cfg, sc.dev, heldKeys, `${pre}-dev`);
 
   // 2. The raw teacher pool, labelled by the labeller (not by the truth).
   const used = new Set<string>();
@@ -76,7 +123,7 @@ export function generateWorld(opts: { seed: number; scale: ScaleName; config?: W
   for (let i = 0; i < sc.pool; i++) {
     const tier = pickTier(poolRng, cfg);
     for (;;) {
-      const p = drawProblem(tier, poolRng, cfg, evalKeys, used, 30);
+      const p = drawProblem(tier, poolRng, cfg, heldKeys, used, 30);
       const tr = teacherTrace(p, poolRng, cfg);
       const prompt = tracePrompt(p.text);
       // Context limit: prompt + the longer of raw/rewritten response + bos + eos.
@@ -97,31 +144,10 @@ export function generateWorld(opts: { seed: number; scale: ScaleName; config?: W
 
   // 3. The clean Base corpus: fact drills, worked or terse answers, never a verification.
   const facts = allFacts(cfg);
-  const base: BaseRecord[] = [];
-  for (let i = 0; i < sc.base; i++) {
-    const id = `${pre}-base-${i}`;
-    if (baseRng.next() < cfg.base.factDrillFraction) {
-      const drill = Array.from({ length: cfg.base.factsPerDrill }, () => baseRng.pick(facts));
-      const exprs = drill.map((f) => `${f.a} ${OP_SYMBOL[f.op]} ${f.b}`);
-      const values = drill.map((f) => fmt(apply(f.op, rat(f.a), rat(f.b))));
-      const ans = values[values.length - 1];
-      const asked = exprs.length > 1 ? `${exprs.slice(0, -1).join(', ')} and ${exprs[exprs.length - 1]}` : exprs[0];
-      const work = exprs.map((e, j) => `${e} = ${values[j]}.`).join(' ');
-      base.push({ id, tier: 'drill', problem: `Compute ${asked}.`, answer: ans, solution: `${work} The answer is \\boxed{${ans}}.` });
-      continue;
-    }
-    const tier = pickTier(baseRng, cfg);
-    const worked = baseRng.next() < cfg.base.worked[tier];
-    for (;;) {
-      const p = drawProblem(tier, baseRng, cfg, evalKeys, used, 30);
-      const ans = answerOf(p);
-      const work = worked ? workedSteps(p) : p.terse;
-      const solution = `${work ? work + ' ' : ''}The answer is \\boxed{${ans}}.`;
-      if (countWorldTokens(basePrompt(p.text)) + countWorldTokens(solution) + 2 > cfg.maxTokens) continue;
-      used.add(problemKey(p));
-      base.push({ id, tier, problem: p.text, answer: ans, solution, key: problemKey(p) });
-      break;
-    }
-  }
-  return { seed: opts.seed, scale: opts.scale, config: cfg, eval: evals, pool, base, want };
+  const base = baseCorpus(sc.base, baseRng, cfg, facts, heldKeys, used, `${pre}-base`);
+  // 4. A held-out Base corpus from its own stream, for choosing the Base budget on NLL
+  // (docs/budget-rules.md): the same recipe, on problems outside the Base corpus, eval and dev.
+  const notBase = new Set([...heldKeys, ...base.flatMap((b) => (b.key ? [b.key] : []))]);
+  const baseHeldout = baseCorpus(sc.baseHeldout, baseHeldoutRng, cfg, facts, notBase, new Set(), `${pre}-base-heldout`);
+  return { seed: opts.seed, scale: opts.scale, config: cfg, eval: evals, dev, pool, base, baseHeldout, want };
 }

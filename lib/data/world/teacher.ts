@@ -1,6 +1,8 @@
 // The R1-style teacher: renders a problem as a raw reasoning trace with, sometimes, a slip from
-// the fixed catalogue that propagates for a few steps, varied raw verification cues, a correction
-// that reaches the right answer, and a \boxed{} answer. It also returns the ground truth of every
+// the fixed catalogue that propagates to the end of the first pass, the first pass's answer
+// sentence, then (for a verified trace) a varied raw verification cue, a correction or re-check
+// that reaches the right answer, and a final \boxed{} answer (world-3's answer-sentence rule,
+// docs/world.md). It also returns the ground truth of every
 // segment (TraceTruth), which only the segmenter's scoring may read.
 import type { Rng } from '../../util/rng.ts';
 import type { TraceTruth, TruthSegment } from '../types.ts';
@@ -8,6 +10,8 @@ import type { SlipKind, WorldConfig } from './config.ts';
 import { apply, evaluate, fmt, OP_SYMBOL, operand, rat, type Op, type Problem, type Rat } from './problems.ts';
 
 export const TRIGGER = 'Wait!';
+/** The words before the first pass's \boxed{} answer, in every trace (world-3). */
+export const ANSWER_SENTENCE_LEAD = 'So the answer is ';
 
 export interface TeacherTrace {
   raw: string;
@@ -106,26 +110,26 @@ export function teacherTrace(p: Problem, rng: Rng, cfg: WorldConfig): TeacherTra
   const n = p.steps.length;
   const { written, slip } = firstPass(p, rng, cfg);
   const kind: TraceTruth['kind'] = slip ? 'correct' : rng.next() < cfg.verify.pNoVerifyClean ? 'none' : 'recheck';
-  const lastFP = slip ? Math.min(slip.step + rng.int(cfg.slips.propagate[0], cfg.slips.propagate[1]), n - 1) : n - 1;
+  // world-3: the first pass always runs to its answer sentence (a slip propagates to the end), so
+  // every trace, verified or not, reaches "So the answer is \boxed{X}." before any cue.
   const early = kind !== 'none' && rng.next() < cfg.verify.pEarlyCheck;
-  const earlyCands = [...Array(lastFP).keys()].filter((j) => !slip || j !== slip.step);
+  const earlyCands = [...Array(n - 1).keys()].filter((j) => !slip || j !== slip.step);
   const earlyAt = early && earlyCands.length ? rng.pick(earlyCands) : -1;
   const cuelessOk = earlyAt < 0 && (kind === 'recheck' || (slip !== null && ['fact', 'carry', 'borrow'].includes(slip.kind)));
   const cueless = cuelessOk && rng.next() < cfg.verify.pCueless;
 
   const B = new Builder();
   if (p.intro) B.add('step', p.intro);
-  for (let j = 0; j <= lastFP; j++) {
+  for (let j = 0; j < n; j++) {
     B.add('step', `${p.steps[j].lead}${eq(written[j])}.`, { step: j, wrong: slip !== null && j >= slip.step });
     if (j === earlyAt) B.add('early_check', `${rng.pick(cfg.cues)} ${eq(written[j])}. Yes.`, { step: j });
   }
-  const complete = lastFP === n - 1;
-  const firstPassAnswer = complete ? fmt(written[n - 1].v) : null;
+  const firstPassAnswer = fmt(written[n - 1].v);
+  // The same sentence ends an unverified trace (kind 'answer') and the first pass of a verified one
+  // (kind 'tentative', before the cue): the choice to verify is made after it.
+  B.add(kind === 'none' ? 'answer' : 'tentative', `${ANSWER_SENTENCE_LEAD}\\boxed{${firstPassAnswer}}.`, { wrong: slip !== null });
   let cue: TraceTruth['cue'] = null;
-  if (kind === 'none') {
-    B.add('answer', `So the answer is \\boxed{${answer}}.`);
-  } else {
-    if (complete) B.add('tentative', `So the answer is ${firstPassAnswer}.`, { wrong: slip !== null });
+  if (kind !== 'none') {
     if (cueless) {
       // A bare recomputation: the segment starts where the next sentence will.
       const at = B.text.length + 1;
