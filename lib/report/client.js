@@ -1,5 +1,7 @@
 // Browser side of results/index.html (inlined by lib/report/page.ts): draws every chart with
 // vega-embed, then runs the trace explorer over the embedded data. Plain ES2020, no imports.
+// Every value from the data that goes into HTML passes through esc(), numbers included (the data
+// file is input like any other).
 (function () {
   'use strict';
   const specs = JSON.parse(document.getElementById('specs').textContent);
@@ -67,7 +69,7 @@
       if (cls === 'learned') learned++;
       if (cls === 'seen') seen++;
       const title = j < t.responseStart ? 'prompt' : 'loss weight ' + w.weights[j] + (cls === 'seen' ? ' (seen, not learned)' : '');
-      parts.push('<span class="tk ' + cls + (wrongAt(orig) ? ' wrong' : '') + '" data-pos="' + j + '" data-w="' + w.weights[j] + '" title="' + esc(title) + '">' + esc(tokText(w.inputIds[j])) + '</span>');
+      parts.push('<span class="tk ' + cls + (wrongAt(orig) ? ' wrong' : '') + '" data-pos="' + j + '" data-w="' + esc(w.weights[j]) + '" title="' + esc(title) + '">' + esc(tokText(w.inputIds[j])) + '</span>');
     }
     const resp = t.ids.length - t.responseStart;
     const stats = resp + ' response tokens: ' + learned + ' learned, ' + seen + ' seen but not learned, ' + removed + ' removed from the input.';
@@ -101,7 +103,7 @@
       const h = g.entropy[i];
       const fork = model.forkThreshold !== null && h >= model.forkThreshold;
       if (fork) forks++;
-      parts.push('<span class="tk' + (fork ? ' fork' : '') + '" data-h="' + h + '" style="background:' + heat(h, max) + '" title="H = ' + h.toFixed(3) + ' nats' + (fork ? ' (fork token)' : '') + '">' + esc(tokText(id)) + '</span>');
+      parts.push('<span class="tk' + (fork ? ' fork' : '') + '" data-h="' + esc(h) + '" style="background:' + heat(h, max) + '" title="H = ' + h.toFixed(3) + ' nats' + (fork ? ' (fork token)' : '') + '">' + esc(tokText(id)) + '</span>');
     });
     const extra = g.entropy ? '<div class="stats">' + g.ids.length + ' tokens, ' + forks + ' fork tokens</div>' : '';
     return '<div class="gen">' + head + '<div class="tokens">' + parts.join('') + '</div>' + extra + '</div>';

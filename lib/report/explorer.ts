@@ -17,7 +17,7 @@ import type { Dataset } from '../data/dataset.ts';
 import { tracePrompt } from '../data/prompts.ts';
 import type { Example } from '../data/types.ts';
 import { gradeResponse } from '../eval/answer.ts';
-import { canonicalJson } from '../train/cache.ts';
+import { canonicalJson } from '../util/json.ts';
 import { METHODS, weightExample, type Method } from '../train/weights.ts';
 
 export const EXPLORER_VERSION = 1;
@@ -335,16 +335,41 @@ export function extractExplorer(ds: Dataset, scale: string, o: ExtractOptions = 
   };
 }
 
-/** Throws a one-line Error when `v` is not explorer data this page can show. */
+/**
+ * Throws a one-line Error when `v` is not explorer data this page can show: every field the page
+ * reads has its type (strings are strings, numbers finite numbers), so the browser side never
+ * meets a number that is not one.
+ */
 export function validateExplorer(v: unknown, where: string): asserts v is ExplorerData {
   const d = v as ExplorerData;
   if (!d || typeof d !== 'object' || d.version !== EXPLORER_VERSION || !Array.isArray(d.traces) || !Array.isArray(d.vocab) || !Array.isArray(d.models)) {
     throw new Error(`${where}: not explorer data of version ${EXPLORER_VERSION}`);
   }
+  const fail = (what: string): never => {
+    throw new Error(`${where}: ${what}`);
+  };
+  const isStr = (x: unknown) => typeof x === 'string';
+  const isNum = (x: unknown) => typeof x === 'number' && Number.isFinite(x);
+  const nums = (x: unknown) => Array.isArray(x) && x.every(isNum);
+  const strs = (x: unknown) => Array.isArray(x) && x.every(isStr);
+  if (!strs(d.vocab) || !strs(d.methods) || !strs(d.tiers) || !strs(d.missing)) fail('vocab, methods, tiers and missing must be arrays of strings');
+  if (!isNum(d.eosId) || !(d.bosId === null || isNum(d.bosId))) fail('eosId and bosId must be numbers');
   for (const t of d.traces) {
+    if (![t.id, t.tier, t.split, t.problem, t.answer].every(isStr) || !(t.slip === null || isStr(t.slip)) || !(t.kind === null || isStr(t.kind))) fail(`trace ${String(t.id)}: text fields must be strings`);
+    if (!nums(t.ids) || !isNum(t.responseStart) || !(t.tLast === null || isNum(t.tLast)) || !Array.isArray(t.wrong) || !t.wrong.every(nums)) fail(`trace ${t.id}: positions must be numbers`);
     for (const m of d.methods) {
-      const w = t.methods[m];
-      if (!w || w.inputIds.length !== w.weights.length) throw new Error(`${where}: trace ${t.id} method ${m}: ids and weights differ in length`);
+      const w = t.methods?.[m];
+      if (!w || !nums(w.inputIds) || !nums(w.weights)) fail(`trace ${t.id} method ${m}: input ids and weights must be numbers`);
+      if (w.inputIds.length !== w.weights.length) fail(`trace ${t.id} method ${m}: ids and weights differ in length`);
+    }
+  }
+  if (!Array.isArray(d.evalProblems) || !d.evalProblems.every((p) => [p.id, p.tier, p.problem, p.answer].every(isStr))) fail('eval problems need string id, tier, problem and answer');
+  for (const m of d.models) {
+    if (!isStr(m.method) || !isStr(m.label) || !(m.forkThreshold === null || isNum(m.forkThreshold)) || !m.problems || typeof m.problems !== 'object') fail(`model ${String(m.label)}: method, label, forkThreshold and problems`);
+    for (const [id, gens] of Object.entries(m.problems)) {
+      const ok = Array.isArray(gens) && gens.every((g) => isStr(g.text) && isStr(g.mode) && typeof g.equal === 'boolean' && (g.pred === null || isStr(g.pred))
+        && (g.ids === null || nums(g.ids)) && (g.entropy === null || nums(g.entropy)) && (g.tLast === null || isNum(g.tLast)));
+      if (!ok) fail(`model ${m.label} problem ${id}: generations need text, mode, verdict, and numbers for ids, entropy and tLast`);
     }
   }
 }

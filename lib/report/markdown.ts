@@ -1,6 +1,8 @@
 // Markdown from a results file: for tables, our "mean ± 95% CI" beside the paper's number in
 // every cell; for series, one row per x (thinned when long). Numbers come straight from the
-// results JSON, rounded once here.
+// results JSON, rounded once here. Every string from the file is text: HTML in a title, label or
+// note is escaped (it shows as typed, here and on the report page), and a code span is fenced so
+// that no backtick inside it can end it.
 import { axisTitle, categories, compactNumber, label, type Point, type ResultSet, type ResultsFile } from './results.ts';
 
 /** Decimals for a set: its own, else 1 for %/pp, else ~3 significant digits of its largest mean. */
@@ -12,9 +14,12 @@ export function decimalsFor(set: ResultSet): number {
   return Math.min(4, Math.max(0, 2 - Math.floor(Math.log10(maxAbs))));
 }
 
-/** "83.1 ± 1.2" (or "83.1" with a single seed). */
-export function formatMeasured(p: Pick<Point, 'mean' | 'ci95'>, decimals: number): string {
+const VERDICT_WORDS = { positive: 'above 0', negative: 'below 0', inconclusive: 'inconclusive' } as const;
+
+/** "83.1 ± 1.2" (or "83.1" with a single seed); a point with its own interval: "4.7 [1.2, 8.3] above 0". */
+export function formatMeasured(p: Pick<Point, 'mean' | 'ci95' | 'interval' | 'verdict'>, decimals: number): string {
   const m = fixed(p.mean, decimals);
+  if (p.interval) return `${m} [${fixed(p.interval.lo, decimals)}, ${fixed(p.interval.hi, decimals)}]${p.verdict ? ` ${VERDICT_WORDS[p.verdict]}` : ''}`;
   return p.ci95 === null ? m : `${m} ± ${fixed(p.ci95, decimals)}`;
 }
 
@@ -23,8 +28,21 @@ function fixed(v: number, d: number): string {
   return /^-0\.?0*$/.test(s) ? s.slice(1) : s; // no "-0.0"
 }
 
+/** A string from a results file as Markdown text: HTML markup escaped, on one line. */
+export function mdText(s: unknown): string {
+  return String(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\r?\n/g, ' ');
+}
+
+/** A code span holding `s` literally: a backtick fence longer than any backtick run inside it. */
+export function mdCode(s: unknown): string {
+  const text = String(s).replace(/\r?\n/g, ' ');
+  const fence = '`'.repeat(Math.max(0, ...(text.match(/`+/g) ?? []).map((r) => r.length)) + 1);
+  const pad = /^`|`$/.test(text) ? ' ' : '';
+  return `${fence}${pad}${text}${pad}${fence}`;
+}
+
 function esc(s: string): string {
-  return s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+  return mdText(s).replace(/\|/g, '\\|');
 }
 
 function table(header: string[], body: string[][], align: ('l' | 'r')[]): string {
@@ -98,28 +116,29 @@ function thin<T>(xs: T[], n: number): T[] {
 /** The whole results file: title, provenance line, one section per set, the paper's claims. */
 export function resultsToMarkdown(file: ResultsFile, opts: { sets?: string[]; intro?: string[] } = {}): string {
   const ids = opts.sets ?? Object.keys(file.sets);
-  const parts: string[] = [`# ${file.title}`, ''];
+  const parts: string[] = [`# ${mdText(file.title)}`, ''];
   parts.push(
-    `Scale \`${file.scale}\`, seeds ${file.seeds.join(', ')} (ours: mean ± 95% CI, Student t over seeds), ` +
-      `wall time ${formatWall(file.wallTimeSec)}; made by \`${file.createdBy}\` on ${file.createdAt.slice(0, 10)}.`,
+    `Scale ${mdCode(file.scale)}, seeds ${file.seeds.join(', ')} (ours: mean ± 95% CI, Student t over seeds), ` +
+      `wall time ${formatWall(file.wallTimeSec)}; made by ${mdCode(file.createdBy)} on ${mdText(file.createdAt.slice(0, 10))}.`,
     '',
   );
   for (const line of opts.intro ?? []) parts.push(line, '');
   for (const id of ids) {
     const set = file.sets[id];
     if (!set) throw new Error(`${file.name}: no set '${id}' in the results file`);
-    parts.push(`## ${set.title}`, '', `Values: ${axisTitle(set.y)}.`, '', setToMarkdown(set), '');
-    for (const n of set.notes ?? []) parts.push(`- ${n}`);
+    const how = set.interval ? ` Intervals: ${mdText(set.interval)}.` : '';
+    parts.push(`## ${mdText(set.title)}`, '', `Values: ${mdText(axisTitle(set.y))}.${how}`, '', setToMarkdown(set), '');
+    for (const n of set.notes ?? []) parts.push(`- ${mdText(n)}`);
     if (set.notes?.length) parts.push('');
   }
   if (file.paperNotes?.length) {
     parts.push('## What the paper reports', '');
-    for (const n of file.paperNotes) parts.push(`- ${n}`);
+    for (const n of file.paperNotes) parts.push(`- ${mdText(n)}`);
     parts.push('');
   }
   if (file.notes?.length) {
     parts.push('## Notes', '');
-    for (const n of file.notes) parts.push(`- ${n}`);
+    for (const n of file.notes) parts.push(`- ${mdText(n)}`);
     parts.push('');
   }
   return parts.join('\n');

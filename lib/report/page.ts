@@ -3,13 +3,22 @@
 // each figure's Vega-Lite spec (the same spec renderResults gives the .svg/.png, so the page can
 // never show other numbers), the markdown tables rendered to HTML, the benchmark rows, the
 // plain-words summary (results/README.md) and the trace explorer's data (lib/report/explorer.ts).
+// It opens with the headline (Table 1's chart and its verdict lines), then the prose.
+//
+// Nothing from results, README.md or the data runs as markup: strings are escaped where they are
+// put into HTML; Markdown is rendered with raw HTML shown as text, and its output goes through an
+// allowlist sanitiser (sanitize-html: no scripts, no event attributes, links only to http(s),
+// mailto, anchors and relative paths); JSON goes into <script type="application/json"> with "<"
+// escaped. test/report/hostile.test.ts opens a page built from hostile inputs in Chromium.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
 import { Marked } from 'marked';
+import sanitizeHtml from 'sanitize-html';
 import type { TopLevelSpec } from 'vega-lite';
 import type { BenchRow } from '../bench/results.ts';
 import type { ExplorerData } from './explorer.ts';
+import { table1Verdicts, type VerdictLine } from './headline.ts';
 import { withBaseConfig } from './render.ts';
 import type { ResultsFile } from './results.ts';
 
@@ -55,14 +64,26 @@ export function jsonScript(v: unknown): string {
   return JSON.stringify(v).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
 }
 
-export function escapeHtml(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+/** Text for HTML element content or a double- or single-quoted attribute value. */
+export function escapeHtml(s: unknown): string {
+  return String(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
 }
 
-const markdown = new Marked({ gfm: true });
+// Raw HTML in Markdown is shown as the text it is, never parsed.
+const markdown = new Marked({ gfm: true, renderer: { html: ({ text }) => escapeHtml(text) } });
 
-function mdToHtml(md: string): string {
-  return markdown.parse(md, { async: false }) as string;
+/** What rendered Markdown may contain: text formatting, lists, tables, code, links. */
+const SANITIZE: sanitizeHtml.IOptions = {
+  allowedTags: ['h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'p', 'br', 'hr', 'blockquote', 'ul', 'ol', 'li', 'strong', 'em', 'del', 'code', 'pre', 'a', 'table', 'thead', 'tbody', 'tr', 'th', 'td'],
+  allowedAttributes: { a: ['href', 'title'], th: ['align'], td: ['align'], ol: ['start'], code: ['class'] },
+  allowedSchemes: ['http', 'https', 'mailto'],
+  allowProtocolRelative: false,
+  disallowedTagsMode: 'escape',
+};
+
+/** Markdown (results tables, README.md) as HTML that can hold no script. */
+export function markdownToSafeHtml(md: string): string {
+  return sanitizeHtml(markdown.parse(md, { async: false }) as string, SANITIZE);
 }
 
 /** Markdown of a results file without its top title (the page's section heading replaces it). */
@@ -113,7 +134,7 @@ function benchTable(rows: BenchRow[]): string {
 function benchMeta(meta: Record<string, unknown> | undefined): string {
   if (!meta || !Object.keys(meta).length) return '';
   const m = meta as { command?: string; date?: string; machine?: { cpu?: string; cores?: number } };
-  const bits = [m.command && `made by <code>${escapeHtml(m.command)}</code>`, m.date && `on ${escapeHtml(String(m.date).slice(0, 10))}`, m.machine?.cpu && `(${escapeHtml(m.machine.cpu)}${m.machine.cores ? `, ${m.machine.cores} cores` : ''})`].filter(Boolean);
+  const bits = [m.command && `made by <code>${escapeHtml(m.command)}</code>`, m.date && `on ${escapeHtml(String(m.date).slice(0, 10))}`, m.machine?.cpu && `(${escapeHtml(m.machine.cpu)}${m.machine.cores ? `, ${escapeHtml(m.machine.cores)} cores` : ''})`].filter(Boolean);
   return `<p class="note">${bits.join(' ')}</p><details><summary>Everything recorded about the run (bench.json meta)</summary><pre class="note">${escapeHtml(JSON.stringify(meta, null, 2))}</pre></details>`;
 }
 
@@ -159,9 +180,27 @@ details summary { cursor: pointer; color: #0969da; }
 .verdict { font-size: 12.5px; font-weight: bold; padding: 1px 6px; border-radius: 3px; }
 .verdict.ok { background: #dafbe1; color: #116329; }
 .verdict.bad { background: #ffebe9; color: #a40e26; }
+.verdict.open { background: #fff8c5; color: #7d4e00; }
+ul.verdicts li { margin: 3px 0; }
 .missing { color: #9a6700; font-size: 13px; }
 @media (max-width: 1000px) { .panes { grid-template-columns: 1fr; } }
 `;
+
+/** One line per Table 1 comparison: the paper's difference and ours per benchmark, and the verdict. */
+function verdictsHtml(lines: VerdictLine[]): string {
+  if (!lines.length) return '';
+  const signed = (v: number) => `${v > 0 ? '+' : v < 0 ? '−' : '±'}${Math.abs(v).toFixed(1)}`;
+  const css: Record<string, string> = { agrees: 'ok', opposite: 'bad', inconclusive: 'open', 'no paper number': 'open' };
+  const items = lines.map((l) => {
+    const cells = l.cells.map((c) => {
+      const ours = `ours ${signed(c.ours)}${c.ci95 === null ? ' (1 seed)' : ` ± ${c.ci95.toFixed(1)}`}`;
+      const paper = c.paper === null ? '' : `paper ${signed(c.paper)}, `;
+      return `${escapeHtml(c.xLabel)}: ${paper}${ours} <span class="verdict ${css[c.agreement]}">${escapeHtml(c.agreement)}</span>`;
+    });
+    return `<li><b>${escapeHtml(l.title)}</b> (${escapeHtml(l.unit)}): ${cells.join('; ')}</li>`;
+  });
+  return `<ul class="verdicts">${items.join('')}</ul><p class="note">Ours: the mean over seeds of each seed's difference between the two methods, ± its 95% t interval. It agrees with the paper when the interval excludes 0 on the paper's side, is opposite when it excludes 0 on the other side, and is inconclusive when it holds 0.</p>`;
+}
 
 /** Benchmark tables (categorical x) are shown open; long series tables start folded. */
 function openTables(file: ResultsFile): boolean {
@@ -183,15 +222,19 @@ export function buildReportHtml(input: ReportInput): string {
   ].join('');
 
   const summary = input.summary
-    ? `<div class="md">${mdToHtml(input.summary)}</div>`
+    ? `<div class="md">${markdownToSafeHtml(input.summary)}</div>`
     : '<p class="missing">No results/README.md yet: the plain-words summary of which claims reproduced is written when the reproduction finishes.</p>';
 
-  const figureSections = figs.map((f) => `
+  const section = (f: (typeof figs)[number]) => `
 <section id="${f.id}-section">
   <h2>${escapeHtml(f.file.title)}</h2>
   ${f.spec ? `<div class="chart" id="${f.id}" data-name="${escapeHtml(f.file.name)}"></div>` : ''}
-  <details${openTables(f.file) ? ' open' : ''}><summary>Tables: ours (mean ± 95% CI over seeds) beside the paper</summary>${mdToHtml(bodyOf(f.md))}</details>
-</section>`);
+  ${f.file.name === 'table1' ? verdictsHtml(table1Verdicts(f.file)) : ''}
+  <details${openTables(f.file) ? ' open' : ''}><summary>Tables: ours (mean ± 95% CI over seeds) beside the paper</summary>${markdownToSafeHtml(bodyOf(f.md))}</details>
+</section>`;
+  // The headline (Table 1) comes first, before any prose; the other figures follow the summary.
+  const headline = figs.filter((f) => f.file.name === 'table1').map(section);
+  const figureSections = figs.filter((f) => f.file.name !== 'table1').map(section);
 
   const bench = input.bench?.rows.length
     ? `<div class="chart" id="bench-chart" data-name="bench"></div>${benchTable(input.bench.rows)}${benchMeta(input.bench.meta)}`
@@ -231,6 +274,7 @@ ${vegaBundles().map((b) => `<script>${scriptSafe(b)}</script>`).join('\n')}
 <body>
 <header><h1>${escapeHtml(input.title)}</h1><nav>${nav}</nav></header>
 <main>
+${headline.join('\n')}
 <section id="summary"><h2>Which of the paper's claims reproduced</h2>${summary}</section>
 ${figureSections.join('\n')}
 <section id="bench"><h2>Benchmarks: ours vs. a peer implementation</h2>${bench}</section>
