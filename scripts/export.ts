@@ -1,6 +1,6 @@
 // Export the segmented SFT data for an existing distributed trainer (TRL with accelerate or
 // DeepSpeed), for users who outgrow WebGPU. VGGM is completion-only SFT with the seen-but-not-
-// learned prefix moved into the prompt (lib/data/trl.ts), so TRL's SFTTrainer runs the same method
+// learned prefix moved into the prompt (lib/train/trl.ts), so TRL's SFTTrainer runs the same method
 // unchanged. Writes <out>/trl-<method>-<scale>/:
 //   train.jsonl            {"id","prompt","completion","v"} per SFT example (sft_v1 + sft_v0 splits)
 //   messages.jsonl         {"id","messages":[user, assistant]}: plain SFT for chat-template trainers
@@ -10,10 +10,10 @@
 //
 //   npx tsx scripts/export.ts --format trl --method vggm --scale cpu
 import { join } from 'node:path';
-import { toMessages, toPromptCompletion, type TrlMethod } from '../lib/data/trl.ts';
+import { toMessages, toPromptCompletion } from '../lib/train/trl.ts';
 import { writeJsonl } from '../lib/data/jsonl.ts';
 import { loadData } from '../lib/train/data.ts';
-import { METHODS } from '../lib/train/weights.ts';
+import { METHODS, type Method } from '../lib/train/weights.ts';
 import { writeFileAtomic, writeJsonAtomic } from '../lib/util/atomic.ts';
 import { parseCli, runMain, UsageError } from '../lib/util/cli.ts';
 
@@ -21,7 +21,7 @@ async function main(): Promise<void> {
   const args = await parseCli({ name: 'export', describe: 'Export the SFT splits as TRL prompt/completion JSONL (and chat messages JSONL) with the tokenizer.' }, (y) =>
     y
       .option('format', { choices: ['trl'] as const, default: 'trl' as const, describe: 'trl: prompt/completion JSONL for TRL SFTTrainer (completion-only loss)' })
-      .option('method', { choices: METHODS, default: 'vggm' as TrlMethod, describe: 'vggm: prefix before T_last moved into the prompt; sft: whole response learned; truncate: prefix dropped' })
+      .option('method', { choices: METHODS, default: 'vggm' as Method, describe: 'vggm: prefix before T_last moved into the prompt; sft: whole response learned; truncate: prefix dropped' })
       .option('data', { type: 'string', describe: 'data folder written by scripts/data.ts (default: the world for --scale and --world-seed)' })
       .option('world-seed', { type: 'number', default: 1, describe: 'seed of the generated world' }),
   );

@@ -4,14 +4,14 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { datasetTexts, loadDataset, writeDataset, type Dataset } from '../data/dataset.ts';
 import { encodeExample } from '../data/encode.ts';
-import { basePrompt, tracePrompt } from '../data/prompts.ts';
+import { basePrompt } from '../data/prompts.ts';
 import type { EvalProblem } from '../data/types.ts';
 import { WORLD_CONFIG, type ScaleName } from '../data/world/config.ts';
 import { generateWorld } from '../data/world/generate.ts';
 import { buildWorldTokenizer } from '../tokenizer/index.ts';
 import type { PackItem } from './batch.ts';
 import type { GrpoPrompt } from './grpo.ts';
-import { maskedPrefix, weightExample, type Method } from './weights.ts';
+import { encodeTrace, methodSequence, weightExample, type Method } from './weights.ts';
 
 export function worldDataDir(scale: ScaleName, worldSeed: number): string {
   return resolve(process.env.VGGM_CACHE ?? '.cache', 'data', `${WORLD_CONFIG.version}-${scale}-s${worldSeed}`);
@@ -42,16 +42,13 @@ export function pretrainItems(ds: Dataset): PackItem[] {
   return ds.base.map((b) => weightExample('sft', encodeExample(ds.tokenizer, basePrompt(b.problem), b.solution)));
 }
 
-/** SFT on the v=1 and v=0 splits under a method; the prefix tag feeds the diagnostics only. */
+/** SFT on the v=1 and v=0 splits under a method; the error-prefix tag feeds the diagnostics only. */
 export function sftItems(ds: Dataset, method: Method): PackItem[] {
   const ex = ds.pool.filter((e) => e.split === 'sft_v1' || e.split === 'sft_v0');
   if (!ex.length) throw new Error(`${ds.dir}: no SFT examples (split sft_v1/sft_v0)`);
   return ex.map((e) => {
-    const enc = encodeExample(ds.tokenizer, tracePrompt(e.problem), e.response, e.v === 1 ? e.tLast : null);
-    // The prefix region of a v=1 trace, in the (possibly truncated) input: tagged for every method.
-    const prefix = maskedPrefix('vggm', enc);
-    const w = weightExample(method, enc);
-    return { ...w, prefix: method === 'truncate' ? null : prefix };
+    const { errorPrefix, ...w } = methodSequence(method, encodeTrace(ds.tokenizer, e));
+    return { ...w, prefix: errorPrefix };
   });
 }
 

@@ -8,10 +8,10 @@
 // a data folder from elsewhere cannot slip one in).
 import type { Dataset } from '../data/dataset.ts';
 import { encodeExample } from '../data/encode.ts';
-import { basePrompt, tracePrompt } from '../data/prompts.ts';
+import { basePrompt } from '../data/prompts.ts';
 import type { Model } from '../model/model.ts';
 import { packBatch, roundedSeqLen } from './batch.ts';
-import { weightExample, type WeightedSequence } from './weights.ts';
+import { encodeTrace, learnedByEvery, weightExample, type WeightedSequence } from './weights.ts';
 
 export interface HeldoutTrace extends WeightedSequence {
   v: 0 | 1;
@@ -31,8 +31,7 @@ export function heldoutTraces(ds: Dataset, n: number, context: number): HeldoutT
     if (out.length >= n) break;
     const key = (e.meta?.key as string | undefined) ?? e.problem;
     if (e.split !== 'unused' || sftProblems.has(key) || held.has(key) || held.has(e.problem)) continue;
-    // vggm's weights are exactly the tokens that sft, vggm and truncate all learn
-    const w = weightExample('vggm', encodeExample(ds.tokenizer, tracePrompt(e.problem), e.response, e.v === 1 ? e.tLast : null));
+    const w = learnedByEvery(encodeTrace(ds.tokenizer, e));
     if (w.inputIds.length - 1 <= context) out.push({ ...w, v: e.v });
   }
   if (out.length < n) throw new Error(`${ds.dir}: only ${out.length} of ${n} held-out traces (pool traces outside every split, on problems no SFT trace holds)`);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { maskedPrefix, weightExample, type EncodedExample } from '../../lib/train/weights.ts';
+import { learnedByEvery, maskedPrefix, methodSequence, METHODS, traceLayout, weightExample, type EncodedExample } from '../../lib/train/weights.ts';
 import { packBatch, TAG_LEARNED, TAG_PREFIX, tokensLearned } from '../../lib/train/batch.ts';
 
 // Hand-made trace: prompt P0 P1 P2 | template S | response r4 .. r9, EOS=99 at index 10.
@@ -64,6 +64,47 @@ describe('weightExample', () => {
   it('rejects T_last outside the response and unknown methods', () => {
     expect(() => weightExample('vggm', { ...base, tLastToken: 2 })).toThrow(/tLastToken/);
     expect(() => weightExample('bogus' as never, v0)).toThrow(/unknown method/);
+  });
+});
+
+describe('the derived views of a method', () => {
+  it('traceLayout: what each method drops and where it starts learning, in the trace\'s positions', () => {
+    expect(traceLayout('sft', vMid)).toEqual({ dropped: null, learnFrom: 4 });
+    expect(traceLayout('vggm', vMid)).toEqual({ dropped: null, learnFrom: 7 });
+    expect(traceLayout('truncate', vMid)).toEqual({ dropped: { start: 4, end: 7 }, learnFrom: 7 });
+    for (const m of METHODS) expect(traceLayout(m, v0)).toEqual({ dropped: null, learnFrom: 4 });
+  });
+
+  it('maskedPrefix: only a method that keeps the prefix without learning it has one', () => {
+    expect(maskedPrefix('vggm', vMid)).toEqual({ start: 4, end: 7 });
+    expect(maskedPrefix('sft', vMid)).toBeNull();
+    expect(maskedPrefix('truncate', vMid)).toBeNull();
+    for (const m of METHODS) expect(maskedPrefix(m, v0)).toBeNull();
+  });
+
+  it('methodSequence locates the error prefix in the input, null when the input drops it', () => {
+    expect(methodSequence('sft', vMid).errorPrefix).toEqual({ start: 4, end: 7 });
+    expect(methodSequence('vggm', vMid).errorPrefix).toEqual({ start: 4, end: 7 });
+    expect(methodSequence('truncate', vMid).errorPrefix).toBeNull();
+    expect(methodSequence('sft', v0).errorPrefix).toBeNull();
+    expect(w(methodSequence('truncate', vMid).weights)).toEqual(w(weightExample('truncate', vMid).weights));
+  });
+
+  it('learnedByEvery weights exactly the trace tokens every method learns, with the whole trace in the input', () => {
+    for (const ex of [v0, vMid, vFirst, vLast]) {
+      const every = learnedByEvery(ex);
+      expect(every.inputIds).toEqual(ids);
+      for (let j = 0; j < ids.length; j++) {
+        // a token of the whole trace is learned by method m when m keeps it and weights it
+        const learnedByAll = METHODS.every((m) => {
+          const { dropped } = traceLayout(m, ex);
+          if (dropped && j >= dropped.start && j < dropped.end) return false;
+          const k = dropped && j >= dropped.end ? j - (dropped.end - dropped.start) : j;
+          return weightExample(m, ex).weights[k] > 0;
+        });
+        expect(every.weights[j] > 0, `${JSON.stringify(ex.tLastToken)} token ${j}`).toBe(learnedByAll);
+      }
+    }
   });
 });
 

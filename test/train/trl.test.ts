@@ -9,14 +9,13 @@ import { join } from 'node:path';
 import { Tokenizer } from '@huggingface/tokenizers';
 import { afterAll, describe, expect, it } from 'vitest';
 import { datasetTexts, writeDataset } from '../../lib/data/dataset.ts';
-import { encodeExample } from '../../lib/data/encode.ts';
 import { tracePrompt } from '../../lib/data/prompts.ts';
-import { toMessages, toPromptCompletion } from '../../lib/data/trl.ts';
+import { toMessages, toPromptCompletion } from '../../lib/train/trl.ts';
 import type { Example } from '../../lib/data/types.ts';
 import { generateWorld } from '../../lib/data/world/generate.ts';
 import { buildByteLevelBpe } from '../../lib/tokenizer/bpe.ts';
 import { buildWorldTokenizer, loadTokenizer, type LoadedTokenizer } from '../../lib/tokenizer/index.ts';
-import { METHODS, weightExample } from '../../lib/train/weights.ts';
+import { encodeTrace, METHODS, weightExample } from '../../lib/train/weights.ts';
 
 const tmp = mkdtempSync(join(tmpdir(), 'vggm-trl-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -34,7 +33,7 @@ function trlView(json: object, pc: { prompt: string; completion: string }) {
 }
 
 function ourView(tok: LoadedTokenizer, e: Example, method: (typeof METHODS)[number]) {
-  const w = weightExample(method, encodeExample(tok, tracePrompt(e.problem), e.response, e.v === 1 ? e.tLast : null));
+  const w = weightExample(method, encodeTrace(tok, e));
   return { ids: w.inputIds, learned: [...w.weights].map((x) => x > 0) };
 }
 
