@@ -7,40 +7,21 @@
 // is then the span of the characters that hold its first and last byte; a character split across
 // two tokens belongs to both (as in the Rust library's offsets).
 //
-// Special tokens (added_tokens) are never parsed out of text, as in the word-level tokenizer: the
-// library is given the file without them, so "<|endoftext|>" in a text is ordinary bytes. Our
-// decode maps their ids back to their content.
+// Added tokens (added_tokens: <think>, <|im_start|>, ...) are split out of the text first, with
+// their flags, as Hugging Face does (added.ts); the text between them is normalized (the
+// tokenizer.json normalizer, mapped back to the original offsets: normalize.ts) and encoded by the
+// library, which is given the file without added tokens so that it reports every byte it covers.
+// @huggingface/tokenizers splits added tokens itself but gives no offsets and ignores single_word.
 import { Tokenizer } from '@huggingface/tokenizers';
-import type { Encoding, LoadedTokenizer } from './index.ts';
+import { AddedTokenMatcher } from './added.ts';
+import { normalizeWithMap, type Normalized, type NormalForm } from './normalize.ts';
+import type { AddedTokenJson, ByteLevelBpeJson, Encoding, LoadedTokenizer } from './types.ts';
+
+export type { AddedTokenJson, ByteLevelBpeJson } from './types.ts';
 
 /** Qwen2's pre-tokenizer regex (digits one at a time, as the world tokenizer does). */
 export const QWEN2_SPLIT_PATTERN =
   String.raw`(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+`;
-
-export interface AddedTokenJson {
-  id: number;
-  content: string;
-  single_word: boolean;
-  lstrip: boolean;
-  rstrip: boolean;
-  normalized: boolean;
-  special: boolean;
-}
-
-export interface ByteLevelBpeJson {
-  version: string;
-  truncation: null;
-  padding: null;
-  added_tokens: AddedTokenJson[];
-  normalizer: { type: 'NFC' } | null;
-  pre_tokenizer: Record<string, unknown>;
-  post_processor: Record<string, unknown> | null;
-  decoder: { type: 'ByteLevel'; [k: string]: unknown };
-  model: {
-    type: 'BPE'; dropout: null; unk_token: null; continuing_subword_prefix: null; end_of_word_suffix: null;
-    fuse_unk: false; byte_fallback: false; ignore_merges: boolean; vocab: Record<string, number>; merges: string[] | [string, string][];
-  };
-}
 
 // GPT-2's bytes_to_unicode: printable bytes map to themselves, the rest to 256 + n in order.
 const BYTE_TO_CHAR: string[] = [];
@@ -89,8 +70,10 @@ export function checkByteLevelBpe(json: Record<string, any>): void {
   const addPrefix = (pt: any): boolean => (pt?.type === 'ByteLevel' ? !!pt.add_prefix_space : (pt?.pretokenizers ?? []).some(addPrefix));
   if (addPrefix(json.pre_tokenizer)) unsupported('ByteLevel add_prefix_space=true (offsets would not map onto the text)');
   const norm = json.normalizer;
-  if (norm != null && norm.type !== 'NFC') unsupported(`BPE with normalizer ${norm.type}`);
+  if (norm != null && !NORMAL_FORMS.includes(norm.type)) unsupported(`BPE with normalizer ${norm.type}`);
 }
+
+const NORMAL_FORMS: readonly string[] = ['NFC', 'NFD', 'NFKC', 'NFKD'];
 
 const EOS_NAMES = ['<eos>', '<|endoftext|>', '</s>', '<|end_of_text|>'];
 const BOS_NAMES = ['<bos>', '<|begin_of_text|>', '<s>'];
@@ -110,38 +93,70 @@ export function loadByteLevelBpe(json: Record<string, any>): LoadedTokenizer {
   const eosId = first(EOS_NAMES);
   if (eosId === undefined) throw new Error(`tokenizer.json: no end-of-sequence token (looked for ${EOS_NAMES.join(', ')})`);
   const vocabSize = Math.max(byId.length, ...added.map((t) => t.id + 1));
-  const nfc = json.normalizer?.type === 'NFC';
+  const form = (json.normalizer?.type ?? null) as NormalForm | null;
+  // normalized=true tokens are looked for after normalization; without a normalizer it is one pass.
+  const rawMatcher = new AddedTokenMatcher(added.filter((t) => !t.normalized || !form));
+  const normMatcher = new AddedTokenMatcher(added.filter((t) => t.normalized && form));
   const utf8 = new TextEncoder();
-  const utf8Decode = new TextDecoder('utf-8', { fatal: false });
+  // ignoreBOM: a leading U+FEFF is text, not a byte-order mark to drop.
+  const utf8Decode = new TextDecoder('utf-8', { fatal: false, ignoreBOM: true });
 
-  const encode = (text: string): Encoding => {
-    if (nfc && text.normalize('NFC') !== text) throw new Error('byte-level BPE: text is not in Unicode NFC form (normalise the data first, e.g. text.normalize("NFC"))');
-    const { ids, tokens } = lib.encode(text, { add_special_tokens: false });
-    // byteChar[i] = UTF-16 index of the character holding byte i; charEnd[i] = end of that character.
-    const bytes = utf8.encode(text);
-    const byteChar = new Int32Array(bytes.length);
-    const charEnd = new Int32Array(bytes.length);
+  // BPE-encode n.text[from, to) and push ids with offsets in the original text (+ base).
+  const encodePiece = (n: Normalized, from: number, to: number, base: number, out: Encoding): void => {
+    if (to <= from) return;
+    const piece = n.text.slice(from, to);
+    const { ids, tokens } = lib.encode(piece, { add_special_tokens: false });
+    // byteUnit[i] = UTF-16 index in piece of the character holding byte i; unitEnd[i] = its end.
+    const bytes = utf8.encode(piece);
+    const byteUnit = new Int32Array(bytes.length);
+    const unitEnd = new Int32Array(bytes.length);
     let bi = 0;
-    for (let ci = 0; ci < text.length; ) {
-      const cp = text.codePointAt(ci)!;
+    for (let ci = 0; ci < piece.length; ) {
+      const cp = piece.codePointAt(ci)!;
       const units = cp > 0xffff ? 2 : 1;
-      const n = cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
-      for (let k = 0; k < n; k++, bi++) {
-        byteChar[bi] = ci;
-        charEnd[bi] = ci + units;
+      const nb = cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+      for (let k = 0; k < nb; k++, bi++) {
+        byteUnit[bi] = ci;
+        unitEnd[bi] = ci + units;
       }
       ci += units;
     }
-    const offsets: [number, number][] = [];
     let at = 0;
     for (const [i, tok] of tokens.entries()) {
       const b = byteCharsToBytes(tok);
       if (!b || b.length === 0) throw new Error(`byte-level BPE: token ${JSON.stringify(tok)} (id ${ids[i]}) is not a byte-level token`);
-      offsets.push([byteChar[at], charEnd[at + b.length - 1]]);
+      out.ids.push(ids[i]);
+      out.offsets.push([base + n.start[from + byteUnit[at]], base + n.end[from + unitEnd[at + b.length - 1] - 1]]);
       at += b.length;
     }
     if (at !== bytes.length) throw new Error(`byte-level BPE: tokens cover ${at} bytes of a ${bytes.length}-byte text`);
-    return { ids, offsets };
+  };
+
+  // Text between raw added tokens: normalize, split out normalized added tokens, BPE the rest.
+  const encodeSegment = (text: string, base: number, out: Encoding): void => {
+    if (!text) return;
+    const n = normalizeWithMap(text, form);
+    let last = 0;
+    for (const m of normMatcher.find(n.text)) {
+      encodePiece(n, last, m.start, base, out);
+      out.ids.push(m.id);
+      out.offsets.push([base + n.start[m.start], base + n.end[m.end - 1]]);
+      last = m.end;
+    }
+    encodePiece(n, last, n.text.length, base, out);
+  };
+
+  const encode = (text: string): Encoding => {
+    const out: Encoding = { ids: [], offsets: [] };
+    let last = 0;
+    for (const m of rawMatcher.find(text)) {
+      encodeSegment(text.slice(last, m.start), last, out);
+      out.ids.push(m.id);
+      out.offsets.push([m.start, m.end]);
+      last = m.end;
+    }
+    encodeSegment(text.slice(last), last, out);
+    return out;
   };
 
   return {

@@ -10,7 +10,8 @@
 // Offsets are [start, end) in UTF-16 code units (JavaScript string indices). Special tokens are
 // never parsed out of text: "<eos>" in a text is ordinary characters.
 import { readFileSync } from 'node:fs';
-import { loadByteLevelBpe, type ByteLevelBpeJson } from './bpe.ts';
+import { loadByteLevelBpe } from './bpe.ts';
+import type { LoadedTokenizer, TokenizerJson } from './types.ts';
 
 export const SPECIAL_TOKENS = { pad: '<pad>', unk: '<unk>', bos: '<bos>', eos: '<eos>' } as const;
 
@@ -21,38 +22,7 @@ export const WORLD_SPLIT_PATTERN = String.raw` ?(?:[A-Za-z]+|\\[A-Za-z]+|\d|[^\s
 /** Character-level pre-tokenizer: every code point is a piece. */
 export const CHAR_SPLIT_PATTERN = String.raw`[\s\S]`;
 
-export interface TokenizerJson {
-  version: string;
-  truncation: null;
-  padding: null;
-  added_tokens: { id: number; content: string; single_word: boolean; lstrip: boolean; rstrip: boolean; normalized: boolean; special: boolean }[];
-  normalizer: null;
-  pre_tokenizer: { type: 'Split'; pattern: { Regex: string }; behavior: 'Isolated'; invert: false };
-  post_processor: null;
-  decoder: { type: 'Fuse' };
-  model: { type: 'WordLevel'; vocab: Record<string, number>; unk_token: string };
-}
-
-export interface Encoding {
-  ids: number[];
-  /** [start, end) of each token in the input text (UTF-16 code units). */
-  offsets: [number, number][];
-}
-
-export interface LoadedTokenizer {
-  encode(text: string): Encoding;
-  /** Concatenates the tokens' strings; special tokens are dropped unless keepSpecial. */
-  decode(ids: readonly number[], opts?: { keepSpecial?: boolean }): string;
-  vocabSize: number;
-  padId: number;
-  unkId: number;
-  eosId: number;
-  bosId?: number;
-  /** The token's text (byte-level BPE: its bytes decoded as UTF-8). */
-  idToToken(id: number): string | undefined;
-  tokenToId(token: string): number | undefined;
-  json: TokenizerJson | ByteLevelBpeJson;
-}
+export type { Encoding, LoadedTokenizer, TokenizerJson } from './types.ts';
 
 /** Split `text` into pieces the way HF's Split pre-tokenizer with behaviour Isolated does: every
  *  regex match is a piece and so is every stretch between matches. */

@@ -1,6 +1,7 @@
 // Byte-level BPE: ids checked against an independent merge-by-rank encoder written here, offsets
 // checked by decoding prefixes (the characters before a token are exactly the decoded tokens before
-// it), special tokens never parsed from text, unsupported kinds rejected with one line.
+// it), added tokens split out of the text, unsupported kinds rejected with one line.
+// test/tokenizer/hf-tokenizer.test.ts holds a real Qwen tokenizer.json to a second implementation.
 import { describe, expect, it } from 'vitest';
 import { Tokenizer } from '@huggingface/tokenizers';
 import { encodeExample } from '../../lib/data/encode.ts';
@@ -26,8 +27,12 @@ const tok = loadTokenizer(json);
 const utf8 = new TextEncoder();
 const tokenString = new Map(Object.entries(json.model.vocab).map(([t, id]) => [id, t]));
 
-/** Reference encoder: pre-tokenise with the file's pre-tokenizer, then merge pairs by rank. */
+/** Reference encoder: split out added tokens, pre-tokenise with the file's pre-tokenizer, then merge pairs by rank. */
 function referenceIds(text: string): number[] {
+  for (const a of json.added_tokens) {
+    const at = text.indexOf(a.content);
+    if (at >= 0) return [...referenceIds(text.slice(0, at)), a.id, ...referenceIds(text.slice(at + a.content.length))];
+  }
   const pre = new Tokenizer({ model: { type: 'BPE', vocab: {}, merges: [], ignore_merges: false }, pre_tokenizer: json.pre_tokenizer, normalizer: null, decoder: { type: 'ByteLevel' }, post_processor: null, added_tokens: [] }, {}).pre_tokenizer!;
   const rank = new Map((json.model.merges as string[]).map((m, i) => [m, i]));
   const ids: number[] = [];
@@ -61,7 +66,7 @@ describe('byte-level BPE', () => {
   });
 
   it('round-trips text through encode/decode', () => {
-    for (const t of PROBES) expect(tok.decode(tok.encode(t).ids)).toBe(t);
+    for (const t of PROBES) expect(tok.decode(tok.encode(t).ids, { keepSpecial: true })).toBe(t);
   });
 
   it('offsets: the text before each char-aligned token is exactly the decoded prefix', () => {
@@ -74,10 +79,11 @@ describe('byte-level BPE', () => {
         expect(s).toBeLessThan(e);
         if (i > 0) expect(s).toBeGreaterThanOrEqual(offsets[i - 1][0]);
         const prefixBytes = utf8.encode(t.slice(0, s)).length;
-        const tokBytes = byteCharsToBytes(tokenString.get(ids[i])!)!.length;
+        const added = json.added_tokens.find((a) => a.id === ids[i]);
+        const tokBytes = added ? utf8.encode(added.content).length : byteCharsToBytes(tokenString.get(ids[i])!)!.length;
         if (prefixBytes === bytesBefore) {
           // the token starts on a character boundary: decoding the tokens before it gives t[0, s)
-          expect(tok.decode(ids.slice(0, i))).toBe(t.slice(0, s));
+          expect(tok.decode(ids.slice(0, i), { keepSpecial: true })).toBe(t.slice(0, s));
         } else {
           // it starts inside a multi-byte character, which it shares with the previous token
           expect(s).toBe(offsets[i - 1][0]);
@@ -99,11 +105,14 @@ describe('byte-level BPE', () => {
     expect(tok.decode(ids)).toBe(t);
   });
 
-  it('never parses special tokens out of text, and maps their ids on decode', () => {
+  it('splits added tokens out of text (as Hugging Face does), and drops special ones on decode unless asked', () => {
     const eot = tok.tokenToId('<|endoftext|>')!;
     expect(tok.eosId).toBe(eot);
     expect(tok.padId).toBe(eot);
-    expect(tok.encode('a <|endoftext|> b').ids).not.toContain(eot);
+    const t = 'a <|endoftext|> b';
+    const { ids, offsets } = tok.encode(t);
+    expect(ids.filter((id) => id === eot)).toHaveLength(1);
+    expect(offsets[ids.indexOf(eot)]).toEqual([2, 15]);
     expect(tok.decode([...tok.encode('hi').ids, eot])).toBe('hi');
     expect(tok.decode([...tok.encode('hi').ids, eot], { keepSpecial: true })).toBe('hi<|endoftext|>');
     expect(tok.vocabSize).toBe(256 + json.model.merges.length + 3);
@@ -121,8 +130,13 @@ describe('byte-level BPE', () => {
     expect(tok.decode(ex.ids.slice(ex.responseStart, ex.tLastToken! + 1)).length).toBeGreaterThan(tLast);
   });
 
-  it('rejects texts that are not NFC (offsets would not map) with one line', () => {
-    expect(() => tok.encode('cafe\u0301')).toThrow(/^byte-level BPE: text is not in Unicode NFC form/);
+  it('applies the NFC normalizer (as Hugging Face does) with offsets on the original text', () => {
+    const t = 'cafe\u0301 ok';
+    const { ids, offsets } = tok.encode(t);
+    expect(ids).toEqual(tok.encode(t.normalize('NFC')).ids);
+    expect(offsets.at(-1)![1]).toBe(t.length);
+    // the composed é maps back to both of its original units
+    expect(offsets.some(([s, e]) => s <= 3 && e === 5)).toBe(true);
   });
 
   it('rejects BPE kinds it cannot give offsets for, with one clear line', () => {
