@@ -239,7 +239,7 @@ export async function trainGrpo(run: GrpoRun): Promise<{ model: Model; steps: nu
             E += ent[i];
           }
         });
-        if (!Number.isFinite(L) || !Number.isFinite(gn)) throw new NonFiniteError(step, Number.isFinite(L) ? 'gradient norm' : 'GRPO loss', 0, Number.isFinite(L) ? gn : L);
+        if (!Number.isFinite(L) || !Number.isFinite(gn)) throw new NonFiniteError(step, Number.isFinite(L) ? 'gradient norm' : 'GRPO loss', 0, Number.isFinite(L) ? gn : L, latestCheckpoint(run.runDir)?.step ?? null);
         const w = 1 / cfg.iterations;
         last.loss += w * L;
         last.kl += w * (m ? K / m : 0);

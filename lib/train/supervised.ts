@@ -126,7 +126,7 @@ export async function trainSupervised(run: SupervisedRun): Promise<SupervisedRes
     if (!Number.isFinite(stats.loss) || !Number.isFinite(stats.gradNorm)) {
       const bad = firstNonFinite([...(await model.params.toHost('grads'))].map(([n, t]) => [`gradient of ${n}`, t.data] as [string, Float32Array]));
       const what = bad ? bad.tensor : Number.isFinite(stats.loss) ? 'gradient norm' : 'loss';
-      throw new NonFiniteError(step, what, bad?.index ?? 0, bad?.value ?? (Number.isFinite(stats.loss) ? stats.gradNorm : stats.loss));
+      throw new NonFiniteError(step, what, bad?.index ?? 0, bad?.value ?? (Number.isFinite(stats.loss) ? stats.gradNorm : stats.loss), latestCheckpoint(run.runDir)?.step ?? null);
     }
     const rec: StepRecord = { step, kind: 'step', loss: stats.loss, lr, gradNorm: stats.gradNorm, tokens: tokensLearned(b), spike: spikes.push(step, stats.loss), rows: b.batch * b.seqLen, ms: Math.round(performance.now() - tStep) };
     losses.push(stats.loss);
