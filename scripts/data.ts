@@ -5,19 +5,23 @@
 //   npx tsx scripts/data.ts generate --scale cpu --seed 1 --out data/world-cpu-1
 //   npx tsx scripts/data.ts stats data/world-cpu-1
 //   npx tsx scripts/data.ts show data/world-cpu-1 --split sft_v1 --index 0
-//   npx tsx scripts/data.ts ingest openr1.parquet --out data/openr1
-import { existsSync } from 'node:fs';
+//   npx tsx scripts/data.ts ingest openr1.parquet --out data/openr1 [--tokenizer qwen/tokenizer.json] [--labels labels.jsonl]
+//   npx tsx scripts/data.ts label-export openr1.parquet --out to-label.jsonl
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { loadDataset, writeDataset } from '../lib/data/dataset.ts';
 import { encodeExample } from '../lib/data/encode.ts';
-import { ingestRows, readOpenR1Rows } from '../lib/data/openr1.ts';
+import { DEFAULT_MAX_LINE_BYTES, ingestRows, parseExternalLabels, readOpenR1Rows, type ExternalLabel } from '../lib/data/openr1.ts';
+import { LABEL_PROMPT_VERSION, labelPrompt } from '../lib/data/segment/prompt.ts';
+import { referenceAgreement, responseLossShare, type ReferenceAgreement } from '../lib/data/segment/score.ts';
+import { writeFileAtomic } from '../lib/util/atomic.ts';
 import { tracePrompt } from '../lib/data/prompts.ts';
 import { LabelCache, ruleLabeller } from '../lib/data/segment/labeller.ts';
 import { assignSplits, splitCounts } from '../lib/data/split.ts';
 import { datasetStats, type DataStats } from '../lib/data/stats.ts';
-import { dropLongExamples } from '../lib/data/length.ts';
+import { DEFAULT_MAX_TOKENS, dropLongExamples, tokenCounter } from '../lib/data/length.ts';
 import type { Example, Split } from '../lib/data/types.ts';
 import { SCALES, SPLIT_RATIO, type ScaleName } from '../lib/data/world/config.ts';
 import { generateWorld } from '../lib/data/world/generate.ts';
@@ -36,20 +40,31 @@ function generate(a: { scale: ScaleName; seed: number; out?: string }): void {
   console.log(`generate: ${w.pool.length} pool traces, ${w.eval.length} eval problems, ${w.dev.length} development problems, ${w.base.length} Base records -> ${out} (${((Date.now() - t0) / 1000).toFixed(1)}s)`);
 }
 
-async function ingest(a: { inputs: string[]; out: string; seed: number; unit?: number; cache?: string; maxTokens: number }): Promise<void> {
+async function ingest(a: { inputs: string[]; out: string; seed: number; unit?: number; cache?: string; maxTokens: number; tokenizer?: string; maxLineBytes: number; labels?: string; labeller: string }): Promise<void> {
   const cache = new LabelCache(a.cache ?? join(a.out, 'labels.cache.jsonl'));
+  let external: Map<string, ExternalLabel> | undefined;
+  if (a.labels) {
+    if (!existsSync(a.labels)) throw new UsageError(`--labels ${a.labels}: no such file`);
+    const [name, version = '1'] = a.labeller.split('@');
+    external = parseExternalLabels(readFileSync(a.labels, 'utf8'), a.labels, { labeller: name, version });
+  }
   const examples: Example[] = [];
   const reports = [];
   for (const path of a.inputs) {
     if (!existsSync(path)) throw new UsageError(`${path}: no such file`);
-    const { examples: ex, report } = await ingestRows(await readOpenR1Rows(path), ruleLabeller, cache);
+    const { examples: ex, report, comparison: c } = await ingestRows(await readOpenR1Rows(path, { maxLineBytes: a.maxLineBytes }), ruleLabeller, cache, external);
     examples.push(...ex);
-    reports.push({ path, ...report });
+    reports.push({ path, ...report, labelComparison: external ? c : undefined });
     const skipped = Object.entries(report.skipped).map(([k, v]) => `${k}: ${v}`).join(', ');
     console.log(`ingest: ${path}: ${report.rows} rows, ${report.kept} of ${report.generations} generations kept${skipped ? ` (skipped: ${skipped})` : ''}`);
+    if (external) {
+      console.log(`ingest: external labels vs rules on ${c.n} traces: v agrees on ${c.vAgree}; both v=1 on ${c.bothV1}, T_last equal on ${c.tLastExact}, within 80 characters on ${c.tLastWithin80}; ${c.unplaced} labels not placed`);
+      for (const d of c.disagreements.slice(0, 10)) console.log(`ingest:   disagree ${d.id}: external v=${d.vExternal} T_last=${d.external ?? '-'}, rules v=${d.vRules} T_last=${d.rules ?? '-'}`);
+    }
   }
-  const long = dropLongExamples(examples, a.maxTokens);
-  if (long.dropped) console.log(`ingest: skipped ${long.dropped} traces longer than ${a.maxTokens} tokens (--max-tokens)`);
+  const counter = tokenCounter(a.tokenizer);
+  const long = dropLongExamples(examples, a.maxTokens, counter.count);
+  console.log(`ingest: skipped ${long.dropped} traces longer than ${a.maxTokens} tokens (--max-tokens; lengths in tokens of ${counter.name})`);
   examples.splice(0, examples.length, ...long.kept);
   // Nothing to write: keep whatever the output folder already holds.
   if (!examples.length) throw new UsageError(`no usable examples in ${a.inputs.join(', ')}; ${a.out} left unchanged`);
@@ -63,14 +78,35 @@ async function ingest(a: { inputs: string[]; out: string; seed: number; unit?: n
   const splits = assignSplits(examples.map((e) => e.v), want, a.seed);
   examples.forEach((e, i) => (e.split = splits[i]));
   cache.save();
-  writeDataset(a.out, { pool: examples, manifest: { source: 'openr1', seed: a.seed, unit, splitWanted: want, inputs: reports, maxTokens: a.maxTokens, skippedLong: long.dropped, labeller: ruleLabeller.name + '@' + ruleLabeller.version } });
+  writeDataset(a.out, { pool: examples, manifest: { source: 'openr1', seed: a.seed, unit, splitWanted: want, inputs: reports, maxTokens: a.maxTokens, lengthTokenizer: counter.name, skippedLong: long.dropped, labeller: ruleLabeller.name + '@' + ruleLabeller.version, externalLabels: a.labels ?? null } });
   console.log(`ingest: ${examples.length} examples (v=1: ${n1}, v=0: ${n0}) -> ${a.out}`);
+}
+
+async function labelExport(a: { inputs: string[]; out: string; maxLineBytes: number }): Promise<void> {
+  const lines: string[] = [];
+  for (const path of a.inputs) {
+    if (!existsSync(path)) throw new UsageError(`${path}: no such file`);
+    const { examples } = await ingestRows(await readOpenR1Rows(path, { maxLineBytes: a.maxLineBytes }), ruleLabeller);
+    for (const e of examples)
+      lines.push(JSON.stringify({ uuid: e.meta!.uuid ?? e.id.replace(/-g\d+$/, ''), generation: e.meta!.generation, problem: e.problem, answer: e.answer, trace: e.raw, prompt: labelPrompt(e.problem, e.raw), promptVersion: LABEL_PROMPT_VERSION }) + '\n');
+  }
+  if (!lines.length) throw new UsageError(`no traces to label in ${a.inputs.join(', ')}; ${a.out} not written`);
+  writeFileAtomic(a.out, lines.join(''));
+  console.log(`label-export: ${lines.length} traces with the labelling prompt (docs/labelling.md, version ${LABEL_PROMPT_VERSION}) -> ${a.out}; answers go back in with ingest --labels`);
 }
 
 const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
 
-function printStats(s: DataStats): void {
+function printStats(s: DataStats & { reference: ReferenceAgreement | null; lossShare: number }): void {
   const L = (k: string, v: string) => console.log(`${k.padEnd(28)} ${v}`);
+  if (s.reference) {
+    const r = s.reference;
+    L('labelled set', `${r.n} traces labelled by ${r.reference} and by the rules`);
+    L('v agreement', `${pct(r.vAgree / r.n)} (${r.vAgree}/${r.n})`);
+    L('T_last, same sentence', `${pct(r.sameSentence / (r.bothV1 || 1))} (${r.sameSentence}/${r.bothV1} where both say v=1)`);
+    L('T_last, within 80 chars', `${pct(r.within80 / (r.bothV1 || 1))} (${r.within80}/${r.bothV1})`);
+  }
+  L('response tokens with loss', `${pct(s.lossShare)} (VGGM: from T_last when v=1, all when v=0; whole pool)`);
   L('source', s.source);
   L('raw pool', `${s.pool} traces (${Object.entries(s.byTier).map(([t, n]) => `${t} ${n}`).join(', ')})`);
   L('v=1 (labels, raw pool)', pct(s.vRatio));
@@ -129,12 +165,25 @@ await runMain(async () => {
         .option('seed', { type: 'number', default: 1 })
         .option('unit', { type: 'number', describe: 'split unit: 12u / 8u / 9.848u (default: the largest the data allows)' })
         .option('cache', { type: 'string', describe: 'label cache JSONL (default DIR/labels.cache.jsonl)' })
-        .option('max-tokens', { type: 'number', default: 4096, describe: 'skip (and count) traces longer than this many tokens, prompt included (the paper context: 4096)' }),
-      (a) => ingest({ inputs: a.inputs as string[], out: a.out, seed: a.seed, unit: a.unit, cache: a.cache, maxTokens: a['max-tokens'] }))
+        .option('max-tokens', { type: 'number', default: DEFAULT_MAX_TOKENS, describe: 'skip (and count) traces longer than this many tokens, prompt included' })
+        .option('tokenizer', { type: 'string', describe: 'tokenizer.json of the model to be trained: lengths are counted in its tokens (default: the world pre-tokenizer)' })
+        .option('max-line-bytes', { type: 'number', default: DEFAULT_MAX_LINE_BYTES, describe: 'skip (and count) JSONL lines longer than this' })
+        .option('labels', { type: 'string', describe: 'external labels JSONL: {uuid, generation, v, tLast (offset or quoted sentence)}; they replace the rules labels, disagreements are reported' })
+        .option('labeller', { type: 'string', default: 'external@1', describe: 'name@version recorded for --labels lines that name none' }),
+      (a) => {
+        if (!(Number.isInteger(a['max-line-bytes']) && a['max-line-bytes'] > 0)) throw new UsageError(`--max-line-bytes: expected a positive integer, got ${a['max-line-bytes']}`);
+        return ingest({ inputs: a.inputs as string[], out: a.out, seed: a.seed, unit: a.unit, cache: a.cache, maxTokens: a['max-tokens'], tokenizer: a.tokenizer, maxLineBytes: a['max-line-bytes'], labels: a.labels, labeller: a.labeller });
+      })
+    .command('label-export <inputs..>', 'OpenR1 parquet/JSONL -> JSONL of traces to label, each with the labelling prompt (docs/labelling.md)', (y) =>
+      y.positional('inputs', { type: 'string', array: true, demandOption: true })
+        .option('out', { type: 'string', demandOption: true })
+        .option('max-line-bytes', { type: 'number', default: DEFAULT_MAX_LINE_BYTES }),
+      (a) => labelExport({ inputs: a.inputs as string[], out: a.out, maxLineBytes: a['max-line-bytes'] }))
     .command('stats <dir>', 'counts, v ratio, T_last agreement, lengths in tokens, masked-token fraction', (y) =>
       y.positional('dir', { type: 'string', demandOption: true }).option('json', { type: 'boolean', default: false }),
       (a) => {
-        const s = datasetStats(loadDataset(a.dir));
+        const d = loadDataset(a.dir);
+        const s = { ...datasetStats(d), reference: referenceAgreement(d.pool), lossShare: responseLossShare(d.pool, d.tokenizer) };
         if (a.json) console.log(JSON.stringify(s, null, 2));
         else printStats(s);
       })
@@ -145,7 +194,7 @@ await runMain(async () => {
         .option('split', { choices: SPLITS })
         .option('color', { choices: ['auto', 'always', 'never'], default: 'auto' }),
       (a) => show({ dir: a.dir, id: a.id, index: a.index, split: a.split, color: a.color }))
-    .demandCommand(1, 'give a command: generate, ingest, stats or show')
+    .demandCommand(1, 'give a command: generate, ingest, label-export, stats or show')
     .strict()
     .help()
     .alias('h', 'help')

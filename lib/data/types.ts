@@ -14,6 +14,16 @@ export interface Provenance {
   version: string;
 }
 
+/** One label a trace received and where it came from. An example keeps every label it was given
+ *  (an external labeller's and the rules'), the one it trains with first. */
+export interface LabelRecord extends Provenance {
+  v: 0 | 1;
+  /** T_last as a UTF-16 offset into the RAW trace (the start of the cue); null when v=0. */
+  tLastRaw: number | null;
+  /** Where an external label was read from ("labels.jsonl:12"). */
+  source?: string;
+}
+
 /** One segment of a world trace, as the generator wrote it (raw text offsets). */
 export interface TruthSegment {
   kind: 'step' | 'tentative' | 'early_check' | 'cue' | 'correction' | 'recheck' | 'answer';
@@ -61,6 +71,8 @@ export interface Example {
   tLast: number | null;
   split: Split;
   label: Provenance;
+  /** Every label the trace received, with provenance (ingested OpenR1 traces). */
+  labels?: LabelRecord[];
   /** World ground truth (world examples only). */
   truth?: TraceTruth;
   /** Anything the source carried that is worth keeping (OpenR1: uuid, source, ...). */

@@ -45,14 +45,17 @@ describe('OpenR1 ingestion', () => {
 
   it('reads parquet in the published schema and keeps only usable verified generations', async () => {
     const { examples, report } = await ingestRows(await readOpenR1Rows(join(dir, 'rows.parquet')), ruleLabeller);
-    expect(examples.map((e) => e.id)).toEqual(['u1-g0', 'u1-g1']);
+    // NO_BOX is kept: the row carries the gold answer.
+    expect(examples.map((e) => e.id)).toEqual(['u1-g0', 'u1-g1', 'u1-g3']);
     expect(report.skipped).toEqual({
-      'unfinished (finish_reason length)': 1, 'no \\boxed{}': 1, 'not verified by math-verify': 1,
+      'unfinished (finish_reason length)': 1, 'not verified by math-verify': 1,
       'generations and correctness_math_verify differ in length': 1,
     });
-    const [multi, plain] = examples;
+    const [multi, plain, noBox] = examples;
     expect(multi.v).toBe(1);
-    expect(multi.response).toBe(MULTI_WAIT.replace('Wait, let me double-check.', 'Wait!'));
+    expect(multi.response).toBe(MULTI_WAIT.replace('Wait, let me double-check.', 'Wait! Let me double-check.'));
+    expect(multi.labels).toEqual([{ labeller: 'rules', version: '2', v: 1, tLastRaw: MULTI_WAIT.indexOf('Wait, let me double-check.') }]);
+    expect(noBox).toMatchObject({ v: 0, answer: '12', meta: { boxed: null } });
     expect(multi.response.startsWith('Wait!', multi.tLast!)).toBe(true);
     expect(multi.response).toContain('Wait, that is 10%.');
     expect(plain).toMatchObject({ v: 0, tLast: null, response: NO_VERIFY });
@@ -61,7 +64,7 @@ describe('OpenR1 ingestion', () => {
 
   it('counts malformed JSONL rows with a reason and never crashes', async () => {
     const { examples, report } = await ingestRows(await readOpenR1Rows(join(dir, 'rows.jsonl')), ruleLabeller);
-    expect(examples.length).toBe(2);
+    expect(examples.length).toBe(3);
     expect(report.rows).toBe(7);
     expect(report.skipped).toMatchObject({
       'missing or non-string problem': 1, 'generations is not a list': 2, 'invalid UTF-8': 1, 'not JSON': 1,
@@ -76,13 +79,16 @@ describe('OpenR1 ingestion', () => {
   it('scripts/data.ts ingest writes the normalised folder atomically, and stats reads it', () => {
     const out = join(dir, 'out');
     const log = execFileSync('npx', ['tsx', 'scripts/data.ts', 'ingest', join(dir, 'rows.parquet'), join(dir, 'rows.jsonl'), '--out', out, '--unit', '0.1'], { encoding: 'utf8' });
-    expect(log).toMatch(/4 examples \(v=1: 2, v=0: 2\)/);
+    expect(log).toMatch(/6 examples \(v=1: 2, v=0: 4\)/);
     const pool = readJsonl<Example>(join(out, 'pool.jsonl'));
-    expect(pool.length).toBe(4);
-    expect(pool.map((e) => e.split).sort()).toEqual(['grpo', 'sft_v0', 'sft_v1', 'unused']);
+    expect(pool.length).toBe(6);
+    expect(new Set(pool.map((e) => e.split))).toEqual(new Set(['grpo', 'sft_v0', 'sft_v1', 'unused']));
     expect(readdirSync(out).filter((f) => f.endsWith('.tmp'))).toEqual([]);
     const stats = JSON.parse(execFileSync('npx', ['tsx', 'scripts/data.ts', 'stats', out, '--json'], { encoding: 'utf8' }));
-    expect(stats).toMatchObject({ source: 'openr1', pool: 4, vRatio: 0.5, agreement: null });
+    expect(stats).toMatchObject({ source: 'openr1', pool: 6, agreement: null, reference: null });
+    expect(stats.vRatio).toBeCloseTo(1 / 3, 6);
+    expect(stats.lossShare).toBeGreaterThan(0.5);
+    expect(stats.lossShare).toBeLessThan(1);
   });
 });
 

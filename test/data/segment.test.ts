@@ -3,20 +3,46 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { LabelCache, labelTrace, ruleLabeller, type Labeller } from '../../lib/data/segment/labeller.ts';
-import { detectVerification, findCues } from '../../lib/data/segment/rules.ts';
+import { classifySentence, detectVerification, findCues, locateLabel } from '../../lib/data/segment/rules.ts';
 import { scoreLabels } from '../../lib/data/segment/score.ts';
 import type { TraceTruth } from '../../lib/data/types.ts';
 import { generateWorld } from '../../lib/data/world/generate.ts';
 
+// Constructed R1-style traces, one per rule (written for these tests, not real R1 output; the
+// file says which sentence opens each final check).
+const FIXTURES = readFileSync(join(import.meta.dirname, 'fixtures/r1/constructed.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { id: string; answer: string; trace: string; v: 0 | 1; tLastSentence: string | null });
+
 describe('rule detector on R1-style text', () => {
-  it('takes the LAST of several cues and rewrites only it', () => {
-    const raw = '<think>\nFirst, 12 * 3 = 36. Wait, the problem says 13. So 13 * 3 = 39. Hmm, let me verify that. 13 * 3 = 39.\n</think>\nThe answer is \\boxed{39}.';
-    const d = detectVerification(raw);
-    expect(d.v).toBe(1);
-    expect(d.cue!.text).toBe('Hmm, let me verify that.');
-    expect(d.rewritten).toBe(raw.replace('Hmm, let me verify that.', 'Wait!'));
-    expect(d.rewritten.slice(d.tLast!, d.tLast! + 5)).toBe('Wait!');
-    expect(d.rewritten).toContain('Wait, the problem says 13.');
+  it.each(FIXTURES.map((f) => [f.id, f] as const))('%s: T_last at the first cue of the final check', (_, f) => {
+    const d = detectVerification(f.trace, f.answer);
+    expect(d.v).toBe(f.v);
+    expect(d.tLast).toBe(f.tLastSentence === null ? null : f.trace.indexOf(f.tLastSentence));
+  });
+
+  it('every fixture rewrite has one clean trigger: never doubled, no lowercase tail, the cue words kept', () => {
+    for (const f of FIXTURES) {
+      const d = detectVerification(f.trace, f.answer);
+      if (d.v === 0) { expect(d.rewritten).toBe(f.trace); continue; }
+      const count = (t: string) => t.split('Wait!').length - 1;
+      expect(count(d.rewritten), f.id).toBe(count(f.trace) + 1);
+      expect(d.rewritten, f.id).not.toMatch(/Wait!\s*(?:[,.]\s*)?(?:but\s+|and\s+)?wait\b/i);
+      expect(d.rewritten, f.id).not.toMatch(/Wait!\s+[a-z]/);
+      expect(d.rewritten.startsWith('Wait!', d.tLast!), f.id).toBe(true);
+      // Only the interjection is replaced: the words after it are all still there.
+      const rest = f.trace.slice(d.cue!.end).replace(/^\s*\w/, '');
+      expect(d.rewritten.endsWith(rest), f.id).toBe(true);
+    }
+  });
+
+  it('rewrites "Wait, but let me double-check." to "Wait! But let me double-check." and "Wait, no." never wins', () => {
+    const d = detectVerification('<think>\nx = 70.\n\nWait, but let me double-check. 180 - 110 = 70.\n</think>\n\\boxed{70}');
+    expect(d.rewritten).toContain('Wait! But let me double-check. 180');
+    expect(classifySentence('Wait, no.')).toBe('correction');
+    expect(classifySentence('Wait, this is just a rough idea.')).toBe('hedge');
+    expect(classifySentence('Hmm, maybe I should try x = 2.')).toBe('hedge');
+    expect(classifySentence('I made a mistake in step 2.')).toBe('correction');
+    for (const c of ['To confirm, 3 * 4 = 12.', 'Double-checking: 3 * 4 = 12.', 'Let me verify: 12 / 4 = 3.', 'Plugging back in gives 12.', 'Is that right?'])
+      expect(classifySentence(c), c).toBe('verify');
   });
 
   it('says v=0 when there is no verification', () => {
@@ -24,28 +50,17 @@ describe('rule detector on R1-style text', () => {
     expect(detectVerification(raw)).toMatchObject({ v: 0, tLast: null, rewritten: raw, method: 'none' });
   });
 
-  it('keeps the content of a long "let me check whether ..." and inserts the trigger before it', () => {
-    const raw = 'x = 4. Let me check whether 3x + 5 = 17 holds: 12 + 5 = 17.';
-    const d = detectVerification(raw);
-    expect(d.rewritten).toBe('x = 4. Wait! Let me check whether 3x + 5 = 17 holds: 12 + 5 = 17.');
-    expect(d.tLast).toBe(7);
-    const d2 = detectVerification('x = 4. Actually, let me recompute whether that fits: ok.');
-    expect(d2.cue!.text).toBe('Actually,');
+  it('places an external label given as an offset or a quoted sentence, at the sentence start', () => {
+    const raw = 'x = 4. Let me check: 3x = 12. Done.';
+    expect(locateLabel(raw, 'Let me check: 3x = 12.')).toEqual({ start: 7, end: 7 });
+    expect(locateLabel(raw, 8)).toEqual({ start: 7, end: 7 });
+    expect(locateLabel(raw, 'not in the trace')).toBeNull();
+    expect(locateLabel(raw, 999)).toBeNull();
+    expect(locateLabel('a = 1. Hmm, wait. a = 2.', 7)).toEqual({ start: 7, end: 18 });
   });
 
-  it('finds cue phrasings of the catalogue and combined ones', () => {
-    const texts = ['But wait,', 'Hold on, let me check again.', 'Hmm, wait.', 'Let me recalculate:', 'Wait, let me double-check.', 'Actually,'];
-    for (const c of texts) expect(findCues(`a = 1. ${c} b = 2.`)).toEqual([{ start: 7, end: 7 + c.length }]);
-    expect(findCues('awaiting the actuality of rewaits; checking')).toEqual([]);
-  });
-
-  it('falls back to a bare recomputation at a sentence start, not a repeated step with a lead', () => {
-    const raw = 'a = 7 \\times 8 = 54. b = 54 + 3 = 57. 7 \\times 8 = 56, not 54. So 56 + 3 = 59. \\boxed{59}';
-    const d = detectVerification(raw);
-    expect(d.method).toBe('recompute');
-    expect(d.tLast).toBe(raw.indexOf('7 \\times 8 = 56'));
-    expect(d.rewritten).toBe(raw.replace('7 \\times 8 = 56', 'Wait! 7 \\times 8 = 56'));
-    expect(detectVerification('c = 16 + 7 = 23. d = 23 - 7 = 16. e = 16 + 7 = 23. \\boxed{23}').v).toBe(0);
+  it('finds no cue in plain worked steps', () => {
+    expect(findCues('awaiting the actuality of rewaits; checking. 3 + 4 = 7.')).toEqual([]);
   });
 
   it('agrees with the world ground truth on >= 99% of traces (and reads only the text)', () => {

@@ -19,14 +19,16 @@ export interface Label {
 export interface Labeller {
   name: string;
   version: string;
-  label(trace: string): Label | Promise<Label>;
+  /** `gold`: the row's answer, for traces that box none (a labeller may ignore it). */
+  label(trace: string, gold?: string | null): Label | Promise<Label>;
 }
 
 export const ruleLabeller: Labeller = {
   name: 'rules',
-  version: '1',
-  label(trace) {
-    const d = detectVerification(trace);
+  // 2: first cue of the final check, corrections and hedges told apart, clean trigger rewrite.
+  version: '2',
+  label(trace, gold) {
+    const d = detectVerification(trace, gold);
     return { v: d.v, tLast: d.tLast, rewritten: d.rewritten };
   },
 };
@@ -79,11 +81,11 @@ export class LabelCache {
 }
 
 /** Label one trace through the cache (when given); the label comes back with its provenance. */
-export async function labelTrace(labeller: Labeller, trace: string, cache?: LabelCache): Promise<Label & { provenance: Provenance; cached: boolean }> {
+export async function labelTrace(labeller: Labeller, trace: string, cache?: LabelCache, gold?: string | null): Promise<Label & { provenance: Provenance; cached: boolean }> {
   const provenance = { labeller: labeller.name, version: labeller.version };
   const hit = cache?.get(trace, provenance);
   if (hit) return { ...hit, provenance, cached: true };
-  const l = await labeller.label(trace);
+  const l = await labeller.label(trace, gold);
   if (l.v === 1 && (l.tLast === null || l.tLast < 0 || l.tLast >= l.rewritten.length || !l.rewritten.startsWith('Wait!', l.tLast)))
     throw new Error(`labeller ${labeller.name}@${labeller.version}: v=1 label whose tLast does not point at "Wait!"`);
   cache?.put(trace, provenance, l);

@@ -1,8 +1,14 @@
-// Rule-based detector of the final verification segment in raw R1-style text. It finds the last
-// verification cue ("Wait,", "Hmm, let me verify.", "Actually,", "Let me double-check." ...); when
-// there is none it looks for a bare recomputation of an earlier result (an expression that was
-// already computed, written out again). It rewrites the cue at T_last to the standard trigger
-// "Wait!" and reports T_last as an offset into the rewritten text. It never sees ground truth.
+// Rule-based detector of the final verification segment in raw R1-style text (the rule and its
+// examples: docs/labelling.md). The trace's thinking is cut into sentences; each sentence is a
+// verification cue (a check opens: "Let me double-check.", "To confirm, ...", "Plugging back
+// in ...", or a bare "Wait,"/"Hmm,"), a slip correction ("Wait, no.", "I made a mistake"), an
+// exploration hedge ("Wait, maybe ...", "Wait, this is just a rough idea"), or plain. T_last is the
+// FIRST cue of the final check: the first cue after the last correction that comes once the final
+// answer has been stated; when no cue follows the answer's statement (a check that corrects the
+// result and then states it), the first cue after the last tentative answer. The cue's leading
+// interjection ("Wait, but", "Hmm,", "Hold on,") becomes the trigger "Wait!" and the rest of the
+// cue's words are kept, capitalised ("Wait, but let me double-check." -> "Wait! Let me ...");
+// a cue without interjection gets "Wait! " in front. It never sees ground truth.
 
 export const TRIGGER = 'Wait!';
 
@@ -11,54 +17,188 @@ export interface Detection {
   /** Offset of the "W" of "Wait!" in `rewritten`; null when v=0. */
   tLast: number | null;
   rewritten: string;
-  /** The replaced span of the raw text (empty for a bare recomputation, where "Wait! " is inserted). */
+  /** The replaced span of the raw text (empty where "Wait! " is inserted before a cue). */
   cue: { start: number; end: number; text: string } | null;
   method: 'cue' | 'recompute' | 'none';
 }
 
-const VERB = String.raw`(?:re-?check|check|verify|recalculate|recompute|re-?evaluate|double-check|confirm)`;
-const LETME = String.raw`(?:let me|let's|let us|I should|I need to|I'll)\s+${VERB}`;
-// A short object after the verb, so that "let me check that." is part of the cue but "let me
-// check whether 3x = 12 ..." keeps its content (then only the interjection is replaced).
-const SHORT_TAIL = String.raw`(?:\s+(?:that|this|it|again|once more|my (?:work|answer|calculations?|steps?)|the (?:calculations?|answer|result|steps?|arithmetic)))*(?:\s+again)?\s*[.:!,]`;
-const INTERJ = String.raw`(?:(?:but|and|oh),?\s+)?(?:wait|hmm+|actually|hold on)\b[,.!:;]?(?:\s+wait\b[,.!:;]?)?`;
+export type SentenceKind = 'verify' | 'interjection' | 'correction' | 'hedge' | 'plain';
 
-const INTERJ_RE = new RegExp(INTERJ, 'giy');
-const LETME_FULL_RE = new RegExp(String.raw`\s*${LETME}${SHORT_TAIL}`, 'iy');
-const LETME_AFTER_RE = new RegExp(String.raw`\s*${LETME}\b`, 'iy');
-const ANY_START_RE = new RegExp(String.raw`\b(?:(?:but|and|oh),?\s+)?(?:wait|hmm+|actually|hold on)\b|\b${LETME}\b`, 'gi');
+export interface Sentence {
+  start: number;
+  end: number;
+  kind: SentenceKind;
+}
 
-/** Every cue span in `text`, in order. */
-export function findCues(text: string): { start: number; end: number }[] {
+// A leading interjection chain: "Wait,", "But wait,", "Hmm, wait.", "Oh, hold on:", "Actually,".
+const INTERJ = String.raw`(?:(?:but|and|oh|okay|ok|so),?\s+)?(?:wait|hmm+|actually|hold on|hang on)\b(?:\s*(?:[,.!:;]|\.\.\.|—)\s*|\s+)(?:(?:wait|hmm+|hold on)\b(?:\s*(?:[,.!:;]|\.\.\.|—)\s*|\s+))?`;
+const INTERJ_RE = new RegExp(`^${INTERJ}`, 'i');
+
+const VERB = String.raw`(?:double[- ]?check|re-?check|check|verify|re-?verify|confirm|recalculate|re-?compute|recount|re-?derive|re-?examine|make sure|cross-check|sanity[- ]check|validate|plug|substitute|test)`;
+// A check that opens the sentence (after an optional interjection or connective).
+const VERIFY_OPEN_RE = new RegExp(
+  String.raw`^(?:(?:but|so|now|then|okay|ok|alright|also|again|first|finally|just|and),?\s+)*(?:` +
+    String.raw`(?:let me|let's|let us|i should|i need to|i'll|i will|i can|we can|we should|maybe i should|i want to|i'd better|better)\s+(?:(?:quickly|also|just|again|now|first|carefully|briefly)\s+)?${VERB}` +
+    String.raw`|(?:to\s+)?(?:double[- ]?check|verify|confirm|check|cross-check)(?:ing)?\b` +
+    String.raw`|(?:verification|double[- ]?checking|checking|sanity check|plugging|substituting)\b` +
+    String.raw`|is (?:that|this|it) (?:right|correct)\b` +
+    String.raw`|(?:alternatively|another way|let me (?:try|think of) another (?:way|approach|method)|using another method)\b[^.?!\n]{0,160}?\b(?:to\s+(?:confirm|verify|check|double-check)|verif|confirm|check)` +
+    `)`,
+  'i',
+);
+// A check announced anywhere in the sentence ("Alternatively, compute it directly to confirm").
+const VERIFY_ANY_RE = /\b(?:to (?:confirm|verify|double-check|check (?:the|this|that|my|our))|plug(?:ging)? (?:\w+ ){0,3}back|substitut(?:e|ing) (?:\w+ ){0,3}back|double-check)/i;
+// A correction of a slip or a hedge during exploration (after the interjection, or anywhere for
+// the explicit admissions).
+const CORRECTION_AFTER_RE = /^(?:no\b|nope\b|that(?:'s| is| was) (?:not|wrong|incorrect)|that can(?:'t|not) be|this (?:is|was) wrong|i (?:think i )?(?:made|make) (?:a |an )?(?:mistake|error)|i (?:messed|mixed) up|i miscalculated|hold on,? no\b)/i;
+const CORRECTION_ANY_RE = /\b(?:i (?:think i )?made (?:a |an )?(?:mistake|error|miscalculation)|my mistake|i miscalculated|i messed up|that(?:'s| is| was) (?:wrong|incorrect|not (?:right|correct))|that can(?:'t|not) be (?:right|correct))/i;
+const HEDGE_AFTER_RE = /^(?:maybe|perhaps|this is (?:just|only)|that(?:'s| is) (?:just|only)|i'm not sure|not sure|but (?:maybe|perhaps)|is (?:there|it possible)|what if|how about|the problem says|does the problem)/i;
+
+/** Sentences of `text` (split after . ? ! : followed by space, and at blank lines / newlines). */
+export function splitSentences(text: string, from = 0, to = text.length): { start: number; end: number }[] {
   const out: { start: number; end: number }[] = [];
-  let from = 0;
-  for (;;) {
-    ANY_START_RE.lastIndex = from;
-    const m = ANY_START_RE.exec(text);
-    if (!m) return out;
-    const start = m.index;
-    let end: number;
-    INTERJ_RE.lastIndex = start;
-    const i = INTERJ_RE.exec(text);
-    let skip = start + m[0].length;
-    if (i) {
-      end = start + i[0].length;
-      LETME_FULL_RE.lastIndex = end;
-      const l = LETME_FULL_RE.exec(text);
-      if (l) end += l[0].length;
-      // "Actually, let me recompute whether ..." is one cue: its "let me" starts no second one.
-      LETME_AFTER_RE.lastIndex = end;
-      const la = l ? null : LETME_AFTER_RE.exec(text);
-      skip = Math.max(end, la ? end + la[0].length : 0);
-    } else {
-      LETME_FULL_RE.lastIndex = start;
-      const l = LETME_FULL_RE.exec(text);
-      // "Let me check whether ..." with a long object: a cue with nothing to replace.
-      end = l ? start + l[0].length : start;
-    }
-    out.push({ start, end });
-    from = Math.max(end, skip);
+  const re = /(?:[.?!](?=\s)|:(?=\s*\n)|\n)\s*/g;
+  re.lastIndex = from;
+  let start = from;
+  for (let m = re.exec(text); m && m.index < to; m = re.exec(text)) {
+    const end = Math.min(m.index + m[0].length, to);
+    // Skip leading whitespace of the sentence so that its start is its first character.
+    if (text.slice(start, end).trim()) out.push({ start: start + (text.slice(start, end).length - text.slice(start, end).trimStart().length), end });
+    start = end;
   }
+  if (start < to && text.slice(start, to).trim()) out.push({ start: start + (text.slice(start, to).length - text.slice(start, to).trimStart().length), end: to });
+  return out;
+}
+
+/** What a sentence does. */
+export function classifySentence(s: string): SentenceKind {
+  // Markdown emphasis and list bullets do not change what the sentence says.
+  const t = s.replace(/^[\s*#>-]+/, '');
+  const ij = INTERJ_RE.exec(t);
+  const rest = ij ? t.slice(ij[0].length) : t;
+  if (CORRECTION_ANY_RE.test(t) || (ij && CORRECTION_AFTER_RE.test(rest))) return 'correction';
+  if (VERIFY_OPEN_RE.test(rest) || VERIFY_ANY_RE.test(t)) return 'verify';
+  if (ij && HEDGE_AFTER_RE.test(rest)) return 'hedge';
+  if (ij) return 'interjection';
+  return 'plain';
+}
+
+/** End of the thinking: the "</think>" tag when there is one, else the whole text. */
+function thinkingEnd(raw: string): number {
+  const i = raw.indexOf('</think>');
+  return i < 0 ? raw.length : i;
+}
+
+/** Braced content after the last "\boxed{" (nested braces), or null. */
+export function lastBoxedIn(text: string): string | null {
+  const at = text.lastIndexOf('\\boxed{');
+  if (at < 0) return null;
+  let depth = 0;
+  for (let i = at + 6; i < text.length; i++) {
+    if (text[i] === '{') depth++;
+    else if (text[i] === '}' && --depth === 0) return text.slice(at + 7, i);
+  }
+  return null;
+}
+
+const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** Spellings under which the final answer may be stated in the thinking ("\frac{3}{4}", "3/4"). */
+function answerForms(ans: string): string[] {
+  const a = ans.trim().replace(/^\$|\$$/g, '').replace(/\\[dt]frac/g, '\\frac').replace(/\\!|\\,|\s+/g, ' ').trim();
+  const forms = new Set([a]);
+  const frac = /^(-?)\\frac\{(\d+)\}\{(\d+)\}$/.exec(a);
+  if (frac) forms.add(`${frac[1]}${frac[2]}/${frac[3]}`);
+  const tex = /^\\text\{(.+)\}$/.exec(a);
+  if (tex) forms.add(tex[1]);
+  return [...forms].filter((f) => f.length > 0);
+}
+
+/** Does the sentence state `forms` as a result ("= 33", "is 33", "answer: 33", "\boxed{33}")? */
+function statesAnswer(s: string, forms: string[]): boolean {
+  const norm = s.replace(/\\[dt]frac/g, '\\frac');
+  return forms.some((f) => {
+    const v = escapeRe(f).replace(/\\ /g, '\\s*');
+    const edge = /^[\w\\]/.test(f) ? String.raw`(?<![\w.])` : '';
+    return new RegExp(String.raw`(?:=|≈|\bis\b|\bare\b|\bbe\b|\bget\b|\bgives?\b|\bequals?\b|\banswer\b[^.\n]{0,20}?|:|\\boxed\{)\s*\**\$?\\?\(?\s*${edge}${v}(?![\d.]\d|\w)`, 'i').test(norm);
+  });
+}
+
+// A sentence that states some answer (a first pass's, or the final one).
+const TENTATIVE_RE = /\\boxed\{|\banswer (?:is|should be|would be|must be)\s+\S/i;
+
+/** The span of the trigger-replaced part of a cue sentence at `start`: the leading interjection,
+ *  or nothing (the trigger is inserted). */
+function cueSpan(raw: string, s: Sentence): { start: number; end: number } {
+  const lead = /^[\s*#>-]*/.exec(raw.slice(s.start, s.end))![0].length;
+  const start = s.start + lead;
+  const ij = INTERJ_RE.exec(raw.slice(start, s.end));
+  return { start, end: ij ? start + ij[0].length : start };
+}
+
+/** Replace the cue span by the trigger; keep the rest of the cue's words, capitalised. */
+export function rewriteAt(raw: string, span: { start: number; end: number }): string {
+  if (span.end > span.start) {
+    const rest = raw.slice(span.end).replace(/^[ \t]*/, '');
+    return raw.slice(0, span.start) + TRIGGER + (rest && rest[0] !== '\n' ? ' ' : '') + capitalise(rest);
+  }
+  return raw.slice(0, span.start) + `${TRIGGER} ` + capitalise(raw.slice(span.end));
+}
+
+function capitalise(s: string): string {
+  return s.replace(/^(\s*)([a-z])/, (_, sp: string, c: string) => sp + c.toUpperCase());
+}
+
+/** Every verification cue in `text`, in order: the span the trigger would replace (the leading
+ *  interjection; empty for a cue that opens without one). */
+export function findCues(text: string): { start: number; end: number }[] {
+  return splitSentences(text)
+    .map((s) => ({ ...s, kind: classifySentence(text.slice(s.start, s.end)) }))
+    .filter((s) => s.kind === 'verify' || s.kind === 'interjection')
+    .map((s) => cueSpan(text, s));
+}
+
+export interface Segmentation {
+  sentences: Sentence[];
+  /** Index into `sentences` of the first sentence of the final verification, or -1. */
+  tLastSentence: number;
+}
+
+/** Classify the thinking's sentences and pick the start of the final verification. */
+export function segment(raw: string, gold?: string | null): Segmentation {
+  const end = thinkingEnd(raw);
+  const sentences: Sentence[] = splitSentences(raw, raw.startsWith('<think>') ? 7 : 0, end).map((s) => ({ ...s, kind: classifySentence(raw.slice(s.start, s.end)) }));
+  const ans = lastBoxedIn(raw.slice(end)) ?? lastBoxedIn(raw) ?? gold ?? null;
+  const isCue = (k: SentenceKind) => k === 'verify' || k === 'interjection';
+  let L = -1;
+  sentences.forEach((s, i) => { if (s.kind === 'correction') L = i; });
+  // Where the final answer is stated after the last correction: prefer a \boxed statement that a
+  // cue follows (the first pass's answer sentence), then any statement of the value.
+  let R = -1;
+  if (ans !== null) {
+    const forms = answerForms(ans);
+    const text = (i: number) => raw.slice(sentences[i].start, sentences[i].end);
+    const cueAfter = (i: number) => sentences.some((s, j) => j > i && isCue(s.kind));
+    // A tentative answer with another value (a first pass that a later check corrects) comes
+    // before the final answer's statement.
+    let from = L + 1;
+    for (let i = L + 1; i < sentences.length; i++) if (TENTATIVE_RE.test(text(i)) && !statesAnswer(text(i), forms)) from = i + 1;
+    for (let i = from; i < sentences.length && R < 0; i++) if (/\\boxed\{/.test(text(i)) && statesAnswer(text(i), forms) && cueAfter(i)) R = i;
+    for (let i = from; i < sentences.length && R < 0; i++) if (statesAnswer(text(i), forms)) R = i;
+  }
+  if (R >= 0) {
+    // The sentence stating the answer may itself open the check ("Wait, let me check: 3 * 11 = 33").
+    for (let i = R; i < sentences.length; i++) if (isCue(sentences[i].kind) && (i > R || sentences[i].kind === 'verify')) return { sentences, tLastSentence: i };
+  }
+  // No cue after the statement: the check that corrected the first pass and then stated the
+  // answer starts at the first cue after the last tentative answer (after the last correction).
+  let T = -1;
+  for (let i = L + 1; i < (R >= 0 ? R : sentences.length); i++) if (TENTATIVE_RE.test(raw.slice(sentences[i].start, sentences[i].end))) T = i;
+  if (T >= 0) for (let i = T + 1; i < (R >= 0 ? R + 1 : sentences.length); i++) if (isCue(sentences[i].kind)) return { sentences, tLastSentence: i };
+  // A verification that found the slip: the last explicit check before the last correction,
+  // when nothing but the corrected derivation follows it.
+  if (L >= 0) for (let i = L - 1; i >= 0 && i >= L - 3; i--) if (sentences[i].kind === 'verify') return { sentences, tLastSentence: i };
+  return { sentences, tLastSentence: -1 };
 }
 
 // "12 - 3 = 9", "7 \times 8 = 54", "21 / 3 = 7": an arithmetic left-hand side followed by "=".
@@ -82,18 +222,33 @@ export function findRecomputation(text: string): number | null {
   return null;
 }
 
-export function detectVerification(raw: string): Detection {
-  const cues = findCues(raw);
-  if (cues.length) {
-    const { start, end } = cues[cues.length - 1];
-    const text = raw.slice(start, end);
-    // An empty cue span (a long "let me check whether ...") inserts the trigger before it.
-    const ins = end > start ? TRIGGER : `${TRIGGER} `;
-    return { v: 1, tLast: start, rewritten: raw.slice(0, start) + ins + raw.slice(end), cue: { start, end, text }, method: 'cue' };
+/** Label a raw trace: v, T_last and the rewritten response. `gold` is the row's answer, used only
+ *  when the trace boxes none. */
+export function detectVerification(raw: string, gold?: string | null): Detection {
+  const seg = segment(raw, gold);
+  if (seg.tLastSentence >= 0) {
+    const span = cueSpan(raw, seg.sentences[seg.tLastSentence]);
+    return { v: 1, tLast: span.start, rewritten: rewriteAt(raw, span), cue: { ...span, text: raw.slice(span.start, span.end) }, method: 'cue' };
   }
-  const at = findRecomputation(raw);
-  if (at !== null) {
-    return { v: 1, tLast: at, rewritten: `${raw.slice(0, at)}${TRIGGER} ${raw.slice(at)}`, cue: { start: at, end: at, text: '' }, method: 'recompute' };
-  }
+  const at = findRecomputation(raw.slice(0, thinkingEnd(raw)));
+  if (at !== null) return { v: 1, tLast: at, rewritten: rewriteAt(raw, { start: at, end: at }), cue: { start: at, end: at, text: '' }, method: 'recompute' };
   return { v: 0, tLast: null, rewritten: raw, cue: null, method: 'none' };
+}
+
+/** Where an external label's T_last (a character offset into the raw trace, or a quoted
+ *  sentence) lands: the start of the sentence holding it, and the span the trigger replaces. */
+export function locateLabel(raw: string, at: number | string): { start: number; end: number } | null {
+  let off: number;
+  if (typeof at === 'number') off = at;
+  else {
+    const q = at.trim();
+    const i = raw.indexOf(q);
+    if (i < 0 || !q) return null;
+    off = i;
+  }
+  if (!(Number.isInteger(off) && off >= 0 && off < raw.length)) return null;
+  const s = splitSentences(raw).find((x) => off >= x.start && off < x.end);
+  // An offset in the middle of a sentence is taken as given (a labeller may cut inside one).
+  const base: Sentence = s && off - s.start <= 2 ? { ...s, kind: 'plain' } : { start: off, end: s?.end ?? raw.length, kind: 'plain' };
+  return cueSpan(raw, base);
 }

@@ -1,5 +1,9 @@
 // Scoring a labeller against the world's ground truth: T_last agreement and the v confusion matrix.
-import type { TraceTruth } from '../types.ts';
+import type { LoadedTokenizer } from '../../tokenizer/index.ts';
+import { encodeExample } from '../encode.ts';
+import { tracePrompt } from '../prompts.ts';
+import type { Example, TraceTruth } from '../types.ts';
+import { splitSentences } from './rules.ts';
 import type { Label } from './labeller.ts';
 
 export interface Agreement {
@@ -29,4 +33,56 @@ export function scoreLabels(pairs: Iterable<{ truth: TraceTruth; label: Label }>
     a.confusion[truth.v][label.v]++;
   }
   return a;
+}
+
+/** Agreement of the rules labeller with a reference label (an external labeller's, or a person's)
+ *  on the examples that carry both in `labels`. */
+export interface ReferenceAgreement {
+  reference: string;
+  n: number;
+  vAgree: number;
+  /** Both say v=1. */
+  bothV1: number;
+  /** T_last in the same sentence of the raw trace. */
+  sameSentence: number;
+  /** T_last within 80 characters. */
+  within80: number;
+  /** Examples where v or T_last (same sentence) disagree: id, reference and rules offsets. */
+  disagreements: { id: string; reference: number | null; rules: number | null }[];
+}
+
+export function referenceAgreement(pool: readonly Example[], rulesName = 'rules'): ReferenceAgreement | null {
+  let a: ReferenceAgreement | null = null;
+  for (const e of pool) {
+    const rules = e.labels?.find((l) => l.labeller === rulesName);
+    const ref = e.labels?.find((l) => l.labeller !== rulesName);
+    if (!rules || !ref) continue;
+    a ??= { reference: `${ref.labeller}@${ref.version}`, n: 0, vAgree: 0, bothV1: 0, sameSentence: 0, within80: 0, disagreements: [] };
+    a.n++;
+    let agree = ref.v === rules.v;
+    if (agree) a.vAgree++;
+    if (ref.v === 1 && rules.v === 1) {
+      a.bothV1++;
+      const sentences = splitSentences(e.raw);
+      const at = (o: number) => sentences.findIndex((s) => o >= s.start && o < s.end);
+      const same = at(ref.tLastRaw!) === at(rules.tLastRaw!);
+      if (same) a.sameSentence++;
+      else agree = false;
+      if (Math.abs(ref.tLastRaw! - rules.tLastRaw!) <= 80) a.within80++;
+    }
+    if (!agree) a.disagreements.push({ id: e.id, reference: ref.tLastRaw, rules: rules.tLastRaw });
+  }
+  return a;
+}
+
+/** Fraction of response tokens that get loss under VGGM (from T_last on for v=1, all for v=0). */
+export function responseLossShare(pool: readonly Example[], tok: LoadedTokenizer): number {
+  let learned = 0, all = 0;
+  for (const e of pool) {
+    const enc = encodeExample(tok, tracePrompt(e.problem), e.response, e.tLast);
+    const resp = enc.eos - enc.responseStart;
+    all += resp;
+    learned += resp - ((enc.tLastToken ?? enc.responseStart) - enc.responseStart);
+  }
+  return all ? learned / all : 0;
 }
