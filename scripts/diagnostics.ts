@@ -4,7 +4,7 @@
 // Reads .cache/models/sft-*/ (what pretrain/sft/table1 trained); writes nothing.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { cacheRoot } from '../lib/train/cache.ts';
+import { cacheRoot } from '../lib/util/paths.ts';
 import { MetricsLog } from '../lib/train/metrics.ts';
 import { runMain, scriptYargs, UsageError } from '../lib/util/cli.ts';
 

@@ -7,7 +7,7 @@ import { generate } from '../model/generate.ts';
 import type { Model } from '../model/model.ts';
 import { crossEntropy } from '../ops/crossentropy.ts';
 import type { LoadedTokenizer } from '../tokenizer/index.ts';
-import { derivedSeed } from '../train/order.ts';
+import { derivedSeed } from '../util/seed.ts';
 import { paddingIds, promptFor, promptIds, type PromptFormat } from './format.ts';
 import { analyseForks, stepIndices, type ForkAnalysis, type ForkOptions, type RolloutEntropy } from './forks.ts';
 

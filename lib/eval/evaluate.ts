@@ -8,7 +8,7 @@ import type { EvalProblem, Tier } from '../data/types.ts';
 import { generate, type GenerateOptions } from '../model/generate.ts';
 import type { Model } from '../model/model.ts';
 import type { LoadedTokenizer } from '../tokenizer/index.ts';
-import { derivedSeed } from '../train/order.ts';
+import { derivedSeed } from '../util/seed.ts';
 import { writeFileAtomic } from '../util/atomic.ts';
 import { gradeResponse } from './answer.ts';
 import { equationCounts } from './equations.ts';

@@ -2,6 +2,7 @@
 // We request the adapter's own limits (the defaults cap storage bindings at 128 MiB and
 // workgroup storage at 16 KiB, which the model code does not want to be capped below the hardware).
 import { create, globals } from 'webgpu';
+import { onExit } from '../util/cleanup.ts';
 
 Object.assign(globalThis, globals);
 
@@ -68,12 +69,27 @@ export async function acquireGpu(): Promise<Gpu> {
       live = undefined;
     },
   };
+  onExit(releaseGpu); // a live Dawn device keeps Node alive: scripts release it before exiting
   return live;
 }
 
 /** Destroy the device if one is alive. Scripts call this before exiting so Node can exit. */
 export function releaseGpu(): void {
   live?.destroy();
+}
+
+// A live Dawn device keeps Node's event loop polling (a core spins) until it is destroyed, so the
+// last GpuContext to be destroyed destroys the device: a script that destroys its context exits.
+let holders = 0;
+
+/** A GpuContext holds the device from its construction to its destroy(). */
+export function holdGpu(): void {
+  holders++;
+}
+
+/** Let go of the device; the last holder destroys it (the next acquireGpu makes a new one). */
+export function letGoGpu(): void {
+  if (holders > 0 && --holders === 0) releaseGpu();
 }
 
 // Forced (test) limits are a few KiB, real ones hundreds of MiB.

@@ -5,8 +5,8 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { loadDataset } from '../data/dataset.ts';
-import { cacheRoot } from '../train/cache.ts';
-import { worldDataDir } from '../train/data.ts';
+import { worldDataDir } from '../data/cache.ts';
+import { cacheRoot } from '../util/paths.ts';
 import { writeFileAtomic } from '../util/atomic.ts';
 import type { Scale } from '../util/cli.ts';
 import { extractExplorer, findModelRuns, validateExplorer, type ExplorerData } from './explorer.ts';

@@ -11,7 +11,8 @@ import { tracePrompt } from '../data/prompts.ts';
 import type { Example } from '../data/types.ts';
 import { WORLD_CONFIG, type ScaleName } from '../data/world/config.ts';
 import { generateWorld } from '../data/world/generate.ts';
-import { canonicalJson, cacheRoot } from '../train/cache.ts';
+import { canonicalJson } from '../util/json.ts';
+import { cacheRoot } from '../util/paths.ts';
 import { createHash } from 'node:crypto';
 
 /** Number of SFT examples (v=1 and v=0 splits): the paper's N = 20k. */

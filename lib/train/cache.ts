@@ -4,7 +4,9 @@
 // share it; changing any input (or bumping TRAIN_CODE_VERSION) gives a new key; --force retrains.
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
+import { canonicalJson } from '../util/json.ts';
+import { cacheRoot } from '../util/paths.ts';
 
 /** Bump when a change to the training code changes the weights it produces. */
 export const TRAIN_CODE_VERSION = 2;
@@ -21,25 +23,9 @@ export interface CacheKeyInput {
   parent: string | null;
 }
 
-/** JSON with object keys sorted at every level, so key order never changes a hash. */
-export function canonicalJson(v: unknown): string {
-  if (v === undefined) return 'null';
-  if (v === null || typeof v !== 'object') {
-    if (typeof v === 'number' && !Number.isFinite(v)) throw new Error(`canonicalJson: non-finite number ${v}`);
-    return JSON.stringify(v);
-  }
-  if (Array.isArray(v)) return `[${v.map(canonicalJson).join(',')}]`;
-  const o = v as Record<string, unknown>;
-  return `{${Object.keys(o).filter((k) => o[k] !== undefined).sort().map((k) => `${JSON.stringify(k)}:${canonicalJson(o[k])}`).join(',')}}`;
-}
-
 export function cacheKey(input: CacheKeyInput): string {
   const h = createHash('sha256').update(canonicalJson({ ...input, code: TRAIN_CODE_VERSION })).digest('hex');
   return `${input.stage}-${h.slice(0, 16)}`;
-}
-
-export function cacheRoot(): string {
-  return resolve(process.env.VGGM_CACHE ?? '.cache', 'models');
 }
 
 export function cacheDir(key: string): string {

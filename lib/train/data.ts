@@ -1,21 +1,18 @@
 // The training data of each stage, from a data folder (lib/data/dataset.ts). By default the world
 // is generated once per (scale, world seed) into .cache/data/ and reused by every script.
 import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { datasetTexts, loadDataset, writeDataset, type Dataset } from '../data/dataset.ts';
 import { encodeExample } from '../data/encode.ts';
 import { basePrompt } from '../data/prompts.ts';
 import type { EvalProblem } from '../data/types.ts';
+import { worldDataDir } from '../data/cache.ts';
 import { WORLD_CONFIG, type ScaleName } from '../data/world/config.ts';
 import { generateWorld } from '../data/world/generate.ts';
 import { buildWorldTokenizer } from '../tokenizer/index.ts';
 import type { PackItem } from './batch.ts';
 import type { GrpoPrompt } from './grpo.ts';
 import { encodeTrace, methodSequence, weightExample, type Method } from './weights.ts';
-
-export function worldDataDir(scale: ScaleName, worldSeed: number): string {
-  return resolve(process.env.VGGM_CACHE ?? '.cache', 'data', `${WORLD_CONFIG.version}-${scale}-s${worldSeed}`);
-}
 
 /** Load `dir`, or generate the world for (scale, worldSeed) into the data cache on first use. */
 export function loadData(scale: ScaleName, worldSeed: number, dir?: string): Dataset {

@@ -23,7 +23,8 @@ import { latestCheckpoint, loadTrainingCheckpoint, removeCheckpoints, saveModelF
 import { NonFiniteError } from './health.ts';
 import { MetricsLog, type MetricRecord } from './metrics.ts';
 import { holdInterrupts, stopIfInterrupted } from '../util/interrupt.ts';
-import { batchIndices, derivedSeed } from './order.ts';
+import { batchIndices } from './order.ts';
+import { derivedSeed } from '../util/seed.ts';
 import { learningRate } from './schedule.ts';
 import type { GrpoConfig } from './scales.ts';
 
@@ -145,8 +146,9 @@ export function microBatches(ro: Pick<Rollouts, 'seqs' | 'promptLens'>, advantag
   return out;
 }
 
-export async function trainGrpo(run: GrpoRun): Promise<{ model: Model; steps: number; records: GrpoStepRecord[]; seconds: number }> {
+export async function trainGrpo(run: GrpoRun): Promise<{ model: Model; steps: number; records: GrpoStepRecord[]; seconds: number; rolloutSeconds: number }> {
   const t0 = performance.now();
+  let rolloutSeconds = 0; // sampling and rewards, of `seconds` (scripts/profile.ts splits GRPO by it)
   const { cfg } = run;
   if (cfg.beta > 0 && !run.reference) throw new Error('GRPO with beta > 0 needs a reference model');
   const metrics = new MetricsLog(`${run.runDir}/metrics.jsonl`);
@@ -180,7 +182,9 @@ export async function trainGrpo(run: GrpoRun): Promise<{ model: Model; steps: nu
   try {
     for (let step = start; step < end; step++) {
       await stopIfInterrupted(step, () => saveTrainingCheckpoint(run.runDir, model, run.tokenizerJson, state(step)));
+      const tRollout = performance.now();
       const ro = await rollout(run, step);
+      rolloutSeconds += (performance.now() - tRollout) / 1000;
       const { advantages, zeroStdGroups, groups } = groupAdvantages(ro.rewards, cfg.groupSize, cfg.advantageNorm);
       const seqScale = aggregationScales(ro.respLens, cfg.aggregation, cfg.maxNewTokens);
       const mbs = microBatches(ro, advantages, seqScale, cfg.microBatch, Tmax).map((mb, i) => ({ ...mb, t: perMicroBatch[i] }));
@@ -271,5 +275,5 @@ export async function trainGrpo(run: GrpoRun): Promise<{ model: Model; steps: nu
     for (const x of [...perMicroBatch.flatMap((t) => Object.values(t)), normSq]) ctx.pool.free(x);
     ctx.rec.resetBindGroups();
   }
-  return { model, steps: end, records, seconds: (performance.now() - t0) / 1000 };
+  return { model, steps: end, records, seconds: (performance.now() - t0) / 1000, rolloutSeconds };
 }

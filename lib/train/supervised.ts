@@ -12,7 +12,8 @@ import { latestCheckpoint, loadTrainingCheckpoint, removeCheckpoints, saveModelF
 import { gradientVariance } from './gradvar.ts';
 import { firstNonFinite, NonFiniteError, SpikeCounter } from './health.ts';
 import { MetricsLog, type MetricRecord } from './metrics.ts';
-import { batchIndices, derivedSeed } from './order.ts';
+import { batchIndices } from './order.ts';
+import { derivedSeed } from '../util/seed.ts';
 import { holdInterrupts, stopIfInterrupted } from '../util/interrupt.ts';
 import type { OptimConfig } from './scales.ts';
 import { learningRate } from './schedule.ts';

@@ -5,6 +5,7 @@
 import cliProgress from 'cli-progress';
 import yargs, { type Argv } from 'yargs';
 import { hideBin } from 'yargs/helpers';
+import { runCleanups } from './cleanup.ts';
 import { InterruptedError, requestInterrupt } from './interrupt.ts';
 
 export const SCALES = ['smoke', 'cpu', 'paper'] as const;
@@ -98,17 +99,6 @@ function isExpected(err: unknown): err is Error {
   return err.constructor === Error || /^(GpuUnavailable|DeviceLimit)Error$/.test(name) || (err as NodeJS.ErrnoException).code !== undefined;
 }
 
-async function releaseGpuIfLoaded(): Promise<void> {
-  try {
-    // Imported lazily so scripts without a GPU (figures) never need Dawn; if a script used the GPU,
-    // this is the module it already loaded and releaseGpu() destroys its device.
-    const { releaseGpu } = await import('../gpu/device.ts');
-    releaseGpu();
-  } catch {
-    /* no device module or no device: nothing to release */
-  }
-}
-
 /**
  * Run a script's main function and exit explicitly: 0 on success (or process.exitCode if something
  * set it, e.g. a WebGPU validation error), 2 on UsageError, 1 on any other error, 130 on Ctrl-C
@@ -126,7 +116,8 @@ export async function runMain(main: () => Promise<unknown> | unknown): Promise<n
     }
     process.off('SIGINT', onSigint);
     process.stderr.write(`\n${name}: interrupted\n`);
-    void releaseGpuIfLoaded().finally(() => process.exit(130));
+    runCleanups();
+    process.exit(130);
   };
   process.on('SIGINT', onSigint);
   let code = 0;
@@ -143,7 +134,7 @@ export async function runMain(main: () => Promise<unknown> | unknown): Promise<n
       process.stderr.write(`${name}: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
     }
   }
-  await releaseGpuIfLoaded();
+  runCleanups();
   process.exit(code);
 }
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { cacheKey, canonicalJson, type CacheKeyInput } from '../../lib/train/cache.ts';
+import { cacheKey, type CacheKeyInput } from '../../lib/train/cache.ts';
+import { canonicalJson } from '../../lib/util/json.ts';
 
 const base: CacheKeyInput = { stage: 'sft', model: { dModel: 64, layers: 2 }, data: { seed: 1, n: 100 }, method: 'vggm', hparams: { lr: 1e-3, steps: 10 }, seed: 1, parent: 'pretrain-abc' };
 

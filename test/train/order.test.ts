@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { batchIndices, derivedSeed } from '../../lib/train/order.ts';
+import { batchIndices } from '../../lib/train/order.ts';
+import { derivedSeed } from '../../lib/util/seed.ts';
 
 describe('batchIndices', () => {
   it('is a function of (seed, step) and covers each epoch exactly once', () => {
