@@ -7,6 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { readJsonl } from '../../lib/data/jsonl.ts';
 import { ingestRows, readOpenR1Rows } from '../../lib/data/openr1.ts';
 import { ruleLabeller } from '../../lib/data/segment/labeller.ts';
+import { DEFAULT_MAX_TOKENS, dropLongExamples, exampleTokens, tokenCounter } from '../../lib/data/length.ts';
+import { buildByteLevelBpe } from '../../lib/tokenizer/bpe.ts';
 import { assignSplits, splitCounts } from '../../lib/data/split.ts';
 import type { Example } from '../../lib/data/types.ts';
 
@@ -70,6 +72,31 @@ describe('OpenR1 ingestion', () => {
       'missing or non-string problem': 1, 'generations is not a list': 2, 'invalid UTF-8': 1, 'not JSON': 1,
     });
     expect(report.examples.every((x) => typeof x.reason === 'string')).toBe(true);
+  });
+
+  it('streams JSONL: a line over the byte limit is skipped unread and counted, naming the limit', async () => {
+    const path = join(dir, 'long-line.jsonl');
+    const ok = JSON.stringify(rows[0]);
+    writeFileSync(path, [ok, JSON.stringify({ ...rows[0], uuid: 'huge', problem: 'x'.repeat(5000) }), ok].join('\n') + '\n');
+    const { examples, report } = await ingestRows(await readOpenR1Rows(path, { maxLineBytes: 4096 }), ruleLabeller);
+    expect(report.rows).toBe(3);
+    expect(report.skipped['line longer than 4096 bytes (--max-line-bytes)']).toBe(1);
+    expect(examples.filter((e) => e.meta!.uuid === 'u1').length).toBe(6);
+  });
+
+  it('counts length in the tokens of a given tokenizer.json (byte-level BPE), the world pre-tokenizer otherwise', () => {
+    const path = join(dir, 'bpe-tokenizer.json');
+    writeFileSync(path, JSON.stringify(buildByteLevelBpe([MULTI_WAIT, NO_VERIFY], { merges: 40 })));
+    const bpe = tokenCounter(path), world = tokenCounter();
+    expect(world.name).toBe('world pre-tokenizer');
+    const ex = { problem: 'What is 15% of 80?', response: MULTI_WAIT };
+    const nBpe = exampleTokens(ex, bpe.count), nWorld = exampleTokens(ex, world.count);
+    expect(nBpe).not.toBe(nWorld);
+    // A limit between the two counts keeps the trace under one counter and drops it under the other.
+    const limit = Math.min(nBpe, nWorld);
+    expect(dropLongExamples([ex], limit, nBpe <= nWorld ? bpe.count : world.count).dropped).toBe(0);
+    expect(dropLongExamples([ex], limit, nBpe <= nWorld ? world.count : bpe.count).dropped).toBe(1);
+    expect(DEFAULT_MAX_TOKENS).toBe(16_384);
   });
 
   it('rejects unknown file kinds with one line', async () => {
