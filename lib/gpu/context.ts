@@ -1,6 +1,6 @@
 // One object that launchers receive: the device, a pool for tensors, compiled pipelines, the
 // current step's recorder, and the binding limit that launchers split their tensors by.
-import { acquireGpu, deviceBindingBytes, type Gpu } from './device.ts';
+import { acquireGpu, deviceBindingBytes, holdGpu, letGoGpu, type Gpu } from './device.ts';
 import { PipelineCache } from './pipelines.ts';
 import { Recorder } from './recorder.ts';
 import { BufferPool } from './tensor.ts';
@@ -26,11 +26,17 @@ export class GpuContext {
     this.pool = new BufferPool(gpu);
     this.pipelines = new PipelineCache(gpu);
     this.rec = new Recorder(gpu, this.pipelines, this.bindElements * 4);
+    holdGpu();
   }
+  /** Free this context's buffers; the last context destroyed also destroys the device. */
   destroy(): void {
+    if (this.destroyed) return;
+    this.destroyed = true;
     this.rec.destroy();
     this.pool.destroy();
+    letGoGpu();
   }
+  private destroyed = false;
 }
 
 export async function createContext(opts: ContextOptions = {}): Promise<GpuContext> {

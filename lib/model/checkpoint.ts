@@ -3,6 +3,9 @@
 //   model.safetensors    f32 tensors with HF names (or model-0000N-of-0000M.safetensors shards and
 //                        model.safetensors.index.json, accepted on load)
 //   tokenizer.json       written from the caller's tokenizer (path or JSON)
+//   tokenizer_config.json  the source's (chat template and all) when given, else made from
+//                        tokenizer.json (lib/tokenizer/hf-config.ts), so AutoTokenizer opens it
+//   generation_config.json bos/eos ids (the source's when given)
 //   trainer_state.json   optional, whatever the trainer wants to keep (step, losses, seed, ...)
 // Every file is written atomically (temp file in the same folder, fsync, rename), so a crash
 // mid-save leaves the previous file of each name intact.
@@ -10,7 +13,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { GpuContext } from '../gpu/index.ts';
 import { writeFileAtomic, writeJsonAtomic } from '../util/atomic.ts';
-import { fromHfConfig, toHfConfig, type ModelConfig, type SpecialTokens } from './config.ts';
+import { hfTokenizerConfig } from '../tokenizer/hf-config.ts';
+import { loadTokenizer } from '../tokenizer/index.ts';
+import { readHfConfig, toHfConfig, type ModelConfig, type SpecialTokens } from './config.ts';
 import { Parameters, paramLayout, type HostTensor } from './params.ts';
 import { decodeSafetensors, encodeSafetensors } from './safetensors.ts';
 
@@ -22,6 +27,9 @@ export interface SaveOptions {
   params: Parameters | ReadonlyMap<string, HostTensor>;
   tokenizer?: TokenizerSource;
   special?: SpecialTokens;
+  /** The source folder's tokenizer_config.json / generation_config.json, kept as they are. */
+  tokenizerConfig?: object;
+  generationConfig?: object;
   trainerState?: unknown;
 }
 
@@ -34,13 +42,26 @@ export async function saveCheckpoint(dir: string, opts: SaveOptions): Promise<vo
     if (!t) throw new Error(`saveCheckpoint: tensor ${e.name} is missing`);
     ordered.set(e.name, t);
   }
-  writeFileAtomic(join(dir, 'model.safetensors'), encodeSafetensors(ordered, { format: 'pt' }));
-  writeJsonAtomic(join(dir, 'config.json'), toHfConfig(opts.config, opts.special));
+  let special = opts.special ?? {};
+  let tokenizerConfig = opts.tokenizerConfig;
+  let tokenizerText: string | undefined;
   if (opts.tokenizer) {
     const tok = opts.tokenizer;
-    const text = 'path' in tok ? readFileSync(tok.path, 'utf8') : typeof tok.json === 'string' ? tok.json : JSON.stringify(tok.json);
-    writeFileAtomic(join(dir, 'tokenizer.json'), text);
+    tokenizerText = 'path' in tok ? readFileSync(tok.path, 'utf8') : typeof tok.json === 'string' ? tok.json : JSON.stringify(tok.json);
+    const json = JSON.parse(tokenizerText);
+    const loaded = loadTokenizer(json);
+    special = { bosTokenId: special.bosTokenId ?? loaded.bosId, eosTokenId: special.eosTokenId ?? loaded.eosId };
+    tokenizerConfig ??= hfTokenizerConfig(json, loaded, opts.config.context);
   }
+  const generationConfig = opts.generationConfig ?? {
+    ...(special.bosTokenId !== undefined ? { bos_token_id: special.bosTokenId } : {}),
+    ...(special.eosTokenId !== undefined ? { eos_token_id: special.eosTokenId } : {}),
+  };
+  writeFileAtomic(join(dir, 'model.safetensors'), encodeSafetensors(ordered, { format: 'pt' }));
+  writeJsonAtomic(join(dir, 'config.json'), toHfConfig(opts.config, special));
+  writeJsonAtomic(join(dir, 'generation_config.json'), generationConfig);
+  if (tokenizerText !== undefined) writeFileAtomic(join(dir, 'tokenizer.json'), tokenizerText);
+  if (tokenizerConfig) writeJsonAtomic(join(dir, 'tokenizer_config.json'), tokenizerConfig);
   if (opts.trainerState !== undefined) writeJsonAtomic(join(dir, 'trainer_state.json'), opts.trainerState);
 }
 
@@ -50,6 +71,9 @@ export interface Checkpoint {
   tensors: Map<string, HostTensor>;
   /** tokenizer.json text, when the folder has one. */
   tokenizerJson?: string;
+  /** tokenizer_config.json and generation_config.json, when the folder has them. */
+  tokenizerConfig?: object;
+  generationConfig?: object;
   trainerState?: unknown;
 }
 
@@ -57,7 +81,13 @@ export interface Checkpoint {
 export function readCheckpoint(dir: string): Checkpoint {
   const cfgPath = join(dir, 'config.json');
   if (!existsSync(cfgPath)) throw new Error(`checkpoint ${dir}: config.json not found`);
-  const { bosTokenId, eosTokenId, ...config } = fromHfConfig(readFileSync(cfgPath, 'utf8'));
+  let report;
+  try {
+    report = readHfConfig(readFileSync(cfgPath, 'utf8'));
+  } catch (err) {
+    throw new Error(`checkpoint ${dir}: ${(err as Error).message}`);
+  }
+  const { config, special } = report;
   const tensors = new Map<string, HostTensor>();
   const single = join(dir, 'model.safetensors');
   const index = join(dir, 'model.safetensors.index.json');
@@ -73,13 +103,22 @@ export function readCheckpoint(dir: string): Checkpoint {
     if (!existsSync(path)) throw new Error(`checkpoint ${dir}: shard ${f} not found`);
     for (const [name, t] of decodeSafetensors(readFileSync(path), path).tensors) tensors.set(name, t);
   }
+  // transformers would fail or warn on a tensor its architecture lacks; we refuse it (a tied
+  // lm_head is the one that transformers itself drops).
+  const used = new Set(paramLayout(config).entries.map((e) => e.name));
+  const unused = [...tensors.keys()].filter((n) => !used.has(n) && !(n === 'lm_head.weight' && config.tieEmbeddings));
+  if (unused.length) throw new Error(`checkpoint ${dir}: tensor ${unused[0]} is not used by this config${unused.length > 1 ? ` (and ${unused.length - 1} more)` : ''}`);
+  if (config.tieEmbeddings) tensors.delete('lm_head.weight');
   const tokPath = join(dir, 'tokenizer.json');
   const statePath = join(dir, 'trainer_state.json');
+  const optionalJson = (name: string): object | undefined => (existsSync(join(dir, name)) ? JSON.parse(readFileSync(join(dir, name), 'utf8')) : undefined);
   return {
     config,
-    special: { bosTokenId, eosTokenId },
+    special,
     tensors,
     tokenizerJson: existsSync(tokPath) ? readFileSync(tokPath, 'utf8') : undefined,
+    tokenizerConfig: optionalJson('tokenizer_config.json'),
+    generationConfig: optionalJson('generation_config.json'),
     trainerState: existsSync(statePath) ? JSON.parse(readFileSync(statePath, 'utf8')) : undefined,
   };
 }

@@ -174,7 +174,8 @@ export class Model {
   step = 0;
   private readonly actsByShape = new Map<string, Activations>();
   private readonly stepScalars: Tensor;
-  private readonly gradNorm: Tensor;
+  /** The squared gradient norm that the last optimizerStep computed and clipped by. */
+  readonly gradNormSq: Tensor;
   private readonly lossSum: Tensor;
   private readonly weightSum: Tensor;
   private readonly stats: Tensor;
@@ -183,7 +184,7 @@ export class Model {
   constructor(readonly ctx: GpuContext, readonly params: Parameters) {
     this.config = params.config;
     this.stepScalars = ctx.pool.alloc([4], 'stepScalars');
-    this.gradNorm = ctx.pool.alloc([1], 'gradNormSq');
+    this.gradNormSq = ctx.pool.alloc([1], 'gradNormSq');
     this.lossSum = ctx.pool.alloc([1], 'lossSum');
     this.weightSum = ctx.pool.alloc([1], 'weightSum');
     this.stats = ctx.pool.alloc([STAT_SLOTS * 4], 'stepStats');
@@ -253,7 +254,7 @@ export class Model {
     const D = c.dModel;
     const qd = c.heads * headDim(c);
     const kvd = c.kvHeads * headDim(c);
-    const rope = { rows, headDim: headDim(c), theta: c.ropeTheta };
+    const rope = { rows, headDim: headDim(c), theta: c.ropeTheta, scaling: c.ropeScaling };
     const linear = (x: Tensor, w: string, y: Tensor, out: number, inp: number, bias?: string) =>
       matmul(ctx, x, P.get(w), y, { m: rows, n: out, k: inp, transB: true, bias: bias ? P.get(bias) : undefined });
 
@@ -269,7 +270,7 @@ export class Model {
       ropeForward(ctx, la.q, acts.positions, la.q, { ...rope, heads: c.heads });
       ropeForward(ctx, la.k, acts.positions, la.k, { ...rope, heads: c.kvHeads });
       attention(l, la, acts);
-      linear(la.att, p('self_attn.o_proj.weight'), acts.proj, D, qd);
+      linear(la.att, p('self_attn.o_proj.weight'), acts.proj, D, qd, c.attnOutBias ? p('self_attn.o_proj.bias') : undefined);
       add(ctx, acts.x[l], acts.proj, la.r);
       rmsnormForward(ctx, la.r, P.get(p('post_attention_layernorm.weight')), la.h2, la.rstd2, { rows, dim: D, eps: c.rmsEps });
       linear(la.h2, p('mlp.gate_proj.weight'), la.gate, c.ffn, D);
@@ -318,7 +319,7 @@ export class Model {
     const D = c.dModel;
     const qd = c.heads * headDim(c);
     const kvd = c.kvHeads * headDim(c);
-    const rope = { rows, headDim: headDim(c), theta: c.ropeTheta };
+    const rope = { rows, headDim: headDim(c), theta: c.ropeTheta, scaling: c.ropeScaling };
     // y = x W^T:  dx (=|+=) dy W ;  dW += dy^T x
     const dInput = (dy: Tensor, w: string, dx: Tensor, out: number, inp: number, accumulate = false) =>
       matmul(ctx, dy, P.get(w), dx, { m: rows, n: inp, k: out, accumulate });
@@ -346,6 +347,7 @@ export class Model {
       // Attention: r = x_l + o_proj(attention(rope(q), rope(k), v))
       dInput(g.dx, p('self_attn.o_proj.weight'), g.datt, D, qd);
       dWeight(g.dx, la.att, p('self_attn.o_proj.weight'), D, qd);
+      if (c.attnOutBias) columnSum(ctx, g.dx, P.grad(p('self_attn.o_proj.bias')), { rows, n: D, accumulate: true });
       attentionBackward(ctx, g.datt, la.q, la.k, la.v, la.att, la.lse, g.dq, g.dk, g.dv, {
         batch: acts.batch, seqLen: acts.seqLen, heads: c.heads, kvHeads: c.kvHeads, headDim: headDim(c),
       });
@@ -372,10 +374,10 @@ export class Model {
     const { ctx, params: P } = this;
     this.step++;
     write(ctx.gpu, this.stepScalars, adamwStepScalars(this.step, lr, opt.beta1, opt.beta2));
-    gradNormSq(ctx, P.grads, this.gradNorm);
+    gradNormSq(ctx, P.grads, this.gradNormSq);
     this.groups ??= [P.group(true), P.group(false)];
     for (const [i, grp] of this.groups.entries()) {
-      adamw(ctx, grp.params, grp.grads, grp.m, grp.v, this.stepScalars, this.gradNorm, {
+      adamw(ctx, grp.params, grp.grads, grp.m, grp.v, this.stepScalars, this.gradNormSq, {
         n: grp.n, beta1: opt.beta1, beta2: opt.beta2, eps: opt.eps, weightDecay: i === 0 ? opt.weightDecay : 0, maxGradNorm: opt.maxGradNorm,
       });
     }
@@ -413,7 +415,7 @@ export class Model {
     columnSum(ctx, acts.weights, this.weightSum, { rows: acts.rows, n: 1 });
     ctx.rec.copy(this.lossSum, this.stats, 1, 0, slot * 4);
     ctx.rec.copy(this.weightSum, this.stats, 1, 0, slot * 4 + 1);
-    ctx.rec.copy(this.gradNorm, this.stats, 1, 0, slot * 4 + 2);
+    ctx.rec.copy(this.gradNormSq, this.stats, 1, 0, slot * 4 + 2);
     return slot;
   }
 

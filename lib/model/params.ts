@@ -71,6 +71,7 @@ export function paramLayout(c: ModelConfig): ParamLayout {
       vec(layerName(l, 'self_attn.k_proj.bias'), kv, 0);
       vec(layerName(l, 'self_attn.v_proj.bias'), kv, 0);
     }
+    if (c.attnOutBias) vec(layerName(l, 'self_attn.o_proj.bias'), c.dModel, 0);
     vec(layerName(l, 'post_attention_layernorm.weight'), c.dModel, 1);
   }
   vec('model.norm.weight', c.dModel, 1);

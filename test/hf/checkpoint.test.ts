@@ -7,6 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { TokenizerLoader } from '@lenml/tokenizers';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DeviceLimitError, GpuContext } from '../../lib/gpu/index.ts';
 import { loadCheckpoint, readCheckpoint, saveCheckpoint } from '../../lib/model/checkpoint.ts';
@@ -67,6 +68,27 @@ describe('Hugging Face checkpoint folders', () => {
       expect(readFileSync(join(out, 'tokenizer.json'), 'utf8')).toBe(ck.tokenizerJson);
       expect(await scoreText(out)).toEqual(await scoreText(src.dir));
     }
+  });
+
+  it('a saved folder has what transformers and transformers.js open: config, generation and tokenizer configs, and transformers.js tokenizes as we do', async () => {
+    const ck = loadCheckpoint(ctx(), llamaF16Sharded.dir);
+    const out = join(tmp, 'saved-for-hf');
+    await saveCheckpoint(out, { config: ck.config, params: ck.params, tokenizer: { json: ck.tokenizerJson! } });
+    const tok = loadTokenizer(join(out, 'tokenizer.json'));
+    const cfg = JSON.parse(readFileSync(join(out, 'config.json'), 'utf8'));
+    expect(cfg).toMatchObject({ architectures: ['LlamaForCausalLM'], model_type: 'llama', eos_token_id: tok.eosId, torch_dtype: 'float32' });
+    expect(JSON.parse(readFileSync(join(out, 'generation_config.json'), 'utf8'))).toEqual({ eos_token_id: tok.eosId });
+    const tcfg = JSON.parse(readFileSync(join(out, 'tokenizer_config.json'), 'utf8'));
+    expect(tcfg).toMatchObject({ tokenizer_class: 'PreTrainedTokenizerFast', eos_token: '<|endoftext|>', model_max_length: ck.config.context });
+    expect(Object.keys(tcfg.added_tokens_decoder).length).toBe(JSON.parse(ck.tokenizerJson!).added_tokens.length);
+    // transformers.js (its standalone tokenizer fork) opens the two files and gives our ids
+    const js = TokenizerLoader.fromPreTrained({ tokenizerJSON: JSON.parse(readFileSync(join(out, 'tokenizer.json'), 'utf8')), tokenizerConfig: tcfg });
+    for (const t of HF_CORPUS) expect(js.encode(t + '<|im_start|>', { add_special_tokens: false })).toEqual(tok.encode(t + '<|im_start|>').ids);
+    expect(js.eos_token_id).toBe(tok.eosId);
+    // a source folder's own tokenizer_config.json (chat template and all) is kept as it is
+    const template = { ...tcfg, chat_template: '{% for m in messages %}<|im_start|>{{ m.content }}<|im_end|>{% endfor %}' };
+    await saveCheckpoint(out, { config: ck.config, params: ck.params, tokenizer: { json: ck.tokenizerJson! }, tokenizerConfig: template });
+    expect(readCheckpoint(out).tokenizerConfig).toEqual(template);
   });
 
   it('scripts/eval.ts evaluates a bf16 Qwen2 folder with its own BPE tokenizer', () => {
@@ -139,6 +161,23 @@ describe('Hugging Face checkpoint folders', () => {
         writeFileSync(join(d, 'config.json'), JSON.stringify({ ...cfg, model_type: 'gemma' }));
       });
       oneLine(() => readCheckpoint(mistral), /model_type "gemma" is not supported/);
+    });
+
+    it('a tensor the config does not use (a tied lm_head is the one exception, dropped as transformers does)', () => {
+      const extra = broken('extra', qwenBf16, (d) => {
+        const t = readCheckpoint(d).tensors;
+        t.set('model.layers.0.self_attn.o_proj.bias', { shape: [32], data: new Float32Array(32) });
+        for (const f of ['model.safetensors.index.json', shard1, 'model-00002-of-00002.safetensors']) unlinkSync(join(d, f));
+        writeFileSync(join(d, 'model.safetensors'), encodeTyped(t, 'BF16'));
+      });
+      oneLine(() => readCheckpoint(extra), /tensor model\.layers\.0\.self_attn\.o_proj\.bias is not used by this config$/);
+      const tiedHead = broken('tied-head', qwenBf16, (d) => {
+        const t = readCheckpoint(d).tensors;
+        t.set('lm_head.weight', t.get('model.embed_tokens.weight')!);
+        for (const f of ['model.safetensors.index.json', shard1, 'model-00002-of-00002.safetensors']) unlinkSync(join(d, f));
+        writeFileSync(join(d, 'model.safetensors'), encodeTyped(t, 'BF16'));
+      });
+      expect(readCheckpoint(tiedHead).tensors.has('lm_head.weight')).toBe(false);
     });
 
     it('a tokenizer.json of an unsupported kind (SentencePiece-style BPE)', () => {

@@ -2,7 +2,8 @@
 // F16/BF16 files written by PyTorch), the parameter layout's groups and alignment.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { families, fromHfConfig, presetConfig, sizes, toHfConfig, validateConfig } from '../../lib/model/config.ts';
+import { families, fromHfConfig, presetConfig, readHfConfig, sizes, toHfConfig, validateConfig, type ModelConfig } from '../../lib/model/config.ts';
+import { ropeInvFreq } from '../../lib/ops/rope.ts';
 import { initialValues, paramLayout } from '../../lib/model/params.ts';
 import { decodeSafetensors, encodeSafetensors } from '../../lib/model/safetensors.ts';
 
@@ -38,6 +39,97 @@ describe('config', () => {
     expect(() => validateConfig({ ...c, dModel: 30 })).toThrow(/head dim 10 must be a multiple of 4/);
     expect(() => fromHfConfig({ model_type: 'gpt2' })).toThrow(/model_type "gpt2" is not supported/);
     expect(() => fromHfConfig({ model_type: 'llama' })).toThrow(/field num_attention_heads is missing/);
+  });
+});
+
+describe('config.json fields that change the computation', () => {
+  const llama = {
+    model_type: 'llama', hidden_size: 32, intermediate_size: 48, num_hidden_layers: 2, num_attention_heads: 4, num_key_value_heads: 2,
+    vocab_size: 64, max_position_embeddings: 64, rms_norm_eps: 1e-5, rope_theta: 500000, hidden_act: 'silu',
+  };
+  const qwen = { ...llama, model_type: 'qwen2' };
+  const llama31 = { rope_type: 'llama3', factor: 8, low_freq_factor: 1, high_freq_factor: 4, original_max_position_embeddings: 8192 };
+  const refusal = (cfg: object): string => {
+    try {
+      fromHfConfig(cfg as Record<string, unknown>);
+    } catch (e) {
+      return (e as Error).message;
+    }
+    return 'accepted';
+  };
+
+  it('reads rope_theta from rope_parameters (transformers >= 5) and the llama3 / linear scalings from either place', () => {
+    const a = fromHfConfig({ ...llama, rope_theta: undefined, rope_parameters: { rope_type: 'default', rope_theta: 1e6 } });
+    expect(a.ropeTheta).toBe(1e6);
+    expect(a.ropeScaling).toBeUndefined();
+    const want: ModelConfig['ropeScaling'] = { type: 'llama3', factor: 8, lowFreqFactor: 1, highFreqFactor: 4, originalContext: 8192 };
+    expect(fromHfConfig({ ...llama, rope_scaling: llama31 }).ropeScaling).toEqual(want);
+    expect(fromHfConfig({ ...llama, rope_theta: undefined, rope_parameters: { rope_theta: 5e5, ...llama31 } })).toMatchObject({ ropeTheta: 5e5, ropeScaling: want });
+    expect(fromHfConfig({ ...qwen, rope_scaling: { type: 'linear', factor: 4 } }).ropeScaling).toEqual({ type: 'linear', factor: 4 });
+    expect(fromHfConfig({ ...qwen, rope_scaling: { type: 'dynamic', factor: 2 } }).ropeScaling).toBeUndefined();
+    // round trip through our writer
+    const c = fromHfConfig({ ...llama, rope_scaling: llama31, attention_bias: true, head_dim: 16 });
+    expect(fromHfConfig(toHfConfig(c))).toEqual({ ...c });
+  });
+
+  it('llama3 scaling keeps high frequencies, divides low ones by factor and interpolates between (Llama-3.1 numbers)', () => {
+    const s = { type: 'llama3', factor: 8, lowFreqFactor: 1, highFreqFactor: 4, originalContext: 8192 } as const;
+    const plain = ropeInvFreq(128, 5e5);
+    const scaled = ropeInvFreq(128, 5e5, s);
+    let kept = 0, divided = 0, between = 0;
+    for (let i = 0; i < 64; i++) {
+      const wavelen = (2 * Math.PI) / plain[i];
+      if (wavelen < 2048) expect(scaled[i]).toBe(plain[i]), kept++;
+      else if (wavelen > 8192) expect(scaled[i]).toBeCloseTo(plain[i] / 8, 12), divided++;
+      else expect(scaled[i] < plain[i] && scaled[i] > plain[i] / 8).toBe(true), between++;
+    }
+    expect([kept > 0, divided > 0, between > 0]).toEqual([true, true, true]);
+    expect(ropeInvFreq(16, 1e4, { type: 'linear', factor: 4 })[3]).toBeCloseTo(ropeInvFreq(16, 1e4)[3] / 4, 12);
+  });
+
+  it('honours head_dim, Llama attention_bias (q/k/v and o_proj), tie_word_embeddings, rms_norm_eps', () => {
+    const c = fromHfConfig({ ...llama, head_dim: 16, attention_bias: true, tie_word_embeddings: true, rms_norm_eps: 0.05 });
+    expect(c).toMatchObject({ headDim: 16, qkvBias: true, attnOutBias: true, tieEmbeddings: true, rmsEps: 0.05 });
+    const names = paramLayout(c).entries.map((e) => e.name);
+    expect(names).toContain('model.layers.0.self_attn.o_proj.bias');
+    expect(paramLayout(c).entries.find((e) => e.name === 'model.layers.0.self_attn.q_proj.weight')!.shape).toEqual([64, 32]);
+    expect(fromHfConfig({ ...llama, head_dim: 8 }).headDim).toBeUndefined();
+    // Qwen2 has q/k/v biases and never an o_proj bias
+    expect(fromHfConfig({ ...qwen, attention_bias: true })).toMatchObject({ qkvBias: true });
+    expect(fromHfConfig({ ...qwen }).attnOutBias).toBeUndefined();
+  });
+
+  it('accepts a sliding window that never applies within the context, and torch_dtype bf16/f16/f32', () => {
+    expect(refusal({ ...qwen, use_sliding_window: false, sliding_window: 4 })).toBe('accepted');
+    expect(refusal({ ...qwen, use_sliding_window: true, sliding_window: 64, max_window_layers: 0 })).toBe('accepted');
+    expect(refusal({ ...qwen, use_sliding_window: true, sliding_window: 8, max_window_layers: 2 })).toBe('accepted');
+    expect(refusal({ ...llama, layer_types: ['full_attention', 'full_attention'], sliding_window: 8 })).toBe('accepted');
+    for (const d of ['float32', 'bfloat16', 'float16']) expect(refusal({ ...qwen, torch_dtype: d })).toBe('accepted');
+    expect(readHfConfig({ ...qwen, torch_dtype: 'bfloat16' }).dtype).toBe('bfloat16');
+  });
+
+  it('refuses every field it does not implement with one line naming the field and the value', () => {
+    const cases: [object, RegExp][] = [
+      [{ ...llama, hidden_act: 'gelu' }, /^config\.json: hidden_act="gelu" is not supported/],
+      [{ ...llama, rope_scaling: { rope_type: 'yarn', factor: 4, original_max_position_embeddings: 32 } }, /^config\.json: rope_scaling\.rope_type="yarn" is not supported/],
+      [{ ...llama, rope_parameters: { rope_type: 'longrope', rope_theta: 1e4 } }, /^config\.json: rope_parameters\.rope_type="longrope"/],
+      [{ ...llama, rope_scaling: { ...llama31, low_freq_factor: undefined } }, /rope_scaling\.low_freq_factor=undefined/],
+      [{ ...llama, rope_scaling: { type: 'dynamic', factor: 2, original_max_position_embeddings: 32 } }, /rope_scaling\.original_max_position_embeddings=32/],
+      [{ ...llama, mlp_bias: true }, /^config\.json: mlp_bias=true is not supported/],
+      [{ ...qwen, use_sliding_window: true, sliding_window: 16, max_window_layers: 1 }, /^config\.json: sliding_window=16 is not supported \(1 layer\(s\) slide/],
+      [{ ...llama, layer_types: ['sliding_attention', 'full_attention'], sliding_window: 16 }, /^config\.json: sliding_window=16/],
+      [{ ...llama, layer_types: ['chunked_attention', 'full_attention'] }, /^config\.json: layer_types="chunked_attention"/],
+      [{ ...llama, partial_rotary_factor: 0.5 }, /^config\.json: partial_rotary_factor=0\.5/],
+      [{ ...llama, torch_dtype: 'float8_e4m3fn' }, /^config\.json: torch_dtype="float8_e4m3fn"/],
+      [{ ...llama, quantization_config: { quant_method: 'gptq' } }, /^config\.json: quantization_config\.quant_method="gptq"/],
+      [{ ...llama, attention_dropout: 0.1 }, /^config\.json: attention_dropout=0\.1/],
+      [{ ...llama, rope_parameters: { full_attention: { rope_theta: 1e4 }, sliding_attention: { rope_theta: 1e4 } } }, /per-layer-type/],
+    ];
+    for (const [cfg, re] of cases) {
+      const msg = refusal(cfg);
+      expect(msg).toMatch(re);
+      expect(msg).not.toContain('\n');
+    }
   });
 });
 
