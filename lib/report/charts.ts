@@ -54,8 +54,8 @@ function rows(set: ResultSet, points: readonly Point[] = set.points, fileSeeds: 
     x: p.x,
     xLabel: label(set.x, p.x),
     mean: p.mean,
-    lo: p.mean - (p.ci95 ?? 0),
-    hi: p.mean + (p.ci95 ?? 0),
+    lo: p.interval?.lo ?? p.mean - (p.ci95 ?? 0),
+    hi: p.interval?.hi ?? p.mean + (p.ci95 ?? 0),
     ci95: p.ci95,
     n: p.n,
     paper: p.paper ?? null,
@@ -96,7 +96,7 @@ function colorEncoding(set: ResultSet, style: GroupStyle = {}, legend: boolean |
 }
 
 function hasCi(set: ResultSet): boolean {
-  return set.points.some((p) => p.ci95 !== null);
+  return set.points.some((p) => p.ci95 !== null || p.interval !== undefined);
 }
 
 export interface BarOptions extends GroupStyle {

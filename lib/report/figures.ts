@@ -3,7 +3,9 @@
 // committed JSON. Both go through renderResults(), so a figure can never differ between the two.
 //
 // Set ids each paper figure expects (other sets still render, in a generic panel each):
-//   table1          accuracy (group = method, x = benchmark, y = accuracy %, paper numbers)
+//   table1          accuracy (group = method, x = benchmark, y = accuracy %, paper numbers),
+//                   differences (group = comparison, x = benchmark, y = pp, bootstrap intervals)
+//   diagnostics     answers (x = measure, y = %), wrongFacts (x = result written), entropy (nats)
 //   table2          accuracy (group = model/setting), gapClosed (optional ratio per benchmark)
 //   fig1            entropy (histogram, group = model), forkPositions (x = position, y = share)
 //   fig2            gsm8k, math (x = samples, y = accuracy %), loss (x = step), lossSpikes
@@ -54,9 +56,14 @@ const scaleNote = (f: ResultsFile) =>
 
 const LAYOUTS: Record<string, Layout> = {
   table1: {
-    rows: [['accuracy']],
-    options: { accuracy: { paperLabel: 'Paper (Qwen2.5-7B)', seedDots: true, yDomain: [0, 100] } },
+    rows: [['accuracy'], ['differences']],
+    options: { accuracy: { paperLabel: 'Paper (Qwen2.5-7B)', seedDots: true, yDomain: [0, 100] }, differences: { zeroRule: true, seedDots: true } },
     intro: (f) => [scaleNote(f)],
+  },
+  diagnostics: {
+    rows: [['answers'], ['wrongFacts', 'entropy']],
+    options: { answers: { seedDots: true, yDomain: [0, 100] }, wrongFacts: { seedDots: true, yDomain: [0, 100] }, entropy: { seedDots: true } },
+    intro: (f) => [scaleNote(f), 'What "sees but does not learn" means, measured on the Table 1 models of the same run (docs/mechanism.md): the answer before and after the verification, how often the model verifies, whether it writes the teacher\'s systematic wrong facts, and its entropy on held-out teacher first passes.'],
   },
   table2: {
     rows: [['accuracy'], ['gapClosed']],

@@ -15,7 +15,7 @@ import { buildReportHtml, type ReportFigure } from './page.ts';
 import { readResults } from './results.ts';
 
 /** The paper's order first; other results files follow by name. */
-const ORDER = ['table1', 'table2', 'fig1', 'fig2', 'budget_forcing'];
+const ORDER = ['table1', 'diagnostics', 'table2', 'fig1', 'fig2', 'budget_forcing'];
 
 /** JSON files in `dir` that are not results files: written by other tools, read here by name. */
 const NOT_RESULTS = new Set(['bench', 'explorer']);

@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { writeFileAtomic } from '../util/atomic.ts';
 import type { Scale } from '../util/cli.ts';
-import { summarize } from './stats.ts';
+import { intervalVerdict, summarize, type Verdict } from './stats.ts';
 
 /** How a set is drawn when its file's name has no dedicated entry in the figures registry. */
 export type ChartKind = 'groupedBars' | 'histogram' | 'lines' | 'loss' | 'deltaBars' | 'ratioBars' | 'table';
@@ -46,6 +46,13 @@ export interface Point extends Measured {
   seeds?: number[];
   /** A marker such as "spike". */
   flag?: string;
+  /** An interval other than the t interval over seeds (the set's `interval` names how it was made):
+   *  Table 1's paired differences carry their two-stage bootstrap interval here. */
+  interval?: { lo: number; hi: number };
+  /** Which side of 0 `interval` lies on; 'inconclusive' when it holds 0 (lib/report/stats.ts). */
+  verdict?: Verdict;
+  /** The smallest true difference the design detects with 80% power (same unit as the values). */
+  mde?: number;
 }
 
 export interface ResultSet {
@@ -58,6 +65,8 @@ export interface ResultSet {
   decimals?: number;
   /** Seeds of the values when they differ from the file's. */
   seeds?: number[];
+  /** How the points' `interval`s were made, e.g. "95% two-stage bootstrap over seeds × problems". */
+  interval?: string;
   points: Point[];
   notes?: string[];
 }
@@ -198,6 +207,12 @@ export function validateResults(v: unknown, where: string): asserts v is Results
       const close = (a: number | null, b: number | null) => (a === null || b === null ? a === b : Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(b)));
       if (!close(p.mean, m.mean) || !close(p.ci95, m.ci95) || !close(p.std, m.std) || p.n !== m.n) fail(`${at}: mean/std/ci95/n disagree with its values`);
       if (p.paper !== undefined && p.paper !== null && !Number.isFinite(p.paper)) fail(`${at}: paper must be a number or null`);
+      if (p.interval !== undefined) {
+        if (typeof s.interval !== 'string') fail(`${at}: an interval needs the set's 'interval' to say how it was made`);
+        if (!(Number.isFinite(p.interval.lo) && Number.isFinite(p.interval.hi) && p.interval.lo <= p.interval.hi)) fail(`${at}: interval must be finite with lo ≤ hi`);
+        if (p.verdict !== undefined && p.verdict !== intervalVerdict(p.interval.lo, p.interval.hi)) fail(`${at}: verdict '${p.verdict}' disagrees with its interval`);
+      } else if (p.verdict !== undefined) fail(`${at}: a verdict needs an interval`);
+      if (p.mde !== undefined && !(Number.isFinite(p.mde) && p.mde >= 0)) fail(`${at}: mde must be a number ≥ 0`);
     });
   }
 }

@@ -3,11 +3,11 @@
 // ask for the same Base / SFT / VGGM evaluations; the second asker reads the first one's file.
 // The generations and verdicts are kept beside it (<hash>.jsonl) for inspection.
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { EvalProblem, Tier } from '../data/types.ts';
 import { entropyAnalysis, type EntropyRollout } from '../eval/entropy.ts';
-import { evaluate, type EvalResult } from '../eval/evaluate.ts';
+import { evaluate, type EvalResult, type GenRecord } from '../eval/evaluate.ts';
 import type { PromptFormat } from '../eval/format.ts';
 import { loadCheckpoint } from '../model/checkpoint.ts';
 import { Model } from '../model/model.ts';
@@ -58,6 +58,11 @@ export interface AccuracyOptions {
   forcingTokens?: number;
 }
 
+/** What of AccuracyOptions changes an evaluation's outcome (its cache key). */
+function accuracyOpts(o: AccuracyOptions) {
+  return { samples: 0, maxNewTokens: o.maxNewTokens, budgetForcing: o.budgetForcing ?? 0, forcingTokens: o.budgetForcing ? o.forcingTokens : undefined };
+}
+
 export class Evaluator {
   /** evaluations recomputed in this process (--force recomputes each once) */
   private readonly fresh = new Set<string>();
@@ -76,7 +81,7 @@ export class Evaluator {
 
   /** Greedy accuracy per tier (and after budget forcing, when asked), as fractions. */
   accuracy(model: ModelHandle, problems: readonly EvalProblem[], o: AccuracyOptions): Promise<EvalResult> {
-    const opts = { samples: 0, maxNewTokens: o.maxNewTokens, budgetForcing: o.budgetForcing ?? 0, forcingTokens: o.budgetForcing ? o.forcingTokens : undefined };
+    const opts = accuracyOpts(o);
     return this.cached(evalKey('acc', model, problems, opts), model, (jsonl) =>
       withContext(async (ctx) => {
         const m = new Model(ctx, loadCheckpoint(ctx, model.dir).params);
@@ -93,6 +98,32 @@ export class Evaluator {
         bar.done();
         return r;
       }),
+    );
+  }
+
+  /**
+   * Greedy accuracy as `accuracy` gives it, with every generation's record (the JSONL saved beside
+   * the cached result), in the order of `problems`; a cached result whose JSONL is gone is recomputed.
+   */
+  async accuracyRecords(model: ModelHandle, problems: readonly EvalProblem[], o: AccuracyOptions): Promise<{ result: EvalResult; records: GenRecord[] }> {
+    const opts = accuracyOpts(o);
+    const key = evalKey('acc', model, problems, opts);
+    const jsonl = join(evalsRoot(), `${key}.jsonl`);
+    if (!existsSync(jsonl)) rmSync(join(evalsRoot(), `${key}.json`), { force: true });
+    const result = await this.accuracy(model, problems, o);
+    const records = readFileSync(jsonl, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as GenRecord);
+    const greedy = new Map(records.filter((r) => r.mode === 'greedy').map((r) => [r.id, r]));
+    return { result, records: problems.map((p) => {
+      const r = greedy.get(p.id);
+      if (!r) throw new Error(`${jsonl}: no greedy generation for problem ${p.id}; delete the file to recompute`);
+      return r;
+    }) };
+  }
+
+  /** A forward-only measure of the model (e.g. teacher-forced entropy), cached under `kind` and `opts`. */
+  measure<T>(kind: string, model: ModelHandle, opts: unknown, compute: (m: Model) => Promise<T>): Promise<T> {
+    return this.cached(evalKey(kind, model, [], opts), model, () =>
+      withContext(async (ctx) => compute(new Model(ctx, loadCheckpoint(ctx, model.dir).params))),
     );
   }
 

@@ -16,7 +16,7 @@ import { commandLine, measured, type Axis, type ResultSet, type ResultsFile } fr
 import { isCached } from '../train/cache.ts';
 import { loadData } from '../train/data.ts';
 import { baseKey } from '../train/pipeline.ts';
-import { scaleTable } from '../train/scales.ts';
+import { budgetSources, scaleTable } from '../train/scales.ts';
 import { writeJsonAtomic } from '../util/atomic.ts';
 import { parseCli, runMain, UsageError, type CommonArgs } from '../util/cli.ts';
 import { Evaluator } from './evals.ts';
@@ -39,6 +39,9 @@ export interface ReproOutput {
   /** what the script measured with (models, counts), beside the plan and scale table */
   config?: Record<string, unknown>;
   notes?: string[];
+  /** further results files of the same run (Table 1's diagnostics), published beside the main one
+   *  with the same provenance, scale, seeds and wall time */
+  companions?: { name: string; title: string; sets: Record<string, ResultSet>; config?: Record<string, unknown>; notes?: string[] }[];
 }
 
 export interface ScriptSpec {
@@ -52,6 +55,8 @@ export interface ScriptSpec {
   families?: readonly Family[];
   /** options of this script alone, checked before anything trains; their values reach the body in `args` */
   options?: (y: Argv<{}>) => Argv<{}>;
+  /** the line printed before anything trains: what the run will cost, from the plan's cost model */
+  eta?: (r: Repro, jobs: number) => string | null;
 }
 
 /** Parse the command line, run `body`, write and render results/<name>.*; one line per output. */
@@ -59,11 +64,11 @@ export function reproMain(spec: ScriptSpec, body: (r: Repro) => Promise<ReproOut
   return runMain(async () => {
     const t0 = performance.now();
     const own = spec.options ?? ((y: Argv<{}>) => y);
-    const args = await parseCli({ name: spec.name, describe: spec.describe }, (y: Argv<{}>) =>
+    const args = await parseCli({ name: spec.name, describe: spec.describe, defaultSeeds: (scale) => reproPlan(scale).seeds }, (y: Argv<{}>) =>
       own(y
         .option('world-seed', { type: 'number', default: 1, describe: 'seed of the synthetic world (frozen across methods and model seeds)' })
         .option('family', { choices: families, default: spec.family ?? 'qwen-like', describe: 'student family (Table 2 always runs both)' })
-        .option('sft-steps', { type: 'number', describe: "the SFT runs' optimizer steps (default: the scale's); every model trained from them follows, and results record it" })
+        .option('sft-steps', { type: 'number', describe: "the SFT runs' optimizer steps, an explicit override of the pre-registered choice (results/sft-budget.json; without one, the scale's default); every model trained from them follows, and results record it" })
         .option('sft-lr', { type: 'number', describe: "the SFT runs' peak learning rate (default: the scale's); as --sft-steps, every model trained from them follows" })
         .option('jobs', { type: 'number', describe: `seeds trained in parallel processes (default: the cores, ${availableParallelism()}, at most one per seed; 1 at the smoke scale)` })
         .option('warm-only', { type: 'string', hidden: true, describe: 'worker mode: fill the caches for --seeds, write the trained model keys to this file, publish nothing' }) as unknown as Argv<{}>),
@@ -78,6 +83,10 @@ export function reproMain(spec: ScriptSpec, body: (r: Repro) => Promise<ReproOut
     const fresh = (force: boolean): Repro => ({ args: a, plan: reproPlan(a.scale), data, models: new ModelStore(data, force, !warmOnly, sftSteps, sftLr), evals: new Evaluator(data.tokenizer, force) });
     let r = fresh(a.force);
     const groups = seedGroups(a.seeds, jobs);
+    if (!warmOnly && spec.eta) {
+      const line = spec.eta(r, groups.length);
+      if (line) process.stderr.write(`${spec.name}: ${line}\n`);
+    }
     const trainedByWorkers: string[] = [];
     if (!warmOnly && groups.length > 1) {
       // The models every seed shares first (both families at once), each by its own worker.
@@ -115,7 +124,7 @@ export function reproMain(spec: ScriptSpec, body: (r: Repro) => Promise<ReproOut
         world: data.manifest,
         sftExamples: data.pool.filter((e) => e.split === 'sft_v1' || e.split === 'sft_v0').length,
         plan: r.plan,
-        training: { size: t.size, context: t.context, pretrain: t.pretrain, sft: r.models.sftOptim(a.scale), grpo: t.grpo },
+        training: { size: t.size, context: t.context, pretrain: t.pretrain, sft: r.models.sftOptim(a.scale), grpo: t.grpo, budgets: budgetSources(a.scale, sftSteps) },
         modelsTrainedHere: [...trainedByWorkers, ...r.models.trained],
         jobs: groups.length,
       },
@@ -126,6 +135,10 @@ export function reproMain(spec: ScriptSpec, body: (r: Repro) => Promise<ReproOut
       paperNotes: PAPER_CLAIMS[spec.name],
       notes: out.notes,
     };
+    for (const c of out.companions ?? []) {
+      const q = await publishResults(a.out, { ...file, name: c.name, title: c.title, sets: c.sets, config: { ...file.config, ...c.config }, notes: c.notes, paperNotes: PAPER_CLAIMS[c.name] });
+      for (const f of [q.json, q.md, q.vl, q.svg, q.png]) if (f) process.stdout.write(`${spec.name}: wrote ${f}\n`);
+    }
     const p = await publishResults(a.out, file);
     for (const f of [p.json, p.md, p.vl, p.svg, p.png]) if (f) process.stdout.write(`${spec.name}: wrote ${f}\n`);
   });

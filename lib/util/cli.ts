@@ -72,7 +72,7 @@ export function scriptYargs(name: string, usage: string, argv: string[] = hideBi
  * (unknown options are an error). Errors become UsageError so runMain prints one line.
  */
 export async function parseCli<E = {}>(
-  opts: { name: string; describe: string; argv?: string[] },
+  opts: { name: string; describe: string; argv?: string[]; defaultSeeds?: (scale: Scale) => number[] },
   extend: (y: Argv<{}>) => Argv<E> = (y) => y as unknown as Argv<E>,
 ): Promise<CommonArgs & Omit<E, 'seed' | 'seeds' | 'scale' | 'out' | 'force'>> {
   const y = extend(
@@ -84,7 +84,7 @@ export async function parseCli<E = {}>(
   );
   const a = (await y.parseAsync()) as Record<string, unknown>;
   const scale = a.scale as Scale;
-  const seeds = parseSeeds(a.seeds) ?? (a.seed !== undefined ? parseSeeds(a.seed) : undefined) ?? defaultSeeds(scale);
+  const seeds = parseSeeds(a.seeds) ?? (a.seed !== undefined ? parseSeeds(a.seed) : undefined) ?? (opts.defaultSeeds ?? defaultSeeds)(scale);
   const { _: _pos, $0: _bin, seed: _seed, ...rest } = a;
   return { ...(rest as object), scale, seeds, out: a.out as string, force: a.force as boolean } as CommonArgs & Omit<E, 'seed' | 'seeds' | 'scale' | 'out' | 'force'>;
 }

@@ -34,12 +34,16 @@ function mdTable(md: string, title: string): { header: string[]; rows: string[][
   return { header: table[0], rows: table.slice(2) };
 }
 
-/** "83.1 ± 1.2" → the numbers and their decimals. */
-function cell(s: string): { mean: number; ci: number | null; d: number } {
+/** "83.1 ± 1.2", or "4.7 [1.2, 8.3] above 0" (a point with its own interval) → the numbers and their decimals. */
+function cell(s: string): { mean: number; ci: number | null; d: number; lo?: number; hi?: number; verdict?: string } {
+  const iv = /^(-?\d+(?:\.(\d+))?) \[(-?\d+(?:\.\d+)?), (-?\d+(?:\.\d+)?)\](?: (above 0|below 0|inconclusive))?$/.exec(s);
+  if (iv) return { mean: Number(iv[1]), ci: null, d: iv[2]?.length ?? 0, lo: Number(iv[3]), hi: Number(iv[4]), verdict: iv[5] };
   const m = /^(-?\d+(?:\.(\d+))?)(?: ± (\d+(?:\.\d+)?))?$/.exec(s);
   if (!m) throw new Error(`cell '${s}' is not a number`);
   return { mean: Number(m[1]), ci: m[3] === undefined ? null : Number(m[3]), d: m[2]?.length ?? 0 };
 }
+
+const VERDICT_WORDS: Record<string, string> = { positive: 'above 0', negative: 'below 0', inconclusive: 'inconclusive' };
 
 function close(shown: number, exact: number, d: number): boolean {
   return Math.abs(shown - exact) <= 0.5 * 10 ** -d + 1e-9;
@@ -70,7 +74,10 @@ function checkMarkdown(f: ResultsFile, md: string): number {
       expect(shown, `${f.name}/${id} (${p.group}, ${p.x}) missing from the markdown`).toBeDefined();
       const c = cell(shown!);
       expect(close(c.mean, p.mean, c.d), `${f.name}/${id} (${p.group}, ${p.x}): markdown ${shown} vs JSON ${p.mean}`).toBe(true);
-      if (p.ci95 !== null) expect(c.ci !== null && close(c.ci, p.ci95, c.d)).toBe(true);
+      if (p.interval) {
+        expect(close(c.lo!, p.interval.lo, c.d) && close(c.hi!, p.interval.hi, c.d), `${f.name}/${id} (${p.group}, ${p.x}) interval`).toBe(true);
+        expect(c.verdict).toBe(VERDICT_WORDS[p.verdict!]);
+      } else if (p.ci95 !== null) expect(c.ci !== null && close(c.ci, p.ci95, c.d)).toBe(true);
       else expect(c.ci).toBeNull();
       if (p.paper != null) expect(close(cell(paper!).mean, p.paper, cell(paper!).d), `${f.name}/${id} paper cell`).toBe(true);
       checked++;
@@ -94,13 +101,34 @@ function outputs(name: string): { file: ResultsFile; md: string } {
 const trainedHere = (f: ResultsFile) => (f.config.modelsTrainedHere as string[]).map((k) => k.replace(/-.*/, ''));
 
 describe('reproduction scripts at smoke scale', () => {
-  it('table1 writes all six rows × three tiers with the paper beside them', () => {
-    run('table1');
+  it('table1 writes all six rows × three tiers with the paper beside them, the paired differences and the diagnostics', () => {
+    const r = run('table1');
+    expect(r.stderr).toMatch(/^table1: (ETA|no cost model)/m); // the line before anything trains
     const { file, md } = outputs('table1');
     expect(file.sets.accuracy.points).toHaveLength(18);
     expect(file.sets.accuracy.points.every((p) => p.paper != null && p.values[0] >= 0 && p.values[0] <= 100)).toBe(true);
     expect(trainedHere(file).sort()).toEqual(['grpo', 'grpo', 'grpo', 'pretrain', 'sft', 'sft']);
-    expect(checkMarkdown(file, md)).toBe(18);
+    // every held-out problem the smoke plan asks for, plus the supplementary set, recorded
+    expect(file.config.evalSets).toEqual({ heldOut: { gsm8k: 4, math: 4, amc23: 3 }, supplementary: { gsm8k: 4, math: 0, amc23: 3 } });
+    expect(file.config.problems).toBe(18);
+    const diffs = file.sets.differences;
+    expect(diffs.points).toHaveLength(5 * 3);
+    for (const p of diffs.points) {
+      expect(p.interval!.lo).toBeLessThanOrEqual(p.mean);
+      expect(p.interval!.hi).toBeGreaterThanOrEqual(p.mean);
+      expect(p.mde).toBeGreaterThanOrEqual(0);
+    }
+    expect(md).toMatch(/Smallest VGGM − SFT difference this design detects with 80% power/);
+    expect(md).not.toMatch(/\b(tie|ties|tied|level)\b/i);
+    expect(checkMarkdown(file, md)).toBe(18 + 15);
+
+    const diag = outputs('diagnostics');
+    expect(diag.file.createdBy).toBe(file.createdBy);
+    expect(diag.file.sets.answers.points).toHaveLength(6 * 5);
+    expect(diag.file.sets.entropy.points).toHaveLength(6);
+    expect(diag.file.sets.entropy.points.every((p) => p.mean > 0)).toBe(true);
+    expect(diag.file.config.mechanismTraces).toBe(8);
+    expect(checkMarkdown(diag.file, diag.md)).toBeGreaterThanOrEqual(36);
   }, 400_000);
 
   it('figure1 and budget-forcing reuse table1 models; table2 trains only what table1 did not', () => {
