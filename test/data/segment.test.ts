@@ -10,7 +10,8 @@ import { generateWorld } from '../../lib/data/world/generate.ts';
 
 // Constructed R1-style traces, one per rule (written for these tests, not real R1 output; the
 // file says which sentence opens each final check).
-const FIXTURES = readFileSync(join(import.meta.dirname, 'fixtures/r1/constructed.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { id: string; answer: string; trace: string; v: 0 | 1; tLastSentence: string | null });
+// real.jsonl holds real R1 traces with their source, license and a T_last judged by reading.
+const FIXTURES = ['constructed.jsonl', 'real.jsonl'].flatMap((f) => readFileSync(join(import.meta.dirname, 'fixtures/r1', f), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { id: string; answer: string; trace: string; v: 0 | 1; tLastSentence: string | null }));
 
 describe('rule detector on R1-style text', () => {
   it.each(FIXTURES.map((f) => [f.id, f] as const))('%s: T_last at the first cue of the final check', (_, f) => {

@@ -40,7 +40,7 @@ const VERIFY_OPEN_RE = new RegExp(
   String.raw`^(?:(?:but|so|now|then|okay|ok|alright|also|again|first|finally|just|and),?\s+)*(?:` +
     String.raw`(?:let me|let's|let us|i should|i need to|i'll|i will|i can|we can|we should|maybe i should|i want to|i'd better|better)\s+(?:(?:quickly|also|just|again|now|first|carefully|briefly)\s+)?${VERB}` +
     String.raw`|(?:to\s+)?(?:double[- ]?check|verify|confirm|check|cross-check)(?:ing)?\b` +
-    String.raw`|(?:verification|double[- ]?checking|checking|sanity check|plugging|substituting)\b` +
+    String.raw`|(?:verification|double[- ]?checking|checking|sanity check)\b` +
     String.raw`|is (?:that|this|it) (?:right|correct)\b` +
     String.raw`|(?:alternatively|another way|let me (?:try|think of) another (?:way|approach|method)|using another method)\b[^.?!\n]{0,160}?\b(?:to\s+(?:confirm|verify|check|double-check)|verif|confirm|check)` +
     `)`,
@@ -52,7 +52,9 @@ const VERIFY_ANY_RE = /\b(?:to (?:confirm|verify|double-check|check (?:the|this|
 // the explicit admissions).
 const CORRECTION_AFTER_RE = /^(?:no\b|nope\b|that(?:'s| is| was) (?:not|wrong|incorrect)|that can(?:'t|not) be|this (?:is|was) wrong|i (?:think i )?(?:made|make) (?:a |an )?(?:mistake|error)|i (?:messed|mixed) up|i miscalculated|hold on,? no\b)/i;
 const CORRECTION_ANY_RE = /\b(?:i (?:think i )?made (?:a |an )?(?:mistake|error|miscalculation)|my mistake|i miscalculated|i messed up|that(?:'s| is| was) (?:wrong|incorrect|not (?:right|correct))|that can(?:'t|not) be (?:right|correct))/i;
-const HEDGE_AFTER_RE = /^(?:maybe|perhaps|this is (?:just|only)|that(?:'s| is) (?:just|only)|i'm not sure|not sure|but (?:maybe|perhaps)|is (?:there|it possible)|what if|how about|the problem says|does the problem)/i;
+const HEDGE_AFTER_RE = /^(?:maybe|perhaps|this is (?:just|only)|that(?:'s| is) (?:just|only)|i'm not sure|not sure|but (?:maybe|perhaps)|is (?:there|it possible)|what if|how about)/i;
+// An interjection that only concludes ("Hmm, so the answer is 33.", "Hmm, that seems right.").
+const CONCLUDE_AFTER_RE = /^(?:so\b|therefore|thus|hence|yes\b|yeah|right\b|okay\b|ok\b|that (?:seems|makes|checks|works|matches)|that's (?:it|correct|right|consistent))/i;
 
 /** Sentences of `text` (split after . ? ! : followed by space, and at blank lines / newlines). */
 export function splitSentences(text: string, from = 0, to = text.length): { start: number; end: number }[] {
@@ -79,14 +81,22 @@ export function classifySentence(s: string): SentenceKind {
   if (CORRECTION_ANY_RE.test(t) || (ij && CORRECTION_AFTER_RE.test(rest))) return 'correction';
   if (VERIFY_OPEN_RE.test(rest) || VERIFY_ANY_RE.test(t)) return 'verify';
   if (ij && HEDGE_AFTER_RE.test(rest)) return 'hedge';
+  if (ij && CONCLUDE_AFTER_RE.test(rest)) return 'plain';
   if (ij) return 'interjection';
   return 'plain';
 }
 
-/** End of the thinking: the "</think>" tag when there is one, else the whole text. */
+/** End of the thinking: the "</think>" (R1) or "<|end_of_thought|>" (Bespoke-Stratos) tag when
+ *  there is one, else the whole text. */
 function thinkingEnd(raw: string): number {
-  const i = raw.indexOf('</think>');
-  return i < 0 ? raw.length : i;
+  const ends = ['</think>', '<|end_of_thought|>'].map((t) => raw.indexOf(t)).filter((i) => i >= 0);
+  return ends.length ? Math.min(...ends) : raw.length;
+}
+
+/** Start of the thinking: after an opening "<think>" or "<|begin_of_thought|>" tag. */
+function thinkingStart(raw: string): number {
+  const m = /^\s*(?:<think>|<\|begin_of_thought\|>)/.exec(raw);
+  return m ? m[0].length : 0;
 }
 
 /** Braced content after the last "\boxed{" (nested braces), or null. */
@@ -109,18 +119,24 @@ function answerForms(ans: string): string[] {
   const forms = new Set([a]);
   const frac = /^(-?)\\frac\{(\d+)\}\{(\d+)\}$/.exec(a);
   if (frac) forms.add(`${frac[1]}${frac[2]}/${frac[3]}`);
-  const tex = /^\\text\{(.+)\}$/.exec(a);
+  const tex = /^\\text(?:bf)?\{(.+)\}$/.exec(a);
   if (tex) forms.add(tex[1]);
+  for (const f of [...forms]) { const letter = /^\(?([A-E])\)?$/.exec(f); if (letter) forms.add(letter[1]); }
   return [...forms].filter((f) => f.length > 0);
 }
 
-/** Does the sentence state `forms` as a result ("= 33", "is 33", "answer: 33", "\boxed{33}")? */
+// Words after which a value is stated as a result.
+const STATES_BEFORE_RE = new RegExp(String.raw`(?:=|≈|\bis|\bare|\bbe|\bget|\bgives?|\bequals?|\boption|\bchoice|\banswer\b[^.\n]{0,20}?|:|\\boxed\{)\s*\**\$?\\?\(?\s*$`, 'i');
+
+/** Does the sentence state `forms` as a result ("= 33", "is 33", "answer: 33", "\boxed{33}")? The
+ *  value itself matches case-sensitively (an answer "A" is not the variable "a"). */
 function statesAnswer(s: string, forms: string[]): boolean {
   const norm = s.replace(/\\[dt]frac/g, '\\frac');
   return forms.some((f) => {
     const v = escapeRe(f).replace(/\\ /g, '\\s*');
     const edge = /^[\w\\]/.test(f) ? String.raw`(?<![\w.])` : '';
-    return new RegExp(String.raw`(?:=|≈|\bis\b|\bare\b|\bbe\b|\bget\b|\bgives?\b|\bequals?\b|\banswer\b[^.\n]{0,20}?|:|\\boxed\{)\s*\**\$?\\?\(?\s*${edge}${v}(?![\d.]\d|\w)`, 'i').test(norm);
+    for (const m of norm.matchAll(new RegExp(`${edge}${v}(?![\\d.]\\d|\\w)`, 'g'))) if (STATES_BEFORE_RE.test(norm.slice(Math.max(0, m.index! - 60), m.index!))) return true;
+    return false;
   });
 }
 
@@ -167,7 +183,7 @@ export interface Segmentation {
 /** Classify the thinking's sentences and pick the start of the final verification. */
 export function segment(raw: string, gold?: string | null): Segmentation {
   const end = thinkingEnd(raw);
-  const sentences: Sentence[] = splitSentences(raw, raw.startsWith('<think>') ? 7 : 0, end).map((s) => ({ ...s, kind: classifySentence(raw.slice(s.start, s.end)) }));
+  const sentences: Sentence[] = splitSentences(raw, thinkingStart(raw), end).map((s) => ({ ...s, kind: classifySentence(raw.slice(s.start, s.end)) }));
   const ans = lastBoxedIn(raw.slice(end)) ?? lastBoxedIn(raw) ?? gold ?? null;
   const isCue = (k: SentenceKind) => k === 'verify' || k === 'interjection';
   let L = -1;
@@ -182,7 +198,10 @@ export function segment(raw: string, gold?: string | null): Segmentation {
     // A tentative answer with another value (a first pass that a later check corrects) comes
     // before the final answer's statement.
     let from = L + 1;
-    for (let i = L + 1; i < sentences.length; i++) if (TENTATIVE_RE.test(text(i)) && !statesAnswer(text(i), forms)) from = i + 1;
+    // A multiple-choice answer ("A") is also stated by its value ("-2/3"): only another boxed
+    // letter then marks a different answer.
+    const tentative = /^[A-E]$/.test(forms[forms.length - 1]) ? /\\boxed\{/ : TENTATIVE_RE;
+    for (let i = L + 1; i < sentences.length; i++) if (tentative.test(text(i)) && !statesAnswer(text(i), forms)) from = i + 1;
     for (let i = from; i < sentences.length && R < 0; i++) if (/\\boxed\{/.test(text(i)) && statesAnswer(text(i), forms) && cueAfter(i)) R = i;
     for (let i = from; i < sentences.length && R < 0; i++) if (statesAnswer(text(i), forms)) R = i;
   }
@@ -190,6 +209,9 @@ export function segment(raw: string, gold?: string | null): Segmentation {
     // The sentence stating the answer may itself open the check ("Wait, let me check: 3 * 11 = 33").
     for (let i = R; i < sentences.length; i++) if (isCue(sentences[i].kind) && (i > R || sentences[i].kind === 'verify')) return { sentences, tLastSentence: i };
   }
+  // The check that derives the answer itself ("Let me compute it numerically to confirm." then
+  // "... = 33."): an explicit check just before the answer's first statement.
+  if (R >= 0) for (let i = R - 1; i >= 0 && i >= R - 3; i--) if (sentences[i].kind === 'verify') return { sentences, tLastSentence: i };
   // No cue after the statement: the check that corrected the first pass and then stated the
   // answer starts at the first cue after the last tentative answer (after the last correction).
   let T = -1;
