@@ -1,8 +1,8 @@
 // The ETA a reproduction script prints before it trains: the work of a fresh run (the shared Base
 // unless it is cached, every seed's SFT and GRPO runs, every evaluation and teacher-forced pass)
 // times the plan's cost model (seconds per step / problem / trace, each measured alone on the
-// 2-core machine: lib/repro/plan.ts, docs/statistics.md "Cost model"), the seeds' share divided
-// among the worker processes. Models and evaluations other than the Base are not looked up in the
+// 2-core machine: lib/repro/plan.ts, docs/statistics.md "Cost model"), the seeds' part taken at
+// the share of the largest worker's group of seeds. Models and evaluations other than the Base are not looked up in the
 // cache, so with a warm cache the run is shorter than the ETA.
 import { SCALES } from '../data/world/config.ts';
 import { isCached } from '../train/cache.ts';
@@ -16,7 +16,7 @@ export interface EtaParts {
   baseSec: number;
   trainSec: number;
   evalSec: number;
-  /** estimated wall time: the Base, then the rest shared among `jobs` workers */
+  /** estimated wall time: the Base, then the largest worker's share of the rest */
   wallSec: number;
 }
 
@@ -37,7 +37,9 @@ export function table1EtaParts(r: Repro, jobs: number, specs: readonly ModelSpec
   const evaluated = specs.length * seeds.length - (sharedBase ? seeds.length - 1 : 0);
   const evalSec = evaluated * (problems * cost.evalProblem + r.plan.mechanismTraces * cost.mechanismTrace);
   const trainSec = perSeedTrain * seeds.length;
-  return { baseSec, trainSec, evalSec, wallSec: baseSec + (trainSec + evalSec) / Math.max(1, Math.min(jobs, seeds.length)) };
+  // Seeds are split into `jobs` groups (lib/repro/parallel.ts seedGroups): the largest one decides.
+  const share = Math.ceil(seeds.length / Math.max(1, jobs)) / seeds.length;
+  return { baseSec, trainSec, evalSec, wallSec: baseSec + (trainSec + evalSec) * share };
 }
 
 /** The line table1 prints at its start. */
@@ -45,6 +47,6 @@ export function table1Eta(r: Repro, jobs: number, specs: readonly ModelSpec[]): 
   const p = table1EtaParts(r, jobs, specs);
   if (!p) return `no cost model at scale ${r.args.scale}: no ETA (lib/repro/plan.ts cost)`;
   const c = r.plan.cost!;
-  return `ETA ${formatDuration(p.wallSec)} for a fresh run (Base ${formatDuration(p.baseSec)}, training ${formatDuration(p.trainSec)} and evaluation ${formatDuration(p.evalSec)} over ${Math.min(jobs, r.args.seeds.length)} worker(s)); ` +
+  return `ETA ${formatDuration(p.wallSec)} for a fresh run (Base ${formatDuration(p.baseSec)}, training ${formatDuration(p.trainSec)} and evaluation ${formatDuration(p.evalSec)} ; seeds in ${Math.min(jobs, r.args.seeds.length)} worker(s)); ` +
     `cost model: pretrain ${c.pretrainStep} s/step, SFT ${c.sftStep} s/step, GRPO ${c.grpoStep} s/step, ${c.evalProblem} s/problem, ${c.mechanismTrace} s/trace; cached SFT/GRPO models and evaluations make it shorter`;
 }

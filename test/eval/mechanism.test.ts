@@ -51,3 +51,27 @@ describe("copies of the teacher's wrong facts", () => {
     expect(wrongFactCopies([], facts).copyRate).toBeNaN();
   });
 });
+
+describe('held-out first passes for the teacher-forced entropy', () => {
+  it('weights exactly the response tokens before T_last of verified traces outside every split', async () => {
+    const { mkdtempSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { loadData } = await import('../../lib/train/data.ts');
+    const { firstPassTraces } = await import('../../lib/eval/mechanism.ts');
+    const { encodeTrace, errorPrefix } = await import('../../lib/train/weights.ts');
+    process.env.VGGM_CACHE = mkdtempSync(join(tmpdir(), 'mech-'));
+    const ds = loadData('smoke', 1);
+    const traces = firstPassTraces(ds, 8, 256);
+    expect(traces).toHaveLength(8);
+    const held = ds.pool.filter((e) => e.split === 'unused' && e.v === 1);
+    for (const t of traces) {
+      const e = held.find((x) => { const ids = encodeTrace(ds.tokenizer, x).ids; return ids.length === t.inputIds.length && ids.every((id, i) => id === t.inputIds[i]); });
+      expect(e, 'a held-out verified trace').toBeDefined();
+      const span = errorPrefix(encodeTrace(ds.tokenizer, e!))!;
+      const ones = [...t.weights.keys()].filter((i) => t.weights[i] > 0);
+      expect(ones).toEqual(Array.from({ length: span.end - span.start }, (_, k) => span.start + k));
+    }
+    expect(() => firstPassTraces(ds, 100_000, 256)).toThrow(/only \d+ of 100000 held-out verified teacher traces/);
+  }, 60_000);
+});
