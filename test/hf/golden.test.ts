@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadCheckpoint, readCheckpoint } from '../../lib/model/checkpoint.ts';
 import type { ModelConfig } from '../../lib/model/config.ts';
+import { generate } from '../../lib/model/generate.ts';
 import { Model } from '../../lib/model/model.ts';
 import { Parameters, type HostTensor } from '../../lib/model/params.ts';
 import { decodeSafetensors } from '../../lib/model/safetensors.ts';
@@ -79,5 +80,27 @@ describe('Hugging Face folders against an independent PyTorch forward pass', () 
     };
     if (process.env.VGGM_GOLDEN_REPORT) console.log('golden, feature removed:', JSON.stringify(off));
     for (const [k, v] of Object.entries(off)) expect(v, k).toBeGreaterThan(10 * TOL);
+  });
+
+  it.each(['llama31-rope', 'llama-head-dim', 'llama-attention-bias', 'qwen2-linear-rope'])('%s: KV-cache greedy generation picks the argmax of the reference logits', async (name) => {
+    const { ids, logits } = expected(name);
+    const ck = loadCheckpoint(ctx(), join(ROOT, name));
+    const model = new Model(ctx(), ck.params);
+    // teacher-forced: each prefix's next token, generated one at a time through the cache
+    const V = ck.config.vocab;
+    for (const n of [4, 11, 23]) {
+      const [g] = await generate(model, [ids.slice(0, n)], { maxNewTokens: 1, greedy: true });
+      const row = logits.subarray((n - 1) * V, n * V);
+      expect(g.tokens[0]).toBe(row.indexOf(Math.max(...row)));
+    }
+    // and a free continuation equals re-scoring its own output
+    const [g] = await generate(model, [ids.slice(0, 6)], { maxNewTokens: 8, greedy: true });
+    const seq = [...ids.slice(0, 6), ...g.tokens];
+    const full = await logitsOf(ck.params, seq.slice(0, -1));
+    for (let j = 0; j < g.tokens.length; j++) {
+      const row = full.subarray((5 + j) * V, (6 + j) * V);
+      expect(g.tokens[j]).toBe(row.indexOf(Math.max(...row)));
+    }
+    model.dropActivations();
   });
 });
