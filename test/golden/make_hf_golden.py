@@ -20,12 +20,16 @@ modeling_qwen2.py (transformers itself is not installed here):
   head         final norm, lm_head (embed_tokens when tied)
 
 Run with Debian's PyTorch:  /usr/bin/python3 test/golden/make_hf_golden.py
+A folder the project saved is read back the same way (config.json, model.safetensors or shards
+with their index) and its logits printed as JSON, which test/hf/saved-folder.test.ts compares:
+  /usr/bin/python3 test/golden/make_hf_golden.py --logits DIR ID ID ...
 """
 import json
 import math
 import os
 import shutil
 import struct
+import sys
 
 import torch
 
@@ -207,6 +211,50 @@ def write_safetensors(path, tensors, metadata=None):
         f.write(struct.pack("<Q", len(h)) + h + b"".join(blobs))
 
 
+def read_safetensors(path):
+    with open(path, "rb") as f:
+        n = struct.unpack("<Q", f.read(8))[0]
+        header = json.loads(f.read(n))
+        data = f.read()
+    out = {}
+    for name, e in header.items():
+        if name == "__metadata__":
+            continue
+        b0, b1 = e["data_offsets"]
+        raw = bytearray(data[b0:b1])
+        if e["dtype"] == "F32":
+            t = torch.frombuffer(raw, dtype=torch.float32)
+        elif e["dtype"] == "BF16":
+            t = torch.frombuffer(raw, dtype=torch.bfloat16)
+        elif e["dtype"] == "F16":
+            t = torch.frombuffer(raw, dtype=torch.float16)
+        else:
+            raise ValueError(f"{name}: dtype {e['dtype']}")
+        out[name] = t.to(torch.float64).reshape(e["shape"])
+    return out
+
+
+def read_folder(folder):
+    with open(os.path.join(folder, "config.json")) as f:
+        cfg = json.load(f)
+    single = os.path.join(folder, "model.safetensors")
+    if os.path.exists(single):
+        files = [single]
+    else:
+        with open(os.path.join(folder, "model.safetensors.index.json")) as f:
+            files = sorted({os.path.join(folder, v) for v in json.load(f)["weight_map"].values()})
+    p = {}
+    for f in files:
+        p.update(read_safetensors(f))
+    return cfg, p
+
+
+def print_logits(folder, ids):
+    cfg, p = read_folder(folder)
+    logits = forward(p, cfg, torch.tensor(ids, dtype=torch.int64))
+    print(json.dumps(logits.flatten().tolist()))
+
+
 def main():
     if os.path.isdir(HERE):
         shutil.rmtree(HERE)
@@ -227,4 +275,7 @@ def main():
 
 
 if __name__ == "__main__":
-    main()
+    if len(sys.argv) > 2 and sys.argv[1] == "--logits":
+        print_logits(sys.argv[2], [int(x) for x in sys.argv[3:]])
+    else:
+        main()
