@@ -1,16 +1,15 @@
 // Training checkpoints: <run>/checkpoints/step-<N>/ holds the model folder (config.json,
-// model.safetensors, tokenizer.json), optimizer.safetensors (AdamW m and v, flat) and
+// model.safetensors, tokenizer.json), optimizer.safetensors (AdamW m and v, flat: adamw.ts) and
 // trainer_state.json, written last, whose presence marks the checkpoint complete. Every file is
 // written atomically; a run resumes from the highest complete step. The two newest are kept.
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { read, write } from '../gpu/index.ts';
 import { readCheckpoint, saveCheckpoint } from '../model/checkpoint.ts';
 import { Model } from '../model/model.ts';
 import { Parameters } from '../model/params.ts';
-import { decodeSafetensors, encodeSafetensors } from '../model/safetensors.ts';
 import type { GpuContext } from '../gpu/index.ts';
-import { writeFileAtomic, writeJsonAtomic } from '../util/atomic.ts';
+import { writeJsonAtomic } from '../util/atomic.ts';
+import { loadAdamW, saveAdamW } from './adamw.ts';
 
 export interface TrainerState {
   /** optimizer steps completed */
@@ -30,12 +29,7 @@ export function checkpointDir(runDir: string, step: number): string {
 export async function saveTrainingCheckpoint(runDir: string, model: Model, tokenizerJson: string, state: TrainerState): Promise<string> {
   const dir = checkpointDir(runDir, state.step);
   await saveModelFolder(dir, model, tokenizerJson);
-  const P = model.params;
-  const [m, v] = [await read(model.ctx.gpu, P.m), await read(model.ctx.gpu, P.v)];
-  writeFileAtomic(join(dir, 'optimizer.safetensors'), encodeSafetensors(new Map([
-    ['adam.m', { shape: [m.length], data: m }],
-    ['adam.v', { shape: [v.length], data: v }],
-  ]), { adam_step: String(model.step) }));
+  await saveAdamW(dir, model);
   writeJsonAtomic(join(dir, 'trainer_state.json'), state);
   pruneCheckpoints(runDir);
   return dir;
@@ -77,12 +71,7 @@ export function latestCheckpoint(runDir: string): { dir: string; step: number } 
 export function loadTrainingCheckpoint(ctx: GpuContext, dir: string): { model: Model; state: TrainerState; tokenizerJson: string } {
   const ck = readCheckpoint(dir);
   const model = new Model(ctx, Parameters.fromTensors(ctx, ck.config, ck.tensors));
-  const opt = decodeSafetensors(readFileSync(join(dir, 'optimizer.safetensors')), dir);
-  const m = opt.tensors.get('adam.m'), v = opt.tensors.get('adam.v');
-  if (!m || !v || m.data.length !== model.params.m.size) throw new Error(`checkpoint ${dir}: optimizer.safetensors does not match the model`);
-  write(ctx.gpu, model.params.m, m.data);
-  write(ctx.gpu, model.params.v, v.data);
-  model.step = Number(opt.metadata.adam_step);
+  loadAdamW(dir, model);
   const state = JSON.parse(readFileSync(join(dir, 'trainer_state.json'), 'utf8')) as TrainerState;
   return { model, state, tokenizerJson: ck.tokenizerJson ?? '' };
 }

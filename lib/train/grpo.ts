@@ -12,11 +12,11 @@
 import { read, write, type Tensor } from '../gpu/index.ts';
 import { generate } from '../model/generate.ts';
 import type { Model } from '../model/model.ts';
-import { gradNormSq } from '../ops/gradnorm.ts';
 import { grpoLoss } from '../ops/grpo.ts';
 import { gradeResponse } from '../eval/answer.ts';
 import { paddingIds, promptFor, promptIds, type PromptFormat } from '../eval/format.ts';
 import type { LoadedTokenizer } from '../tokenizer/index.ts';
+import { grpoAdamW, lastGradNorm } from './adamw.ts';
 import { aggregationScales, groupAdvantages } from './advantages.ts';
 import { packBatch } from './batch.ts';
 import { latestCheckpoint, loadTrainingCheckpoint, removeCheckpoints, saveModelFolder, saveTrainingCheckpoint, type TrainerState } from './checkpoints.ts';
@@ -174,8 +174,7 @@ export async function trainGrpo(run: GrpoRun): Promise<{ model: Model; steps: nu
     const t = (name: string) => ctx.pool.alloc([cfg.microBatch * Tmax], `grpo.${name}${i}`);
     return { oldLp: t('oldLogprob'), refLp: t('refLogprob'), adv: t('advantage'), scale: t('scale'), loss: t('loss'), kl: t('kl'), clipped: t('clipped'), entropy: t('entropy') };
   });
-  const normSq: Tensor = ctx.pool.alloc([1], 'grpo.gradNormSq');
-  const opt = { beta1: 0.9, beta2: 0.99, eps: 1e-8, weightDecay: 0, maxGradNorm: cfg.maxGradNorm };
+  const opt = grpoAdamW(cfg.maxGradNorm);
   const state = (step: number): TrainerState => ({ step, seed: run.seed, run: run.info, grpo: cfg });
 
   const releaseInterrupts = holdInterrupts(); // Ctrl-C: stop at a step boundary with a checkpoint
@@ -222,15 +221,14 @@ export async function trainGrpo(run: GrpoRun): Promise<{ model: Model; steps: nu
           model.backward(acts); // accumulates into the gradients of the whole batch
           ctx.rec.submit(); // the next micro-batch may reuse these activations: its ids are written after this
         }
-        gradNormSq(ctx, model.params.grads, normSq);
-        model.optimizerStep(lr, opt);
+        model.optimizerStep(lr, opt); // records the gradient norm it clips by (lastGradNorm)
         ctx.rec.submit();
         // One readback per gradient step: the logged per-token values of every micro-batch.
         const logged = await Promise.all(mbs.map((mb) => {
           const n = mb.batch * mb.seqLen;
           return Promise.all([mb.t.loss, mb.t.kl, mb.t.clipped, mb.t.entropy].map((x) => read(ctx.gpu, x, n)));
         }));
-        const gn = Math.sqrt((await read(ctx.gpu, normSq))[0]);
+        const gn = await lastGradNorm(model);
         let L = 0, K = 0, C = 0, E = 0, m = 0;
         mbs.forEach((mb, j) => {
           const [loss, kl, clipped, ent] = logged[j];
@@ -272,7 +270,7 @@ export async function trainGrpo(run: GrpoRun): Promise<{ model: Model; steps: nu
     } else await saveTrainingCheckpoint(run.runDir, model, run.tokenizerJson, state(end));
   } finally {
     releaseInterrupts();
-    for (const x of [...perMicroBatch.flatMap((t) => Object.values(t)), normSq]) ctx.pool.free(x);
+    for (const x of perMicroBatch.flatMap((t) => Object.values(t))) ctx.pool.free(x);
     ctx.rec.resetBindGroups();
   }
   return { model, steps: end, records, seconds: (performance.now() - t0) / 1000, rolloutSeconds };

@@ -6,6 +6,7 @@
 //   paper  the paper's settings, for a real GPU.
 import type { Family, Size } from '../model/config.ts';
 import type { Scale } from '../util/cli.ts';
+import { ADAMW_DEFAULTS } from './adamw.ts';
 import type { Aggregation, AdvantageNorm } from './advantages.ts';
 
 export interface OptimConfig {
@@ -85,7 +86,7 @@ export interface ScaleTable {
   budget: { waits: number; extraTokens: number };
 }
 
-const adam = { warmup: 0, minLrRatio: 0.1, weightDecay: 0.1, beta1: 0.9, beta2: 0.95, eps: 1e-8, maxGradNorm: 1.0 };
+const adam = { warmup: 0, minLrRatio: 0.1, ...ADAMW_DEFAULTS };
 
 export const SCALE_TABLE: Record<Scale, ScaleTable> = {
   smoke: {

@@ -6,7 +6,8 @@
 // "sees but does not learn" diagnostics and the cross-batch gradient variance, and writes
 // checkpoints from which `resume` continues with identical losses.
 import { read } from '../gpu/index.ts';
-import type { Model, OptimizerConfig } from '../model/model.ts';
+import type { Model } from '../model/model.ts';
+import { adamwOf } from './adamw.ts';
 import { packBatch, roundedSeqLen, TAG_LEARNED, TAG_PREFIX, taggedMeans, tokensLearned, type Batch, type PackItem } from './batch.ts';
 import { latestCheckpoint, loadTrainingCheckpoint, removeCheckpoints, saveModelFolder, saveTrainingCheckpoint, type TrainerState } from './checkpoints.ts';
 import { gradientVariance } from './gradvar.ts';
@@ -84,10 +85,6 @@ function meanWeights(b: Batch): Float32Array {
   return total > 0 ? b.weights.map((w) => w / total) : b.weights;
 }
 
-function optimizerConfig(o: OptimConfig): OptimizerConfig {
-  return { beta1: o.beta1, beta2: o.beta2, eps: o.eps, weightDecay: o.weightDecay, maxGradNorm: o.maxGradNorm };
-}
-
 export async function trainSupervised(run: SupervisedRun): Promise<SupervisedResult> {
   const t0 = performance.now();
   const metrics = new MetricsLog(`${run.runDir}/metrics.jsonl`);
@@ -110,7 +107,7 @@ export async function trainSupervised(run: SupervisedRun): Promise<SupervisedRes
     metrics.reset();
   }
   const { optim } = run;
-  const opt = optimizerConfig(optim);
+  const opt = adamwOf(optim);
   const lrAt = run.lrAt ?? ((s: number) => learningRate(s, { peak: optim.lr, warmup: optim.warmup, total: optim.steps, minRatio: optim.minLrRatio }));
   const end = Math.min(optim.steps, run.stopAfter ?? Infinity);
   const state = (step: number): TrainerState => ({ step, seed: run.seed, run: run.info, optim });
