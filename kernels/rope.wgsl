@@ -4,7 +4,8 @@
 //   backward (SIGN = -1): the same rotation by -angle (the transpose), applied to gradients.
 //
 // Bindings: 0 params {rows, heads, headDim, rowGroups}, 1 positions: array<u32> [rows] (read),
-//           2 invFreq [headDim/2] (read; f32 as Hugging Face computes it, built by lib/ops/rope.ts),
+//           2 invFreq [headDim/2] (read; f32 as Hugging Face computes it, rope_scaling (linear,
+//             llama3) already applied: built by lib/ops/rope.ts),
 //           3 x [rows, heads*headDim] (read), 4 out [rows, heads*headDim] (write).
 //           (kernels/rope_inplace.wgsl is the same with x read_write and no out.)
 // Dispatch: (ceil(heads*half / WG), rowGroups) workgroups; lane = one (head, pair), and workgroup y

@@ -2,7 +2,7 @@
 // read-only and a writable storage binding of the same dispatch). Same formulas and numerics.
 //
 // Bindings: 0 params {rows, heads, headDim, rowGroups}, 1 positions: array<u32> [rows] (read),
-//           2 invFreq [headDim/2] (read), 3 x [rows, heads*headDim] (read_write, rotated in place).
+//           2 invFreq [headDim/2] (read; rope_scaling already applied), 3 x [rows, heads*headDim] (read_write, rotated in place).
 // Dispatch: (ceil(heads*half / WG), rowGroups) workgroups; lane = one (head, pair), and workgroup y
 //           walks rows y, y + rowGroups, ... (positions[r] is then a uniform load; few workgroups:
 //           lavapipe pays several µs per workgroup).
