@@ -8,6 +8,7 @@ import type { Family, Size } from '../model/config.ts';
 import type { Scale } from '../util/cli.ts';
 import { ADAMW_DEFAULTS } from './adamw.ts';
 import type { Aggregation, AdvantageNorm } from './advantages.ts';
+import { BUDGET_RULES, readBudget, type BudgetKind } from './budget.ts';
 
 export interface OptimConfig {
   steps: number;
@@ -135,6 +136,9 @@ export const SCALE_TABLE: Record<Scale, ScaleTable> = {
   // 1e-3 0.379, 2e-3 0.321, 4e-3 0.336. 2e-3 replaced 1e-3, and every table was made again. (Checked
   // afterwards, same ranking: qwen-like seed 2 0.373 / 0.322 / 0.340, llama-like seed 1 0.349 /
   // 0.303 / 0.330.)
+  // world-3: the Base and SFT step counts below are only the defaults; the pre-registered rules
+  // (lib/train/budget.ts, docs/budget-rules.md) choose them on held-out NLL, and scaleTable applies
+  // the choice from results/base-budget.json and results/sft-budget.json.
   cpu: {
     size: 'cpu',
     context: 256,
@@ -167,8 +171,55 @@ export const SCALE_TABLE: Record<Scale, ScaleTable> = {
   },
 };
 
+/**
+ * A scale's table with the pre-registered budget choices applied (lib/train/budget.ts,
+ * docs/budget-rules.md): the Base's and the SFT runs' step counts come from
+ * results/base-budget.json and results/sft-budget.json when these hold a choice for this scale and
+ * world, else from SCALE_TABLE (with one printed line, outside the smoke scale). Every script that
+ * trains or names a model takes its step counts from here, so all of them follow one choice.
+ */
 export function scaleTable(scale: Scale): ScaleTable {
   const t = SCALE_TABLE[scale];
   if (!t) throw new Error(`unknown scale ${scale} (smoke, cpu or paper)`);
-  return t;
+  const b = budgetSources(scale);
+  if (b.pretrain.steps === t.pretrain.steps && b.sft.steps === t.sft.steps) return t;
+  return { ...t, pretrain: { ...t.pretrain, steps: b.pretrain.steps }, sft: { ...t.sft, steps: b.sft.steps } };
+}
+
+export interface BudgetSource {
+  steps: number;
+  /** where the count comes from, in words (results record it) */
+  source: string;
+}
+
+const told = new Set<string>();
+
+/** The Base, SFT and GRPO step counts of a scale and where each comes from; `sftSteps` is an
+ *  explicit --sft-steps, which wins over the rule's choice and is recorded as such. GRPO has no
+ *  rule: its budget is the table's, fixed and labelled exploratory (docs/budget-rules.md). */
+export function budgetSources(scale: Scale, sftSteps?: number): Record<BudgetKind | 'grpo', BudgetSource> {
+  const t = SCALE_TABLE[scale];
+  const fallback = (kind: BudgetKind, reason: string): BudgetSource => {
+    const steps = t[kind].steps;
+    const line = `budget: ${reason}; the ${kind === 'sft' ? 'SFT runs' : 'Base'} use${kind === 'sft' ? '' : 's'} the ${scale} scale's default of ${steps} steps (scripts/select-budget.ts makes the pre-registered choice, docs/budget-rules.md)`;
+    if (BUDGET_RULES[scale][kind] && scale !== 'smoke' && !told.has(line)) {
+      told.add(line);
+      process.stderr.write(line + '\n');
+    }
+    return { steps, source: `the scale's default (${reason})` };
+  };
+  const fromRule = (kind: BudgetKind): BudgetSource & { baseSteps?: number } => {
+    if (!BUDGET_RULES[scale][kind]) return { steps: t[kind].steps, source: `the scale's default (the ${scale} scale has no ${kind} budget rule)` };
+    const r = readBudget(kind, scale);
+    if (r.steps === undefined) return fallback(kind, r.reason);
+    return { steps: r.steps, source: `${r.file} (rule ${r.choice.rule.rule}, chosen from ${r.choice.rule.candidates.join(' / ')})`, baseSteps: r.choice.baseSteps };
+  };
+  const pretrain = fromRule('pretrain');
+  let sft: BudgetSource = fromRule('sft');
+  const sftBase = (sft as { baseSteps?: number }).baseSteps;
+  if (sftBase !== undefined && sftBase !== pretrain.steps)
+    sft = fallback('sft', `the SFT budget was chosen from a Base of ${sftBase} steps, the Base now has ${pretrain.steps}`);
+  if (sftSteps !== undefined) sft = { steps: sftSteps, source: `--sft-steps ${sftSteps}, an explicit override (without it: ${sft.steps} steps, ${sft.source})` };
+  const grpo = { steps: t.grpo.steps, source: `the ${scale} scale's fixed GRPO budget, exploratory: no rule chose it (docs/budget-rules.md)` };
+  return { pretrain: { steps: pretrain.steps, source: pretrain.source }, sft: { steps: sft.steps, source: sft.source }, grpo };
 }
