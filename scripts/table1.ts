@@ -8,12 +8,11 @@
 //
 //   npx tsx scripts/table1.ts --scale smoke --seeds 1 --out /tmp/results
 import { TIERS } from '../lib/data/world/config.ts';
-import { supplementaryProblems } from '../lib/data/world/supplementary.ts';
 import type { GenRecord } from '../lib/eval/evaluate.ts';
 import { firstPassTraces, teacherForcedEntropy } from '../lib/eval/mechanism.ts';
 import { pairedDifferenceSet, accuracyBySeed, type Comparison, type Outcome } from '../lib/report/paired.ts';
 import { PAPER_TABLE1 } from '../lib/report/paper.ts';
-import { pickProblems } from '../lib/repro/evals.ts';
+import { tableProblems } from '../lib/repro/evals.ts';
 import { mechanismSets } from '../lib/repro/mechanism.ts';
 import type { ModelSpec } from '../lib/repro/models.ts';
 import { table1Eta } from '../lib/repro/eta.ts';
@@ -45,9 +44,7 @@ await reproMain(
     eta: (r, jobs) => table1Eta(r, jobs, ROWS.map((row) => row.spec)),
   },
   async ({ args, plan, data, models, evals }) => {
-    const heldOut = pickProblems(data.eval, plan.evalPerTier);
-    const supplementary = supplementaryProblems(data, plan.supplementary);
-    const problems = [...heldOut, ...supplementary];
+    const { heldOut, supplementary, all: problems } = tableProblems(data, plan);
     const count = (ps: typeof problems) => TIERS.map((t) => `${ps.filter((p) => p.tier === t).length} ${t}`).join(', ');
     const traces = firstPassTraces(data, plan.mechanismTraces, scaleTable(args.scale).context);
     const outcomes: Outcome[] = [];

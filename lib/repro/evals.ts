@@ -5,7 +5,9 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import type { Dataset } from '../data/dataset.ts';
 import type { EvalProblem, Tier } from '../data/types.ts';
+import { supplementaryProblems } from '../data/world/supplementary.ts';
 import { entropyAnalysis, type EntropyRollout } from '../eval/entropy.ts';
 import { evaluate, type EvalResult, type GenRecord } from '../eval/evaluate.ts';
 import type { PromptFormat } from '../eval/format.ts';
@@ -18,6 +20,7 @@ import { cacheRoot } from '../util/paths.ts';
 import { writeJsonAtomic } from '../util/atomic.ts';
 import { progress } from '../util/cli.ts';
 import { withContext } from './models.ts';
+import type { ReproPlan } from './plan.ts';
 
 /** Bump when evaluation code changes what a cached evaluation would hold. */
 export const EVAL_CACHE_VERSION = 1;
@@ -48,6 +51,17 @@ export function pickProblems(all: readonly EvalProblem[], perTier: Partial<Recor
     seen.set(p.tier, n + 1);
     return n < (perTier[p.tier] ?? 0);
   });
+}
+
+/**
+ * The problems a table evaluates: the plan's held-out problems of each tier, then the supplementary
+ * set (lib/data/world/supplementary.ts). One list, so that every script asking for a model's
+ * table accuracy shares one cached evaluation.
+ */
+export function tableProblems(data: Dataset, plan: Pick<ReproPlan, 'evalPerTier' | 'supplementary'>): { heldOut: EvalProblem[]; supplementary: EvalProblem[]; all: EvalProblem[] } {
+  const heldOut = pickProblems(data.eval, plan.evalPerTier);
+  const supplementary = supplementaryProblems(data, plan.supplementary);
+  return { heldOut, supplementary, all: [...heldOut, ...supplementary] };
 }
 
 export interface AccuracyOptions {
