@@ -108,6 +108,30 @@ describe('config.json fields that change the computation', () => {
     expect(readHfConfig({ ...qwen, torch_dtype: 'bfloat16' }).dtype).toBe('bfloat16');
   });
 
+  it('published config.json files load with their real parameter counts (Qwen2.5-0.5B, Llama-3.1-8B)', () => {
+    // config.json as published on the Hugging Face Hub (Qwen/Qwen2.5-0.5B, meta-llama/Llama-3.1-8B)
+    const qwen05 = {
+      architectures: ['Qwen2ForCausalLM'], attention_dropout: 0.0, bos_token_id: 151643, eos_token_id: 151643, hidden_act: 'silu', hidden_size: 896,
+      initializer_range: 0.02, intermediate_size: 4864, max_position_embeddings: 32768, max_window_layers: 24, model_type: 'qwen2',
+      num_attention_heads: 14, num_hidden_layers: 24, num_key_value_heads: 2, rms_norm_eps: 1e-6, rope_theta: 1000000.0, sliding_window: 32768,
+      tie_word_embeddings: true, torch_dtype: 'bfloat16', transformers_version: '4.40.1', use_cache: true, use_sliding_window: false, vocab_size: 151936,
+    };
+    const llama8 = {
+      architectures: ['LlamaForCausalLM'], attention_bias: false, attention_dropout: 0.0, bos_token_id: 128000, eos_token_id: 128001, hidden_act: 'silu',
+      hidden_size: 4096, initializer_range: 0.02, intermediate_size: 14336, max_position_embeddings: 131072, mlp_bias: false, model_type: 'llama',
+      num_attention_heads: 32, num_hidden_layers: 32, num_key_value_heads: 8, pretraining_tp: 1, rms_norm_eps: 1e-5,
+      rope_scaling: { factor: 8.0, low_freq_factor: 1.0, high_freq_factor: 4.0, original_max_position_embeddings: 8192, rope_type: 'llama3' },
+      rope_theta: 500000.0, tie_word_embeddings: false, torch_dtype: 'bfloat16', transformers_version: '4.43.0.dev0', use_cache: true, vocab_size: 128256,
+    };
+    const q = fromHfConfig(qwen05);
+    expect(paramLayout(q).count / 1e6).toBeCloseTo(494.03, 1); // model card: 0.49B
+    expect(q).toMatchObject({ qkvBias: true, tieEmbeddings: true, ropeTheta: 1e6, context: 32768 });
+    const l = fromHfConfig(llama8);
+    expect(paramLayout(l).count / 1e9).toBeCloseTo(8.03, 2);
+    expect(l.ropeScaling).toEqual({ type: 'llama3', factor: 8, lowFreqFactor: 1, highFreqFactor: 4, originalContext: 8192 });
+    expect(l.bosTokenId).toBe(128000);
+  });
+
   it('refuses every field it does not implement with one line naming the field and the value', () => {
     const cases: [object, RegExp][] = [
       [{ ...llama, hidden_act: 'gelu' }, /^config\.json: hidden_act="gelu" is not supported/],
