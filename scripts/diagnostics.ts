@@ -1,7 +1,10 @@
 // Print the "sees but does not learn" diagnostics of every cached SFT run: at the last diagnostic
 // step, the mean NLL and entropy (from the step's own forward pass) on the teacher's error-prefix
 // tokens vs on the learned tokens, and the run's mean cross-batch gradient noise-to-signal.
-// Reads .cache/models/sft-*/ (what pretrain/sft/table1 trained); writes nothing.
+// Reads .cache/models/sft-*/ (what pretrain/sft/table1 trained); writes nothing. These are the
+// training-time measures; the mechanism measured on the trained models' own answers (first pass vs
+// final, verification, the teacher's wrong facts, held-out entropy) is results/diagnostics.*,
+// which every scripts/table1.ts run writes (docs/mechanism.md).
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cacheRoot } from '../lib/util/paths.ts';
