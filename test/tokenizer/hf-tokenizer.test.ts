@@ -57,6 +57,21 @@ describe('a real Qwen tokenizer.json against a second implementation', () => {
     expect(tok.encode(TEXTS[2]).ids).toContain(id('<tool_call>'));
   });
 
+  it('GSM8K and MATH-500 (data/benchmarks) as R1-style chat traces: the ids of both other implementations', () => {
+    const rows = (f: string) => readFileSync(`data/benchmarks/${f}`, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
+    const gsm = rows('gsm8k_test.jsonl').slice(0, 150).map((r) => [r.question, r.answer]);
+    const math = rows('math500_test.jsonl').slice(0, 150).map((r) => [r.problem, r.solution]);
+    let tokens = 0;
+    for (const [q, a] of [...gsm, ...math]) {
+      const t = `<|im_start|>user\n${q}<|im_end|>\n<|im_start|>assistant\n<think>\n${a}\nWait! Let me check.\n</think>\n\n${a}<|im_end|>`;
+      const ids = tok.encode(t).ids;
+      expect(ids).toEqual(refIds(t));
+      expect(ids).toEqual(libIds(t));
+      tokens += ids.length;
+    }
+    expect(tokens).toBeGreaterThan(50_000);
+  });
+
   it('applies the NFC normalizer: non-NFC text gives the ids of its NFC form, offsets on the original', () => {
     for (const t of ['cafe\u0301 au lait', 'A\u030A and \u1100\u1161\u11A8 (jamo)', '<think>e\u0301</think>']) {
       const { ids, offsets } = tok.encode(t);
