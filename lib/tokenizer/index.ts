@@ -7,9 +7,10 @@
 // loss needs the exact token index of T_last. So we split with the same regex and look pieces up
 // ourselves; test/tokenizer checks the ids against the library.
 //
-// Offsets are [start, end) in UTF-16 code units (JavaScript string indices). Special tokens are
-// never parsed out of text: "<eos>" in a text is ordinary characters.
+// Offsets are [start, end) in UTF-16 code units (JavaScript string indices). Added tokens ("<eos>",
+// ...) are split out of the text first, as Hugging Face does (added.ts).
 import { readFileSync } from 'node:fs';
+import { AddedTokenMatcher } from './added.ts';
 import { loadByteLevelBpe } from './bpe.ts';
 import type { LoadedTokenizer, TokenizerJson } from './types.ts';
 
@@ -133,10 +134,27 @@ export function loadTokenizer(src: string | object): LoadedTokenizer {
   };
   const unkId = need(model.unk_token ?? SPECIAL_TOKENS.unk);
   const specialIds = new Set<number>((json.added_tokens ?? []).filter((t: any) => t.special).map((t: any) => t.id as number));
+  // No normalizer here, so every added token is matched in the raw text.
+  const added = new AddedTokenMatcher(json.added_tokens ?? []);
   return {
     encode(text) {
-      const offsets = splitPieces(text, pattern);
-      return { ids: offsets.map(([s, e]) => vocab[text.slice(s, e)] ?? unkId), offsets };
+      const ids: number[] = [];
+      const offsets: [number, number][] = [];
+      const words = (from: number, to: number) => {
+        for (const [s, e] of splitPieces(text.slice(from, to), pattern)) {
+          ids.push(vocab[text.slice(from + s, from + e)] ?? unkId);
+          offsets.push([from + s, from + e]);
+        }
+      };
+      let last = 0;
+      for (const m of added.find(text)) {
+        words(last, m.start);
+        ids.push(m.id);
+        offsets.push([m.start, m.end]);
+        last = m.end;
+      }
+      words(last, text.length);
+      return { ids, offsets };
     },
     decode(ids, opts = {}) {
       let s = '';

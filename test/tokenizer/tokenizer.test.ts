@@ -44,6 +44,11 @@ describe('world tokenizer', () => {
   it('agrees with @huggingface/tokenizers on the ids', () => {
     const lib = new Tokenizer(json, {});
     for (const t of TEXTS) expect(lib.encode(t, { add_special_tokens: false }).ids).toEqual(tok.encode(t).ids);
+    // added tokens in text are split out, as the library (and the Rust one) does
+    const withSpecial = `${TEXTS[0]}<eos>x<pad> <bos>`;
+    // (the library leaves an unknown word's id undefined where the Rust one gives unk)
+    expect(tok.encode(withSpecial).ids).toEqual(lib.encode(withSpecial, { add_special_tokens: false }).ids.map((id) => id ?? tok.unkId));
+    expect(tok.encode(withSpecial).ids).toContain(tok.eosId);
   });
 
   it('maps unseen pieces to <unk> and still gives exact offsets', () => {
