@@ -16,14 +16,14 @@ import type { Family } from '../model/config.ts';
 import { loadCheckpoint } from '../model/checkpoint.ts';
 import { Model } from '../model/model.ts';
 import { neededSeqLen } from '../train/batch.ts';
-import { cacheDir, cacheKey, DONE_FILE, isCached, readDone } from '../train/cache.ts';
+import { cacheKey } from '../train/cache.ts';
+import { abandoning, CacheMismatchError, DivergedError, openEntry } from '../train/claim.ts';
 import { dataFingerprint, sftItems } from '../train/data.ts';
 import { ensureBase, ensureGrpo, ensureSft, modelConfig, runProgress, sftOptimConfig, withSteps, type GrpoFrom, type StageResult } from '../train/pipeline.ts';
 import { scaleTable, type ScaleTable } from '../train/scales.ts';
 import { curveSteps } from '../train/schedule.ts';
 import { snapshotDir, trainSupervised } from '../train/supervised.ts';
 import type { Method } from '../train/weights.ts';
-import { writeJsonAtomic } from '../util/atomic.ts';
 import type { Scale } from '../util/cli.ts';
 import { distillDataset, distillDescriptor } from './distill.ts';
 
@@ -77,7 +77,12 @@ export class ModelStore {
 
   /** A model, from the cache or trained now (its parents first, when they are missing). */
   async get(spec: ModelSpec, k: RunKey): Promise<ModelRef> {
-    let r = await this.ensure(spec, k);
+    // --force retrains a model whose cache entry fails its content check or diverged, too.
+    let r = await this.ensure(spec, k).catch((e: unknown) => {
+      if (!(this.force && (e instanceof CacheMismatchError || e instanceof DivergedError))) throw e;
+      rmSync(e.dir, { recursive: true, force: true });
+      return this.ensure(spec, k);
+    });
     const shared = spec.kind === 'base' && scaleTable(k.scale).sharedBase;
     if (this.force && (this.forceShared || !shared) && r.cached && !this.fresh.has(r.key)) {
       rmSync(r.dir, { recursive: true, force: true });
@@ -119,8 +124,9 @@ export class ModelStore {
       data: { sft: dataFingerprint(this.data), distill: distillDescriptor(this.data, spec.multiplier) },
       method: 'sft', hparams: { optim }, seed: k.seed, parent: parent.key,
     });
-    const dir = cacheDir(key);
-    if (isCached(key)) return { key, dir, cached: true, done: readDone(key)! };
+    const opened = await openEntry(key, { data: this.data, parent });
+    if ('hit' in opened) return opened.hit;
+    const { claim } = opened, { dir } = claim;
     const ds = distillDataset(this.data, spec.multiplier);
     const items = sftItems(ds, 'sft');
     const bar = runProgress(`distill ${k.family} seed ${k.seed} (${items.length} traces)`, optim.steps, dir, true);
@@ -129,11 +135,9 @@ export class ModelStore {
       items, seqLen: neededSeqLen(items), optim, seed: k.seed, diagEvery: 0, gradVar: { every: 0, batches: 0 },
       checkpointEvery: t.checkpointEvery, info: { stage: 'distill', key, parent: parent.key, traces: items.length }, resume: true,
       onStep: (s) => bar.tick(1, { loss: s.loss }),
-    });
+    }).catch(abandoning(claim));
     bar.done();
-    const done = { key, stage: 'distill', family: k.family, seed: k.seed, parent: parent.key, traces: items.length, steps: r.steps, finalLoss: r.losses.at(-1), seconds: r.seconds, finishedAt: new Date().toISOString() };
-    writeJsonAtomic(join(dir, DONE_FILE), done);
-    return { key, dir, cached: false, done };
+    return claim.finish({ stage: 'distill', family: k.family, seed: k.seed, parent: parent.key, traces: items.length, steps: r.steps, finalLoss: r.losses.at(-1) });
   }
 
   /**

@@ -6,7 +6,7 @@
 // cached parent is exactly what retraining it would give, its key being all of its inputs), so
 // `scripts/grpo.ts --force` retrains GRPO, not the Base and SFT before it.
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Dataset } from '../data/dataset.ts';
 import type { GpuContext } from '../gpu/index.ts';
@@ -14,11 +14,11 @@ import { loadCheckpoint } from '../model/checkpoint.ts';
 import { fromHfConfig, presetConfig, type Family, type ModelConfig } from '../model/config.ts';
 import { loadTokenizer } from '../tokenizer/index.ts';
 import { Model } from '../model/model.ts';
-import { writeJsonAtomic } from '../util/atomic.ts';
 import { progress, type Scale } from '../util/cli.ts';
 import { neededSeqLen, packDocuments } from './batch.ts';
 import { latestCheckpoint } from './checkpoints.ts';
-import { cacheDir, cacheKey, DONE_FILE, isCached, readDone } from './cache.ts';
+import { cacheKey } from './cache.ts';
+import { abandoning, openEntry } from './claim.ts';
 import { dataFingerprint, grpoPrompts, pretrainItems, sftItems } from './data.ts';
 import { trainGrpo } from './grpo.ts';
 import { curveSteps } from './schedule.ts';
@@ -103,18 +103,6 @@ export function modelConfig(scale: Scale, family: Family, vocab: number): ModelC
   return { ...presetConfig(family, t.size, padded), context: t.context };
 }
 
-function prepare(key: string, force: boolean | undefined): { dir: string; hit: Record<string, unknown> | null } {
-  const dir = cacheDir(key);
-  if (force) rmSync(dir, { recursive: true, force: true });
-  return { dir, hit: isCached(key) ? readDone(key) : null };
-}
-
-function finish(dir: string, key: string, info: Record<string, unknown>): StageResult {
-  const done = { key, ...info, finishedAt: new Date().toISOString() };
-  writeJsonAtomic(join(dir, DONE_FILE), done);
-  return { key, dir, cached: false, done };
-}
-
 /**
  * The seed a Base model is trained with. The paper has one Base model per family and varies
  * only what follows it; scales with `sharedBase` do the same (every seed starts from the Base
@@ -137,8 +125,9 @@ export async function ensureBase(ctx: GpuContext, o: StageOptions): Promise<Stag
   if (o.init) return initStage(o.init);
   const t = scaleTable(o.scale);
   const key = baseKey(o);
-  const { dir, hit } = prepare(key, o.force);
-  if (hit) return { key, dir, cached: true, done: hit };
+  const opened = await openEntry(key, { force: o.force, data: o.data, parent: null });
+  if ('hit' in opened) return opened.hit;
+  const { claim } = opened, { dir } = claim;
   const optim = withSteps(t.pretrain, o.steps);
   const seed = baseSeed(o);
   if (optim.steps <= 0) throw new Error(`the ${o.scale} scale does not pretrain (the paper starts from released Base models): evaluate a checkpoint with --checkpoint`);
@@ -150,9 +139,9 @@ export async function ensureBase(ctx: GpuContext, o: StageOptions): Promise<Stag
     items, seqLen: neededSeqLen(items), optim, seed, diagEvery: 0, gradVar: { every: 0, batches: 0 },
     checkpointEvery: t.checkpointEvery, info: { stage: 'pretrain', key, family: o.family, scale: o.scale }, resume: o.resume ?? true,
     onStep: (s) => bar.tick(1, { loss: s.loss }),
-  });
+  }).catch(abandoning(claim));
   bar.done();
-  return finish(dir, key, { stage: 'pretrain', family: o.family, seed, steps: r.steps, finalLoss: r.losses.at(-1), spikes: r.spikes, seconds: r.seconds });
+  return claim.finish({ stage: 'pretrain', family: o.family, seed, steps: r.steps, finalLoss: r.losses.at(-1), spikes: r.spikes, seconds: r.seconds });
 }
 
 export async function ensureSft(ctx: GpuContext, o: StageOptions & { method: Method; baseSteps?: number }): Promise<StageResult> {
@@ -164,8 +153,9 @@ export async function ensureSft(ctx: GpuContext, o: StageOptions & { method: Met
     stage: 'sft', model: shape, data: dataFingerprint(data), method: o.method,
     hparams: { optim, diag: t.diagEvery, gradVar: t.gradVar }, seed: o.seed, parent: parent.key,
   });
-  const { dir, hit } = prepare(key, o.force);
-  if (hit) return { key, dir, cached: true, done: hit };
+  const opened = await openEntry(key, { force: o.force, data, parent });
+  if ('hit' in opened) return opened.hit;
+  const { claim } = opened, { dir } = claim;
   // Sequences longer than the model's context are skipped (never truncated), counted and reported.
   const all = sftItems(data, o.method);
   const items = all.filter((it) => it.inputIds.length - 1 <= shape.context);
@@ -178,9 +168,9 @@ export async function ensureSft(ctx: GpuContext, o: StageOptions & { method: Met
     diagEvery: t.diagEvery, gradVar: t.gradVar, checkpointEvery: t.checkpointEvery, snapshots: curveSteps(optim.steps, optim.snapshots),
     info: { stage: 'sft', method: o.method, key, parent: parent.key }, resume: o.resume ?? true,
     onStep: (s) => bar.tick(1, { loss: s.loss }),
-  });
+  }).catch(abandoning(claim));
   bar.done();
-  return finish(dir, key, { stage: 'sft', method: o.method, family: o.family, seed: o.seed, parent: parent.key, skippedLong: all.length - items.length, steps: r.steps, finalLoss: r.losses.at(-1), spikes: r.spikes, seconds: r.seconds });
+  return claim.finish({ stage: 'sft', method: o.method, family: o.family, seed: o.seed, parent: parent.key, skippedLong: all.length - items.length, steps: r.steps, finalLoss: r.losses.at(-1), spikes: r.spikes, seconds: r.seconds });
 }
 
 /** One clear line for a GRPO setting no run could use (they come from the command line). */
@@ -210,8 +200,9 @@ export async function ensureGrpo(ctx: GpuContext, o: StageOptions & { from: Grpo
     stage: 'grpo', model: shape, data: dataFingerprint(data), method: o.from,
     hparams: cfg, seed: o.seed, parent: parent.key, ...(n < reserve.length ? { reserve: n } : {}),
   });
-  const { dir, hit } = prepare(key, o.force);
-  if (hit) return { key, dir, cached: true, done: hit };
+  const opened = await openEntry(key, { force: o.force, data, parent });
+  if ('hit' in opened) return opened.hit;
+  const { claim } = opened, { dir } = claim;
   const model = new Model(ctx, loadCheckpoint(ctx, parent.dir).params);
   const reference = cfg.beta > 0 ? new Model(ctx, loadCheckpoint(ctx, parent.dir).params) : null;
   const bar = runProgress(`grpo from ${o.from} ${o.family} seed ${o.seed}`, cfg.steps, dir, o.resume);
@@ -220,12 +211,12 @@ export async function ensureGrpo(ctx: GpuContext, o: StageOptions & { from: Grpo
     format: o.from === 'base' ? 'base' : 'trace', cfg, seed: o.seed, checkpointEvery: t.checkpointEvery,
     info: { stage: 'grpo', from: o.from, key, parent: parent.key }, resume: o.resume ?? true,
     onStep: (s) => bar.tick(1, { reward: s.reward, kl: s.kl }),
-  });
+  }).catch(abandoning(claim));
   bar.done();
   const last = r.records.slice(-Math.max(1, Math.floor(r.records.length / 4)));
   const first = r.records.slice(0, Math.max(1, Math.floor(r.records.length / 4)));
   const meanReward = (xs: typeof r.records) => xs.reduce((s, x) => s + x.reward, 0) / Math.max(1, xs.length);
-  return finish(dir, key, {
+  return claim.finish({
     stage: 'grpo', from: o.from, family: o.family, seed: o.seed, parent: parent.key, steps: r.steps,
     rewardFirstQuarter: meanReward(first), rewardLastQuarter: meanReward(last), seconds: r.seconds,
   });

@@ -1,7 +1,7 @@
 // Atomic file writes: a reader (or a crash, or Ctrl-C mid-write) sees either the old file or the
 // whole new one, never a truncated mix. Results and checkpoints are written this way because a
 // half-written results/<name>.json would silently poison `npm run figures`.
-import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, writeSync, type Dirent } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 
 let counter = 0;
@@ -49,5 +49,45 @@ function fsyncDir(dir: string): void {
     /* best effort, see above */
   } finally {
     if (fd !== undefined) closeSync(fd);
+  }
+}
+
+const TEMP_NAME = /^\..+\.(\d+)\.\d+\.tmp$/;
+
+/**
+ * Remove the temp files writeFileAtomic left under `dir` (recursively) when its process was
+ * killed mid-write: those whose writer (the pid in the name) no longer runs. Returns their paths.
+ */
+export function removeStaleTemps(dir: string): string[] {
+  const removed: string[] = [];
+  const walk = (d: string) => {
+    let entries: Dirent[];
+    try {
+      entries = readdirSync(d, { withFileTypes: true });
+    } catch {
+      return; // no such folder yet
+    }
+    for (const e of entries) {
+      const p = join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else {
+        const m = TEMP_NAME.exec(e.name);
+        if (m && !pidAlive(Number(m[1]))) {
+          rmSync(p, { force: true });
+          removed.push(p);
+        }
+      }
+    }
+  };
+  walk(dir);
+  return removed;
+}
+
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
   }
 }

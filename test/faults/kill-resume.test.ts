@@ -1,6 +1,7 @@
 // Real interruptions of a real training script (scripts/pretrain.ts, smoke scale):
-//  - SIGKILL at a random moment, then the same command again: the run resumes from its last
-//    checkpoint and its per-step losses and final weights equal those of an uninterrupted run;
+//  - SIGKILL at a random moment, then the same command again: the run takes over the dead run's
+//    lock, removes its temp files, resumes from its last checkpoint, and its per-step losses and
+//    final weights equal those of an uninterrupted run;
 //  - SIGINT: the script stops at a step boundary, writes a checkpoint of exactly the steps done,
 //    exits 130 with one line, and the rerun again matches the uninterrupted run.
 import { spawn } from 'node:child_process';
@@ -107,12 +108,22 @@ describe('training interrupted for real', () => {
     const dir = modelDir(cache)!;
     expect(existsSync(join(dir, 'done.json'))).toBe(false); // it really died mid-run
     expect(latestCheckpoint(dir)).not.toBeNull(); // at least one complete checkpoint survived
+    // its lock stays behind, naming the dead process; a temp file as a write killed midway leaves it
+    const locks = join(cache, 'locks');
+    const lock = JSON.parse(readFileSync(join(locks, readdirSync(locks)[0]), 'utf8'));
+    const temp = join(dir, `.model.safetensors.${lock.pid}.0.tmp`);
+    writeFileSync(temp, 'partial');
     markFirstLine(cache);
     const resumed = await pretrain(cache, dataDir);
     expect(resumed.code, resumed.stderr).toBe(0);
     expect(marked(cache)).toBe(true); // it resumed from the checkpoint rather than starting over
     expect(losses(cache)).toEqual(reference);
     expect(readFileSync(join(dir, 'model.safetensors')).equals(referenceWeights)).toBe(true);
+    expect(existsSync(temp)).toBe(false);
+    expect(readdirSync(locks)).toEqual([]);
+    const done = JSON.parse(readFileSync(join(dir, 'done.json'), 'utf8'));
+    expect(done.processes).toBe(2); // the killed process's time counts too
+    expect(done.seconds).toBeGreaterThan(0);
   }, 120_000);
 
   it('SIGINT stops at a step boundary with a checkpoint, exits 130 with one line; rerun matches', async () => {
