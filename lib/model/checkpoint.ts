@@ -48,8 +48,7 @@ export async function saveCheckpoint(dir: string, opts: SaveOptions): Promise<vo
   if (opts.tokenizer) {
     const tok = opts.tokenizer;
     tokenizerText = 'path' in tok ? readFileSync(tok.path, 'utf8') : typeof tok.json === 'string' ? tok.json : JSON.stringify(tok.json);
-    const json = JSON.parse(tokenizerText);
-    const loaded = loadTokenizer(json);
+    const { json, loaded } = tokenizerOf(tokenizerText);
     special = { bosTokenId: special.bosTokenId ?? loaded.bosId, eosTokenId: special.eosTokenId ?? loaded.eosId };
     tokenizerConfig ??= hfTokenizerConfig(json, loaded, opts.config.context);
   }
@@ -63,6 +62,16 @@ export async function saveCheckpoint(dir: string, opts: SaveOptions): Promise<vo
   if (tokenizerText !== undefined) writeFileAtomic(join(dir, 'tokenizer.json'), tokenizerText);
   if (tokenizerConfig) writeJsonAtomic(join(dir, 'tokenizer_config.json'), tokenizerConfig);
   if (opts.trainerState !== undefined) writeJsonAtomic(join(dir, 'trainer_state.json'), opts.trainerState);
+}
+
+// A training run saves the same tokenizer at every checkpoint; loading a 150k-token BPE takes seconds.
+let lastTokenizer: { text: string; json: any; loaded: ReturnType<typeof loadTokenizer> } | undefined;
+function tokenizerOf(text: string): { json: any; loaded: ReturnType<typeof loadTokenizer> } {
+  if (lastTokenizer?.text !== text) {
+    const json = JSON.parse(text);
+    lastTokenizer = { text, json, loaded: loadTokenizer(json) };
+  }
+  return lastTokenizer;
 }
 
 export interface Checkpoint {
