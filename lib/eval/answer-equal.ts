@@ -74,6 +74,14 @@ function equalScalar(g: Parsed & { k: 'sym' | 'num' }, p: Parsed & { k: 'sym' | 
 /** lhs - rhs of two equations proportional (5x - 7y + 4 = 0 ≡ -10x + 14y - 8 = 0). */
 function equalEquation(g: Parsed & { k: 'eq' }, p: Parsed & { k: 'eq' }): boolean {
   if (g.lhsVar && p.lhsVar && g.lhsVar === p.lhsVar) return equal(g.rhs, p.rhs);
+  return proportional(g, p, false);
+}
+
+/**
+ * g.lhs - g.rhs = c · (p.lhs - p.rhs) for one constant c ≠ 0 at every sample point (c > 0 when
+ * `positive`: inequalities keep their direction only under a positive factor).
+ */
+function proportional(g: { lhs: Parsed; rhs: Parsed }, p: { lhs: Parsed; rhs: Parsed }, positive: boolean): boolean {
   if (!isScalar(g.lhs) || !isScalar(g.rhs) || !isScalar(p.lhs) || !isScalar(p.rhs)) return false;
   const vars = [...new Set([g.lhs, g.rhs, p.lhs, p.rhs].flatMap((x) => (x.k === 'sym' ? x.vars : [])))].sort();
   const gVars = [...new Set([g.lhs, g.rhs].flatMap((x) => (x.k === 'sym' ? x.vars : [])))].sort();
@@ -91,6 +99,7 @@ function equalEquation(g: Parsed & { k: 'eq' }, p: Parsed & { k: 'eq' }): boolea
     }
     const r = { re: fg / fp, im: 0 };
     if (r.re === 0) return false;
+    if (positive && r.re < 0) return false;
     if (ratio === null) ratio = r;
     else if (!closeSym(ratio, r)) return false;
     defined++;
@@ -98,16 +107,31 @@ function equalEquation(g: Parsed & { k: 'eq' }, p: Parsed & { k: 'eq' }): boolea
   return defined >= 3;
 }
 
-/** Multiset equality under `equal`, gold items matched to distinct prediction items. */
+/**
+ * Set equality under `equal`: every gold item has an equal prediction item and every prediction
+ * item an equal gold item (a repeated item counts once, as in a set).
+ */
 function equalUnordered(g: Parsed[], p: Parsed[]): boolean {
-  if (g.length !== p.length) return false;
-  const used = new Array<boolean>(p.length).fill(false);
-  for (const x of g) {
-    const j = p.findIndex((y, k) => !used[k] && equal(x, y));
-    if (j < 0) return false;
-    used[j] = true;
-  }
-  return true;
+  if (g.length === 0 || p.length === 0) return g.length === p.length;
+  return g.every((x) => p.some((y) => equal(x, y))) && p.every((y) => g.some((x) => equal(x, y)));
+}
+
+/** Two named tuples with the same names compare name by name (a_3 = 2, a_37 = 19 in any order). */
+function equalNamed(g: Parsed & { k: 'seq' }, p: Parsed & { k: 'seq' }): boolean | null {
+  if (!g.names || !p.names || g.names.length !== p.names.length) return null;
+  const idx = new Map(p.names.map((n, i) => [n, i]));
+  if (!g.names.every((n) => idx.has(n))) return null;
+  return g.names.every((n, i) => equal(g.items[i], p.items[idx.get(n)!]));
+}
+
+function equalInequality(g: Parsed & { k: 'ineq' }, p: Parsed & { k: 'ineq' }): boolean {
+  if (g.rel && p.rel) return g.rel.op === p.rel.op && proportional(g.rel, p.rel, g.rel.op !== '≠');
+  return g.interval !== null && p.interval !== null && equal(g.interval, p.interval);
+}
+
+function sortedReals(items: Parsed[]): Parsed[] | null {
+  if (!items.every((x) => x.k === 'num' && x.v.im === 0)) return null;
+  return [...items].sort((a, b) => (a as { v: Complex }).v.re - (b as { v: Complex }).v.re);
 }
 
 function equalOrdered(g: Parsed[], p: Parsed[]): boolean {
@@ -122,9 +146,24 @@ function vectorOf(m: Parsed & { k: 'matrix' }): Parsed[] | null {
 
 /** Gold first: is the prediction `p` the same answer as the gold `g`? */
 export function equal(g: Parsed, p: Parsed): boolean {
-  // `x = 3` against `3` (either side): compare the right-hand side.
+  // `x = 3` against `3` (either side): compare the right-hand side; a predicted chain
+  // (a + 2z = 2z + a = 101) also ends in its answer. A gold chain must be matched as written.
   if (g.k === 'eq' && p.k !== 'eq') return g.lhsVar !== null && equal(g.rhs, p);
-  if (p.k === 'eq' && g.k !== 'eq') return p.lhsVar !== null && equal(g, p.rhs);
+  if (p.k === 'eq' && g.k !== 'eq') return (p.lhsVar !== null || p.chain || p.lhs.k === 'num') && equal(g, p.rhs);
+  // Gold inequality against an interval: its interval decides. A gold interval is never matched
+  // by an inequality (Math-Verify's asymmetry: restating the question's inequality is no answer).
+  if (g.k === 'ineq') {
+    if (p.k === 'ineq') return equalInequality(g, p);
+    return g.interval !== null && equal(g.interval, p);
+  }
+  if (p.k === 'ineq') return false;
+  // 1,22 against 1.22: the decimal-comma reading of a two-number list (Math-Verify's number rule).
+  if (g.k === 'list' && g.decimal && p.k === 'num') return closeNum(g.decimal, p.v);
+  if (p.k === 'list' && p.decimal && g.k === 'num') return closeNum(g.v, p.decimal);
+  // A list whose items are all one value is that value as a set ({639/40, 15 39/40} = {639/40}).
+  const many = (x: Parsed) => x.k === 'list' || x.k === 'set';
+  if (many(p) && !many(g) && g.k !== 'seq') return (p as { items: Parsed[] }).items.length > 0 && (p as { items: Parsed[] }).items.every((y) => equal(g, y));
+  if (many(g) && !many(p) && p.k !== 'seq') return (g as { items: Parsed[] }).items.length > 0 && (g as { items: Parsed[] }).items.every((x) => equal(x, p));
   switch (g.k) {
     case 'num':
     case 'sym':
@@ -132,7 +171,13 @@ export function equal(g: Parsed, p: Parsed): boolean {
     case 'eq':
       return p.k === 'eq' && equalEquation(g, p);
     case 'seq':
-      if (p.k === 'seq') return g.open === p.open && g.close === p.close && equalOrdered(g.items, p.items);
+      if (p.k === 'seq') {
+        if (g.open !== p.open || g.close !== p.close) return false;
+        return equalNamed(g, p) ?? equalOrdered(g.items, p.items);
+      }
+      // Math-Verify accepts the set {1, 3} for the pair (1, 3), not for (3, 1): a set of reals
+      // is read in increasing order.
+      if (p.k === 'set') return g.open === '(' && g.close === ')' && sortedReals(p.items) !== null && equalOrdered(g.items, sortedReals(p.items)!);
       // A point (a, b) written without its parentheses keeps its order; [a, b) never matches.
       if (p.k === 'list') return g.open === '(' && g.close === ')' && equalOrdered(g.items, p.items);
       if (p.k === 'matrix') {

@@ -16,7 +16,8 @@ const EXTRACT: [string, string | null][] = [
   ['We get 3 + 4 = 7. The answer is 7.', '7'],
   ['Therefore, the final answer is $\\frac{3}{4}$. I hope it is correct.', '\\frac{3}{4}'],
   ['Final Answer: 42', '42'],
-  ['The answer is: 18 dollars', '18 dollars'],
+  // Math-Verify's "answer: ... number" rule takes the number and leaves its unit.
+  ['The answer is: 18 dollars', '18'],
   ['The answer is 18 because 9 * 2 = 18.', '18'],
   ['**Answer:** 3.5', '3.5'],
   ['\\frac{1}{2}', '\\frac{1}{2}'],
