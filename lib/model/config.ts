@@ -64,6 +64,14 @@ const shapes: Record<Family, Record<Size, Shape>> = {
   },
 };
 
+/** Qwen2.5-0.5B's shapes (its config.json), for the `gpu` scale's device check (lib/train/scales.ts GPU_SCALE). */
+export function qwen25HalfBConfig(context = 32768): ModelConfig {
+  return validateConfig({
+    dModel: 896, layers: 24, heads: 14, kvHeads: 2, ffn: 4864, vocab: 151936, context,
+    ropeTheta: 1e6, rmsEps: 1e-6, qkvBias: true, tieEmbeddings: true,
+  });
+}
+
 /** A preset for `family` at `size`; the vocabulary size comes from the tokenizer. */
 export function presetConfig(family: Family, size: Size, vocab: number): ModelConfig {
   const s = shapes[family]?.[size];

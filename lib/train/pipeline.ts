@@ -218,7 +218,7 @@ export async function ensureGrpo(ctx: GpuContext, o: StageOptions & { from: Grpo
   const meanReward = (xs: typeof r.records) => xs.reduce((s, x) => s + x.reward, 0) / Math.max(1, xs.length);
   return claim.finish({
     stage: 'grpo', from: o.from, family: o.family, seed: o.seed, parent: parent.key, steps: r.steps,
-    rewardFirstQuarter: meanReward(first), rewardLastQuarter: meanReward(last), seconds: r.seconds,
+    rewardFirstQuarter: meanReward(first), rewardLastQuarter: meanReward(last), seconds: r.seconds, rolloutSeconds: r.rolloutSeconds,
   });
 }
 

@@ -178,6 +178,11 @@ export const SCALE_TABLE: Record<Scale, ScaleTable> = {
  * world, else from SCALE_TABLE (with one printed line, outside the smoke scale). Every script that
  * trains or names a model takes its step counts from here, so all of them follow one choice.
  */
+/** The `gpu` scale of the device check (scripts/device/): a few training steps of a model with
+ *  Qwen2.5-0.5B's shapes (lib/model/config.ts qwen25HalfBConfig) from random weights, refused in one
+ *  line when the adapter's buffer limits are too small (lib/bench/fit.ts checkTrainingFits). */
+export const GPU_SCALE = { context: 1024, batch: 4, seqLen: 512, steps: 5, lr: 1e-4 } as const;
+
 export function scaleTable(scale: Scale): ScaleTable {
   const t = SCALE_TABLE[scale];
   if (!t) throw new Error(`unknown scale ${scale} (smoke, cpu or paper)`);
