@@ -77,7 +77,7 @@ async function main(): Promise<void> {
   const md = [
     `# SFT learning rate chosen on held-out traces (${args.scale} scale, ${args.family}, seed ${seed})`,
     '',
-    `${traces.length} held-out teacher traces (${traces.filter((t) => t.v === 1).length} v=1, ${traces.filter((t) => t.v === 0).length} v=0; ${rows[0].tokens} tokens): pool traces that no split uses, on problems no SFT trace holds. NLL per token on what every method learns (a v=0 response, a v=1 verification segment), the whole trace in the input. ${sft.steps} steps, batch ${sft.batch}, warm-up ${sft.warmup}, cosine to ${sft.minLrRatio}× the peak. No evaluation problem is used.`,
+    `${traces.length} held-out teacher traces (${traces.filter((t) => t.v === 1).length} v=1, ${traces.filter((t) => t.v === 0).length} v=0; ${rows[0].tokens} tokens): pool traces that no split uses, on problems no SFT trace, evaluation or development problem holds. NLL per token on what every method learns (a v=0 response, a v=1 verification segment), the whole trace in the input. ${sft.steps} steps, batch ${sft.batch}, warm-up ${sft.warmup}, cosine to ${sft.minLrRatio}× the peak. No evaluation problem is used.`,
     '',
     '| peak lr | method | held-out NLL | v=1 segments | v=0 responses | model |',
     '|---|---|---|---|---|---|',

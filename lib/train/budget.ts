@@ -3,7 +3,7 @@
 // choice is written to (results/base-budget.json, results/sft-budget.json), which every script
 // reads through scaleTable (lib/train/scales.ts). No evaluation problem enters any rule.
 import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { WORLD_CONFIG } from '../data/world/config.ts';
 import type { Family } from '../model/config.ts';
 import type { Scale } from '../util/cli.ts';
@@ -97,11 +97,14 @@ export type BudgetLookup =
  * choice is an error (one line naming it), never silently ignored.
  */
 export function readBudget(kind: BudgetKind, scale: Scale, dir = budgetDir()): BudgetLookup {
-  const file = join(dir, BUDGET_FILES[kind]);
-  if (!existsSync(file)) return { steps: undefined, file, reason: `${file} is absent` };
+  const path = join(dir, BUDGET_FILES[kind]);
+  // named as the user would type it (results record it): relative to the working directory when inside it
+  const rel = relative(process.cwd(), path);
+  const file = rel && !rel.startsWith('..') ? rel : path;
+  if (!existsSync(path)) return { steps: undefined, file, reason: `${file} is absent` };
   let c: BudgetChoice;
   try {
-    c = JSON.parse(readFileSync(file, 'utf8'));
+    c = JSON.parse(readFileSync(path, 'utf8'));
   } catch {
     throw new Error(`${file}: not JSON (a budget choice written by scripts/select-budget.ts)`);
   }
