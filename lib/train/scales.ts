@@ -106,7 +106,7 @@ export const SCALE_TABLE: Record<Scale, ScaleTable> = {
     budget: { waits: 1, extraTokens: 16 },
   },
   // Sized to what a 2-core machine can train in one session. The Base budget was calibrated once,
-  // before any method was trained (design.md): with world-2's corpus, 1,200 packed steps of 16 x 128
+  // before any method was trained (docs/budget-rules.md): with world-2's corpus, 1,200 packed steps of 16 x 128
   // tokens (~2.4M tokens, ~1.6 epochs) take the qwen-like Base through the phase change where it
   // starts copying operands and computing the facts: 85% of its "a op b = c" sentences right and
   // 60% greedy on 100 gsm8k problems (8% math, 34% amc23): `npx tsx scripts/eval.ts --checkpoint

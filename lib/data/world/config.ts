@@ -1,9 +1,9 @@
 // Every parameter of the synthetic R1-style teacher world, in one place. The world stands in for
 // the paper's data (OpenR1-Math-220k traces, GSM8K/MATH/AMC'23 problems) at a size a ~1M-parameter
 // model on 2 CPU cores can learn from. Fix these BEFORE any method is trained and never tune them
-// per method: a claim that does not reproduce is reported, not tuned into shape (design.md).
+// per method: a claim that does not reproduce is reported, not tuned into shape (docs/world.md).
 //
-// Design rules taken from the pilots (design.md, "The synthetic R1-style teacher world"):
+// Design rules taken from the pilots (docs/world.md):
 // - every atomic step is a fact a small model can memorise: operands are small (see `facts`);
 //   difficulty comes from composing 2..6 such steps;
 // - the Base corpus holds clean answers without verification: worked step-by-step equations for a
