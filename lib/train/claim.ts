@@ -32,8 +32,9 @@ export interface Done {
   /** contentHash(files): what a child records of this model */
   contentHash: string;
   /** content hash of each part of the training data, by file name (contents.dataHashes) */
-  data: Record<string, string> | null;
-  parent: { key: string; contentHash: string } | null;
+  dataFiles: Record<string, string> | null;
+  /** the key (stages also record it as `parent`) and content hash of the model this one started from */
+  startedFrom: { key: string; contentHash: string } | null;
   [k: string]: unknown;
 }
 
@@ -131,10 +132,10 @@ function verify(key: string, dir: string, done: Done, o: OpenOptions): void {
   const again = 'retrain it with --force (or restore what changed)';
   const file = firstFileMismatch(dir, done.files);
   if (file) throw new CacheMismatchError(dir, `cached model ${key}: ${file}; ${again}`);
-  const data = o.data && done.data ? firstDataMismatch(o.data, done.data) : null;
+  const data = o.data && done.dataFiles ? firstDataMismatch(o.data, done.dataFiles) : null;
   if (data) throw new CacheMismatchError(dir, `cached model ${key} was trained on other data: ${data}; ${again}`);
-  if (o.parent && done.parent && parentHash(o.parent) !== done.parent.contentHash) {
-    throw new CacheMismatchError(dir, `cached model ${key} was trained from another ${done.parent.key}: that model's files have changed since; ${again}`);
+  if (o.parent && done.startedFrom && parentHash(o.parent) !== done.startedFrom.contentHash) {
+    throw new CacheMismatchError(dir, `cached model ${key} was trained from another ${done.startedFrom.key}: that model's files have changed since; ${again}`);
   }
 }
 
@@ -163,7 +164,7 @@ function claimFor(key: string, dir: string, lock: Lock, o: OpenOptions): Claim {
         const files = fileHashes(dir);
         const done: Done = {
           key, ...info, finishedAt: new Date().toISOString(), ...spent(), files, contentHash: contentHash(files),
-          data: o.data ? dataHashes(o.data) : null, parent: o.parent ? { key: o.parent.key, contentHash: parentHash(o.parent) } : null,
+          dataFiles: o.data ? dataHashes(o.data) : null, startedFrom: o.parent ? { key: o.parent.key, contentHash: parentHash(o.parent) } : null,
         };
         writeJsonAtomic(join(dir, DONE_FILE), done);
         rmSync(join(dir, TIME_FILE), { force: true });

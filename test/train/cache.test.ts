@@ -101,7 +101,7 @@ describe('cache entries', () => {
   it("a child records its parent's content hash; a parent with other files since is detected", async () => {
     const parent = await train('t-parent');
     const child = await train('t-child', { data: null, parent });
-    expect(child.done.parent).toEqual({ key: 't-parent', contentHash: parent.done.contentHash });
+    expect(child.done.startedFrom).toEqual({ key: 't-parent', contentHash: parent.done.contentHash });
     // the parent trained again to other weights (--force on a nondeterministic device, say)
     const other = await train('t-parent', { force: true, data: null, parent: null }, 'w-other');
     expect(other.done.contentHash).not.toBe(parent.done.contentHash);
