@@ -48,9 +48,13 @@ export async function saveCheckpoint(dir: string, opts: SaveOptions): Promise<vo
   if (opts.tokenizer) {
     const tok = opts.tokenizer;
     tokenizerText = 'path' in tok ? readFileSync(tok.path, 'utf8') : typeof tok.json === 'string' ? tok.json : JSON.stringify(tok.json);
-    const { json, loaded } = tokenizerOf(tokenizerText);
-    special = { bosTokenId: special.bosTokenId ?? loaded.bosId, eosTokenId: special.eosTokenId ?? loaded.eosId };
-    tokenizerConfig ??= hfTokenizerConfig(json, loaded, opts.config.context);
+    // A tokenizer.json of a kind we cannot encode with is still saved as given, without the
+    // tokenizer_config.json we would derive from it (transformers reads tokenizer.json alone).
+    const tk = tokenizerOf(tokenizerText);
+    if (tk) {
+      special = { bosTokenId: special.bosTokenId ?? tk.loaded.bosId, eosTokenId: special.eosTokenId ?? tk.loaded.eosId };
+      tokenizerConfig ??= hfTokenizerConfig(tk.json, tk.loaded, opts.config.context);
+    }
   }
   const generationConfig = opts.generationConfig ?? {
     ...(special.bosTokenId !== undefined ? { bos_token_id: special.bosTokenId } : {}),
@@ -65,13 +69,19 @@ export async function saveCheckpoint(dir: string, opts: SaveOptions): Promise<vo
 }
 
 // A training run saves the same tokenizer at every checkpoint; loading a 150k-token BPE takes seconds.
-let lastTokenizer: { text: string; json: any; loaded: ReturnType<typeof loadTokenizer> } | undefined;
-function tokenizerOf(text: string): { json: any; loaded: ReturnType<typeof loadTokenizer> } {
+let lastTokenizer: { text: string; parsed?: { json: any; loaded: ReturnType<typeof loadTokenizer> } } | undefined;
+function tokenizerOf(text: string): { json: any; loaded: ReturnType<typeof loadTokenizer> } | undefined {
   if (lastTokenizer?.text !== text) {
-    const json = JSON.parse(text);
-    lastTokenizer = { text, json, loaded: loadTokenizer(json) };
+    let parsed;
+    try {
+      const json = JSON.parse(text);
+      parsed = { json, loaded: loadTokenizer(json) };
+    } catch {
+      parsed = undefined;
+    }
+    lastTokenizer = { text, parsed };
   }
-  return lastTokenizer;
+  return lastTokenizer.parsed;
 }
 
 export interface Checkpoint {
