@@ -4,7 +4,7 @@
 //
 // Per layer l, with x_l the residual stream:
 //   h1 = rmsnorm(x_l)            q,k,v = h1 W^T (+b)     q,k = rope(q,k)
-//   a  = attention(q,k,v)        r_l = x_l + a Wo^T
+//   a  = attention(q,k,v)        r_l = x_l + a Wo^T (+b_o: Llama attention_bias)
 //   h2 = rmsnorm(r_l)            s = silu(h2 Wg^T) * (h2 Wu^T)
 //   x_{l+1} = r_l + s Wd^T
 // then logits = rmsnorm(x_L) W_lm^T and the per-token loss  -w_t log p(target_t).
