@@ -32,12 +32,17 @@ export function cacheDir(key: string): string {
   return join(cacheRoot(), key);
 }
 
-/** The file whose presence marks a finished model (written last, atomically). */
+/** The record of a finished model (written last, atomically; lib/train/claim.ts, docs/cache.md). */
 export const DONE_FILE = 'done.json';
 
-/** True when the cached model under `key` finished training. */
+/**
+ * True when the model under `key` finished and recorded its files (a done.json from before
+ * content records is trained again). Whether the files are still those is checked when the entry
+ * is opened (claim.openEntry), not here.
+ */
 export function isCached(key: string): boolean {
-  return existsSync(join(cacheDir(key), DONE_FILE));
+  const files = readDone(key)?.files;
+  return typeof files === 'object' && files !== null;
 }
 
 export function readDone(key: string): Record<string, unknown> | null {

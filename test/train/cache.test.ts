@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Dataset } from '../../lib/data/dataset.ts';
-import { cacheKey, type CacheKeyInput } from '../../lib/train/cache.ts';
+import { cacheKey, isCached, type CacheKeyInput } from '../../lib/train/cache.ts';
 import { lockPath, openEntry, type Claim, type Entry, type OpenOptions } from '../../lib/train/claim.ts';
 import { canonicalJson } from '../../lib/util/json.ts';
 
@@ -150,6 +150,8 @@ describe('cache entries', () => {
     const dir = join(root, 'models', 't-legacy');
     mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, 'done.json'), JSON.stringify({ key: 't-legacy' }));
+    expect(isCached('t-legacy')).toBe(false);
+    expect(isCached('t-files')).toBe(true);
     const said: string[] = [];
     const opened = await openEntry('t-legacy', { data: null, parent: null, say: (l) => said.push(l) });
     expect('claim' in opened).toBe(true);
