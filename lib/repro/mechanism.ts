@@ -20,7 +20,8 @@ export interface MechanismInput {
 const ANSWER_MEASURES: Axis = {
   title: 'Measure',
   order: ['firstPass', 'final', 'verify', 'fixed', 'broken'],
-  labels: { firstPass: 'first-pass accuracy', final: 'final accuracy', verify: 'verifies ("Wait!")', fixed: 'fixed after "Wait!"', broken: 'broken after "Wait!"' },
+  // short: they are the chart's axis labels (the set's notes say what each is)
+  labels: { firstPass: 'first pass right', final: 'final right', verify: 'verifies', fixed: 'fixed', broken: 'broken' },
 };
 
 /** The diagnostics sets: answers (first pass vs final, verification), wrong facts, entropy. */
@@ -58,7 +59,7 @@ export function mechanismSets(m: MechanismInput): { sets: Record<string, ResultS
         points: answers,
         notes: [
           'First-pass answer: the answer given before the first "Wait!"; final: the last \\boxed{} of the generation (the same answer when there is no "Wait!").',
-          'Fixed: first pass wrong and final right; broken: first pass right and final wrong (shares of all generations).',
+          'Verifies: the generation holds "Wait!". Fixed: first pass wrong and final right; broken: first pass right and final wrong (shares of all generations).',
         ],
       },
       wrongFacts: {
@@ -78,7 +79,7 @@ export function mechanismSets(m: MechanismInput): { sets: Record<string, ResultS
         title: 'Teacher-forced entropy on first-pass tokens',
         chart: 'groupedBars',
         group,
-        x: { title: 'Tokens', labels: { firstPass: 'held-out first passes (before T_last)' } },
+        x: { title: 'Tokens', labels: { firstPass: 'first pass' } },
         y: { title: 'Mean entropy', unit: 'nats' },
         points: entropy,
         notes: ['Held-out verified teacher traces (pool traces outside every split, on problems no SFT trace holds), the whole trace in the input; the mean next-token entropy over the response tokens before T_last (what VGGM sees but does not learn).'],
