@@ -13,13 +13,11 @@ import type { Dataset } from '../data/dataset.ts';
 import { GpuContext } from '../gpu/context.ts';
 import { acquireGpu } from '../gpu/device.ts';
 import type { Family } from '../model/config.ts';
-import { loadCheckpoint } from '../model/checkpoint.ts';
-import { Model } from '../model/model.ts';
 import { neededSeqLen } from '../train/batch.ts';
 import { cacheKey } from '../train/cache.ts';
 import { abandoning, CacheMismatchError, DivergedError, openEntry } from '../train/claim.ts';
 import { dataFingerprint, sftItems } from '../train/data.ts';
-import { ensureBase, ensureGrpo, ensureSft, modelConfig, runProgress, sftOptimConfig, withSteps, type GrpoFrom, type StageResult } from '../train/pipeline.ts';
+import { ensureBase, ensureGrpo, ensureSft, modelConfig, promptFormat, runProgress, sftOptimConfig, startingModel, withSteps, type ModelSpec, type StageResult } from '../train/pipeline.ts';
 import { scaleTable, type ScaleTable } from '../train/scales.ts';
 import { curveSteps } from '../train/schedule.ts';
 import { snapshotDir, trainSupervised } from '../train/supervised.ts';
@@ -27,11 +25,7 @@ import type { Method } from '../train/weights.ts';
 import type { Scale } from '../util/cli.ts';
 import { distillDataset, distillDescriptor } from './distill.ts';
 
-export type ModelSpec =
-  | { kind: 'base' }
-  | { kind: 'sft'; method: Method }
-  | { kind: 'grpo'; from: GrpoFrom }
-  | { kind: 'distill'; multiplier: number; stepsFactor: number };
+export type { ModelSpec };
 
 export interface ModelRef extends StageResult {
   /** the prompt format the model answers in */
@@ -90,8 +84,7 @@ export class ModelStore {
     }
     if (!r.cached && !this.fresh.has(r.key)) this.trained.push(r.key);
     this.fresh.add(r.key);
-    const format = spec.kind === 'base' || (spec.kind === 'grpo' && spec.from === 'base') ? 'base' : 'trace';
-    return { ...r, format };
+    return { ...r, format: promptFormat(spec) };
   }
 
   private ensure(spec: ModelSpec, k: RunKey): Promise<StageResult> {
@@ -131,7 +124,7 @@ export class ModelStore {
     const items = sftItems(ds, 'sft');
     const bar = runProgress(`distill ${k.family} seed ${k.seed} (${items.length} traces)`, optim.steps, dir, true);
     const r = await trainSupervised({
-      runDir: dir, model: new Model(ctx, loadCheckpoint(ctx, parent.dir).params), tokenizerJson: JSON.stringify(this.data.tokenizer.json),
+      runDir: dir, model: startingModel(ctx, dir, true, parent.dir), tokenizerJson: JSON.stringify(this.data.tokenizer.json),
       items, seqLen: neededSeqLen(items), optim, seed: k.seed, diagEvery: 0, gradVar: { every: 0, batches: 0 },
       checkpointEvery: t.checkpointEvery, info: { stage: 'distill', key, parent: parent.key, traces: items.length }, resume: true,
       onStep: (s) => bar.tick(1, { loss: s.loss }),

@@ -6,8 +6,8 @@ import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { readCheckpoint, saveCheckpoint } from '../model/checkpoint.ts';
 import { Model } from '../model/model.ts';
-import { Parameters } from '../model/params.ts';
-import type { GpuContext } from '../gpu/index.ts';
+import { paramLayout } from '../model/params.ts';
+import { write } from '../gpu/index.ts';
 import { writeJsonAtomic } from '../util/atomic.ts';
 import { loadAdamW, saveAdamW } from './adamw.ts';
 
@@ -67,11 +67,18 @@ export function latestCheckpoint(runDir: string): { dir: string; step: number } 
   return { dir: checkpointDir(runDir, step), step };
 }
 
-/** Load a training checkpoint: parameters, AdamW moments and step, and the trainer state. */
-export function loadTrainingCheckpoint(ctx: GpuContext, dir: string): { model: Model; state: TrainerState; tokenizerJson: string } {
+/**
+ * Continue a run in `model` from one of its training checkpoints: the checkpoint's weights, AdamW
+ * moments and step are written into the model's own buffers (no second model is built, so nothing
+ * is left behind); returns the trainer state. The weights must have the model's shapes.
+ */
+export function resumeTrainingCheckpoint(model: Model, dir: string): TrainerState {
   const ck = readCheckpoint(dir);
-  const model = new Model(ctx, Parameters.fromTensors(ctx, ck.config, ck.tensors));
+  for (const e of paramLayout(model.config).entries) {
+    const t = ck.tensors.get(e.name);
+    if (!t || t.shape.length !== e.shape.length || t.shape.some((d, i) => d !== e.shape[i])) throw new Error(`checkpoint ${dir}: tensor ${e.name} ${t ? `has shape [${t.shape.join(', ')}]` : 'is missing'}; the model needs [${e.shape.join(', ')}]`);
+    write(model.ctx.gpu, model.params.params, t.data, e.offset);
+  }
   loadAdamW(dir, model);
-  const state = JSON.parse(readFileSync(join(dir, 'trainer_state.json'), 'utf8')) as TrainerState;
-  return { model, state, tokenizerJson: ck.tokenizerJson ?? '' };
+  return JSON.parse(readFileSync(join(dir, 'trainer_state.json'), 'utf8')) as TrainerState;
 }

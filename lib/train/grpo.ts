@@ -19,7 +19,7 @@ import type { LoadedTokenizer } from '../tokenizer/index.ts';
 import { grpoAdamW, lastGradNorm } from './adamw.ts';
 import { aggregationScales, groupAdvantages } from './advantages.ts';
 import { packBatch } from './batch.ts';
-import { latestCheckpoint, loadTrainingCheckpoint, removeCheckpoints, saveModelFolder, saveTrainingCheckpoint, type TrainerState } from './checkpoints.ts';
+import { latestCheckpoint, removeCheckpoints, resumeTrainingCheckpoint, saveModelFolder, saveTrainingCheckpoint, type TrainerState } from './checkpoints.ts';
 import { NonFiniteError } from './health.ts';
 import { MetricsLog, type MetricRecord } from './metrics.ts';
 import { holdInterrupts, stopIfInterrupted } from '../util/interrupt.ts';
@@ -152,17 +152,14 @@ export async function trainGrpo(run: GrpoRun): Promise<{ model: Model; steps: nu
   const { cfg } = run;
   if (cfg.beta > 0 && !run.reference) throw new Error('GRPO with beta > 0 needs a reference model');
   const metrics = new MetricsLog(`${run.runDir}/metrics.jsonl`);
-  let model = run.model;
+  const { model } = run;
   let start = 0;
   const records: GrpoStepRecord[] = [];
   const latest = run.resume ? latestCheckpoint(run.runDir) : null;
   if (latest) {
-    const loaded = loadTrainingCheckpoint(model.ctx, latest.dir);
-    model = loaded.model;
-    start = loaded.state.step;
+    start = resumeTrainingCheckpoint(model, latest.dir).step;
     for (const r of metrics.truncateTo(start)) if (r.kind === 'grpo') records.push(r as GrpoStepRecord);
   } else metrics.reset();
-  run = { ...run, model };
   const { ctx } = model;
   const ref = cfg.beta > 0 ? run.reference : null;
   const end = Math.min(cfg.steps, run.stopAfter ?? Infinity);

@@ -9,6 +9,7 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Dataset } from '../data/dataset.ts';
+import type { PromptFormat } from '../eval/format.ts';
 import type { GpuContext } from '../gpu/index.ts';
 import { loadCheckpoint } from '../model/checkpoint.ts';
 import { fromHfConfig, presetConfig, type Family, type ModelConfig } from '../model/config.ts';
@@ -64,6 +65,26 @@ export interface StageResult {
 }
 
 export type GrpoFrom = 'base' | Method;
+
+/** A model of the pipeline: what the stages train and the reproduction scripts ask for. */
+export type ModelSpec =
+  | { kind: 'base' }
+  | { kind: 'sft'; method: Method }
+  | { kind: 'grpo'; from: GrpoFrom }
+  | { kind: 'distill'; multiplier: number; stepsFactor: number };
+
+/** The prompt format a model answers in: the Base prompt for the Base and GRPO from it, the trace
+ *  prompt for every model trained on teacher traces. */
+export function promptFormat(spec: ModelSpec): PromptFormat {
+  return spec.kind === 'base' || (spec.kind === 'grpo' && spec.from === 'base') ? 'base' : 'trace';
+}
+
+/** The model a stage trains: its last checkpoint when it will resume one (the parent is then not
+ *  read; the trainer continues in this model), else a copy of its parent. */
+export function startingModel(ctx: GpuContext, dir: string, resume: boolean | undefined, parentDir: string): Model {
+  const resumed = resume === false ? null : latestCheckpoint(dir);
+  return new Model(ctx, loadCheckpoint(ctx, resumed?.dir ?? parentDir).params);
+}
 
 /** An optimiser config with its step count overridden (warm-up capped to fit). */
 export function withSteps<T extends OptimConfig>(o: T, steps: number | undefined): T {
@@ -161,7 +182,7 @@ export async function ensureSft(ctx: GpuContext, o: StageOptions & { method: Met
   const items = all.filter((it) => it.inputIds.length - 1 <= shape.context);
   if (items.length < all.length) process.stderr.write(`sft: skipped ${all.length - items.length} of ${all.length} sequences longer than the context (${shape.context} tokens)\n`);
   if (!items.length) throw new Error(`no SFT sequence fits the model context of ${shape.context} tokens`);
-  const model = new Model(ctx, loadCheckpoint(ctx, parent.dir).params);
+  const model = startingModel(ctx, dir, o.resume, parent.dir);
   const bar = runProgress(`sft ${o.method} ${o.family} seed ${o.seed}`, optim.steps, dir, o.resume);
   const r = await trainSupervised({
     runDir: dir, model, tokenizerJson: JSON.stringify(data.tokenizer.json), items, seqLen: neededSeqLen(items), optim, seed: o.seed,
@@ -203,12 +224,12 @@ export async function ensureGrpo(ctx: GpuContext, o: StageOptions & { from: Grpo
   const opened = await openEntry(key, { force: o.force, data, parent });
   if ('hit' in opened) return opened.hit;
   const { claim } = opened, { dir } = claim;
-  const model = new Model(ctx, loadCheckpoint(ctx, parent.dir).params);
+  const model = startingModel(ctx, dir, o.resume, parent.dir);
   const reference = cfg.beta > 0 ? new Model(ctx, loadCheckpoint(ctx, parent.dir).params) : null;
   const bar = runProgress(`grpo from ${o.from} ${o.family} seed ${o.seed}`, cfg.steps, dir, o.resume);
   const r = await trainGrpo({
     runDir: dir, model, reference, tokenizer: data.tokenizer, tokenizerJson: JSON.stringify(data.tokenizer.json), prompts: reserve.slice(0, n),
-    format: o.from === 'base' ? 'base' : 'trace', cfg, seed: o.seed, checkpointEvery: t.checkpointEvery,
+    format: promptFormat({ kind: 'grpo', from: o.from }), cfg, seed: o.seed, checkpointEvery: t.checkpointEvery,
     info: { stage: 'grpo', from: o.from, key, parent: parent.key }, resume: o.resume ?? true,
     onStep: (s) => bar.tick(1, { reward: s.reward, kl: s.kl }),
   }).catch(abandoning(claim));
@@ -225,9 +246,4 @@ export async function ensureGrpo(ctx: GpuContext, o: StageOptions & { from: Grpo
 /** A progress bar for a training run in `dir` that starts its count where a resumed run left off. */
 export function runProgress(label: string, total: number, dir: string, resume: boolean | undefined) {
   return progress(label, total, { start: resume === false ? 0 : (latestCheckpoint(dir)?.step ?? 0) });
-}
-
-/** The prompt format a stage's model is evaluated in. */
-export function formatOf(stage: 'base' | 'sft' | 'grpo', from?: GrpoFrom): 'base' | 'trace' {
-  return stage === 'base' || (stage === 'grpo' && from === 'base') ? 'base' : 'trace';
 }

@@ -3,7 +3,7 @@
 import type { Argv } from 'yargs';
 import type { PromptFormat } from '../eval/format.ts';
 import type { GpuContext } from '../gpu/index.ts';
-import { ensureBase, ensureGrpo, ensureSft, type GrpoFrom, type StageOptions } from './pipeline.ts';
+import { ensureBase, ensureGrpo, ensureSft, promptFormat, type GrpoFrom, type ModelSpec, type StageOptions } from './pipeline.ts';
 import { METHODS, type Method } from './weights.ts';
 
 export const MODEL_KINDS = ['base', ...METHODS.map((m) => `sft-${m}`), 'grpo-base', ...METHODS.map((m) => `grpo-${m}`)] as const;
@@ -18,8 +18,15 @@ export function withModelOptions<T>(y: Argv<T>) {
     .option('sft-lr', { type: 'number', describe: "sft-<method>: its peak learning rate; grpo-<method>: its SFT parent's (default: the scale's)" });
 }
 
+/** The pipeline model a kind names: base, sft-<method>, grpo-base or grpo-<method>. */
+export function specOfKind(kind: ModelKind): ModelSpec {
+  if (kind === 'base') return { kind: 'base' };
+  const [stage, rest] = kind.split('-', 2) as ['sft' | 'grpo', string];
+  return stage === 'sft' ? { kind: 'sft', method: rest as Method } : { kind: 'grpo', from: rest as GrpoFrom };
+}
+
 export function formatOfKind(kind: ModelKind): PromptFormat {
-  return kind === 'base' || kind === 'grpo-base' ? 'base' : 'trace';
+  return promptFormat(specOfKind(kind));
 }
 
 /**
@@ -29,8 +36,8 @@ export function formatOfKind(kind: ModelKind): PromptFormat {
  * peak learning rate of the SFT run (an sft-* model's own, a grpo-* model's parent's).
  */
 export async function modelDirOf(ctx: GpuContext, kind: ModelKind, o: Pick<StageOptions, 'scale' | 'family' | 'seed' | 'data' | 'resume' | 'steps' | 'sftSteps' | 'sftLr' | 'init'>): Promise<string> {
-  if (kind === 'base') return (await ensureBase(ctx, o)).dir;
-  const [stage, rest] = kind.split('-', 2) as ['sft' | 'grpo', string];
-  if (stage === 'sft') return (await ensureSft(ctx, { ...o, lr: o.sftLr, method: rest as Method })).dir;
-  return (await ensureGrpo(ctx, { ...o, from: rest as GrpoFrom })).dir;
+  const spec = specOfKind(kind);
+  if (spec.kind === 'sft') return (await ensureSft(ctx, { ...o, lr: o.sftLr, method: spec.method })).dir;
+  if (spec.kind === 'grpo') return (await ensureGrpo(ctx, { ...o, from: spec.from })).dir;
+  return (await ensureBase(ctx, o)).dir;
 }

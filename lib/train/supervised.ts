@@ -9,7 +9,7 @@ import { read } from '../gpu/index.ts';
 import type { Model } from '../model/model.ts';
 import { adamwOf } from './adamw.ts';
 import { packBatch, roundedSeqLen, TAG_LEARNED, TAG_PREFIX, taggedMeans, tokensLearned, type Batch, type PackItem } from './batch.ts';
-import { latestCheckpoint, loadTrainingCheckpoint, removeCheckpoints, saveModelFolder, saveTrainingCheckpoint, type TrainerState } from './checkpoints.ts';
+import { latestCheckpoint, removeCheckpoints, resumeTrainingCheckpoint, saveModelFolder, saveTrainingCheckpoint, type TrainerState } from './checkpoints.ts';
 import { gradientVariance } from './gradvar.ts';
 import { firstNonFinite, NonFiniteError, SpikeCounter } from './health.ts';
 import { MetricsLog, type MetricRecord } from './metrics.ts';
@@ -88,15 +88,13 @@ function meanWeights(b: Batch): Float32Array {
 export async function trainSupervised(run: SupervisedRun): Promise<SupervisedResult> {
   const t0 = performance.now();
   const metrics = new MetricsLog(`${run.runDir}/metrics.jsonl`);
-  let model = run.model;
+  const { model } = run;
   let start = 0;
   const spikes = new SpikeCounter();
   const losses: number[] = [];
   const latest = run.resume ? latestCheckpoint(run.runDir) : null;
   if (latest) {
-    const loaded = loadTrainingCheckpoint(model.ctx, latest.dir);
-    model = loaded.model;
-    start = loaded.state.step;
+    start = resumeTrainingCheckpoint(model, latest.dir).step;
     for (const r of metrics.truncateTo(start)) {
       if (r.kind === 'step') {
         spikes.push(r.step, r.loss as number);
