@@ -130,7 +130,14 @@ export function readCheckpoint(dir: string): Checkpoint {
   if (config.tieEmbeddings) tensors.delete('lm_head.weight');
   const tokPath = join(dir, 'tokenizer.json');
   const statePath = join(dir, 'trainer_state.json');
-  const optionalJson = (name: string): object | undefined => (existsSync(join(dir, name)) ? JSON.parse(readFileSync(join(dir, name), 'utf8')) : undefined);
+  const optionalJson = (name: string): object | undefined => {
+    if (!existsSync(join(dir, name))) return undefined;
+    try {
+      return JSON.parse(readFileSync(join(dir, name), 'utf8'));
+    } catch {
+      throw new Error(`checkpoint ${dir}: ${name} is not valid JSON`);
+    }
+  };
   return {
     config,
     special,
