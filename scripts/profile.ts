@@ -13,7 +13,7 @@
 //           `--phases DIR` reads an existing cache (logs from DIR/logs); `--phases none` skips it.
 import { spawn } from 'node:child_process';
 import { createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
+import { availableParallelism, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { byClass, type ClassTime } from '../lib/bench/kernel-classes.ts';
@@ -226,6 +226,7 @@ async function main(): Promise<void> {
   if (a.phases !== 'run' && a.phases !== 'none' && !existsSync(join(a.phases, 'models'))) {
     throw new UsageError(`--phases ${a.phases}: not a cache directory (no models/ in it)`);
   }
+  const loadAtStart = loadavg()[0];
   const ctx = await createContext();
   if (!ctx.gpu.hasTimestamps) throw new UsageError(`${ctx.gpu.adapterName} has no timestamp queries: cannot time kernels`);
   const model = Model.init(ctx, presetConfig(a.family, 'cpu', a.vocab), 1);
@@ -239,7 +240,7 @@ async function main(): Promise<void> {
   parts.push(await decodeProfile(ctx, model, 64, 40, 64, 1, Math.min(a.reps, 3)));
   const meta = {
     adapter: ctx.gpu.adapterName, lpNumThreads: process.env.LP_NUM_THREADS ?? null, cores: availableParallelism(),
-    subgroupSizes: ctx.gpu.subgroupSizes ?? null, createdAt: new Date().toISOString(), command: `npx tsx scripts/profile.ts ${hideBin(process.argv).join(' ')}`.trim(),
+    subgroupSizes: ctx.gpu.subgroupSizes ?? null, loadavg: { start: loadAtStart, afterKernels: loadavg()[0] }, createdAt: new Date().toISOString(), command: `npx tsx scripts/profile.ts ${hideBin(process.argv).join(' ')}`.trim(),
   };
   ctx.destroy();
   let phases: PhaseProfile | undefined;
@@ -251,7 +252,9 @@ async function main(): Promise<void> {
   }
   mkdirSync(a.out, { recursive: true });
   writeJsonAtomic(join(a.out, 'profile.json'), { meta, parts, phases: phases ?? null });
-  const md = ['# Profile', '', `\`${meta.command}\` on ${meta.adapter} (${meta.cores} cores, LP_NUM_THREADS ${meta.lpNumThreads ?? 'unset'}), ${meta.createdAt}.`,
+  const md = ['# Profile', '', `\`${meta.command}\` on ${meta.adapter} (${meta.cores} cores, LP_NUM_THREADS ${meta.lpNumThreads ?? 'unset'}), ${meta.createdAt}; ` +
+    `load average ${meta.loadavg.start.toFixed(1)} at the start, ${meta.loadavg.afterKernels.toFixed(1)} after the kernel part ` +
+    '(other work on the machine slows every wall time and lowers CPU / wall; the kernel shares are what to read).',
     'Decisions taken from it: docs/speed.md.', '', '## One step by kernel', '', ...parts.flatMap(partMarkdown), ...(phases ? phaseMarkdown(phases) : []), ''];
   writeFileAtomic(join(a.out, 'profile.md'), md.join('\n'));
   console.log(`profile: wrote ${join(a.out, 'profile.json')} and ${join(a.out, 'profile.md')}`);
