@@ -15,13 +15,21 @@ import { runMain, scriptYargs, SCALES, UsageError } from '../lib/util/cli.ts';
 const GiB = 2 ** 30;
 const fmt = (b: number): string => (b >= GiB ? `${(b / GiB).toFixed(2)} GiB` : b >= 2 ** 20 ? `${(b / 2 ** 20).toFixed(1)} MiB` : `${(b / 1024).toFixed(1)} KiB`);
 
+function parse(text: string, what: string): any {
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new Error(`${what}: not valid JSON`);
+  }
+}
+
 /** Tensor names, dtypes and shapes from the safetensors headers (the weights are not read). */
 function headerTensors(dir: string): Map<string, { dtype: string; shape: number[] }> {
   const single = join(dir, 'model.safetensors');
   const index = join(dir, 'model.safetensors.index.json');
   let files: string[];
   if (existsSync(single)) files = [single];
-  else if (existsSync(index)) files = [...new Set(Object.values((JSON.parse(readFileSync(index, 'utf8')).weight_map ?? {}) as Record<string, string>))].map((f) => join(dir, f));
+  else if (existsSync(index)) files = [...new Set(Object.values((parse(readFileSync(index, 'utf8'), index).weight_map ?? {}) as Record<string, string>))].map((f) => join(dir, f));
   else throw new Error(`${dir}: neither model.safetensors nor model.safetensors.index.json found`);
   const out = new Map<string, { dtype: string; shape: number[] }>();
   for (const f of files) {
@@ -34,7 +42,7 @@ function headerTensors(dir: string): Map<string, { dtype: string; shape: number[
       if (n > 100 * 2 ** 20) throw new Error(`${f}: safetensors header of ${n} bytes is not plausible`);
       const h = Buffer.alloc(n);
       readSync(fd, h, 0, n, 8);
-      for (const [name, e] of Object.entries(JSON.parse(h.toString('utf8')) as Record<string, any>)) if (name !== '__metadata__') out.set(name, { dtype: e.dtype, shape: e.shape });
+      for (const [name, e] of Object.entries(parse(h.toString('utf8'), `${f} header`) as Record<string, any>)) if (name !== '__metadata__') out.set(name, { dtype: e.dtype, shape: e.shape });
     } finally {
       closeSync(fd);
     }

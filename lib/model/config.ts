@@ -170,7 +170,8 @@ const refuse = (field: string, value: unknown, why: string): never => {
  * implemented or refused with one line naming it (docs/huggingface.md lists them).
  */
 export function readHfConfig(json: Record<string, unknown> | string): HfConfigReport {
-  const j = (typeof json === 'string' ? JSON.parse(json) : json) as Record<string, any>;
+  const j = (typeof json === 'string' ? parseConfigText(json) : json) as Record<string, any>;
+  if (j === null || typeof j !== 'object' || Array.isArray(j)) throw new Error('config.json: expected a JSON object');
   const type = String(j.model_type ?? '');
   if (type !== 'qwen2' && type !== 'llama') throw new Error(`config.json: model_type "${type}" is not supported (qwen2 or llama)`);
   const honoured: string[] = [];
@@ -219,6 +220,14 @@ export function readHfConfig(json: Record<string, unknown> | string): HfConfigRe
   const firstId = (v: unknown): number | undefined => (Array.isArray(v) ? v[0] : typeof v === 'number' ? v : undefined);
   const architecture = Array.isArray(j.architectures) ? String(j.architectures[0]) : type === 'qwen2' ? 'Qwen2ForCausalLM' : 'LlamaForCausalLM';
   return { config: cfg, special: { bosTokenId: firstId(j.bos_token_id), eosTokenId: firstId(j.eos_token_id) }, architecture, dtype, honoured };
+}
+
+function parseConfigText(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new Error('config.json: not valid JSON');
+  }
 }
 
 /** rope_theta and the scaling, from rope_parameters (transformers >= 5) or rope_theta/rope_scaling. */
