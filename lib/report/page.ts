@@ -214,9 +214,11 @@ export function buildReportHtml(input: ReportInput): string {
   for (const f of figs) if (f.spec) specs[f.id] = withBaseConfig(f.spec);
   if (input.bench?.rows.length) specs['bench-chart'] = withBaseConfig(benchSpec(input.bench.rows));
 
+  const link = (f: (typeof figs)[number]) => `<a href="#${f.id}-section">${escapeHtml(f.file.name)}</a>`;
   const nav = [
+    ...figs.filter((f) => f.file.name === 'table1').map(link),
     '<a href="#summary">Summary</a>',
-    ...figs.map((f) => `<a href="#${f.id}-section">${escapeHtml(f.file.name)}</a>`),
+    ...figs.filter((f) => f.file.name !== 'table1').map(link),
     '<a href="#bench">Benchmarks</a>',
     '<a href="#explorer">Trace explorer</a>',
   ].join('');
