@@ -5,7 +5,7 @@
 // plain ones below), so each size is forced by reporting it; the kernels then run at the
 // adapter's real subgroup size (lavapipe: 8 lanes at 256 bits, 16 with LP_NATIVE_VECTOR_WIDTH=512).
 // Used by test/gpu/subgroups.test.ts and, on a real GPU, by scripts/device/run.sh.
-// Prints one JSON line: { adapter, realSubgroupSizes, cases: [{ reported, kernel, path, error }] },
+// Prints one JSON line: { adapter, realSubgroupSizes, limits, cases: [{ reported, kernel, path, error }] },
 // `error` being the max of |got - want| / (atol + rtol |want|): <= 1 passes. Exit 1 when one fails.
 import { createContext, GpuContext, read, releaseGpu, type Tensor } from '../../lib/gpu/index.ts';
 import type { DispatchTimer } from '../../lib/gpu/recorder.ts';
@@ -105,7 +105,7 @@ export async function checkReportedSize(base: GpuContext, reported: number): Pro
 }
 
 /** Every reported size on the acquired adapter (sizes only the plain path can serve need no subgroups). */
-export async function checkAllSizes(): Promise<{ adapter: string; realSubgroupSizes: [number, number] | null; cases: SubgroupCase[] }> {
+export async function checkAllSizes(): Promise<{ adapter: string; realSubgroupSizes: [number, number] | null; limits: Record<string, number>; cases: SubgroupCase[] }> {
   const base = await createContext();
   const cases: SubgroupCase[] = [];
   try {
@@ -117,7 +117,8 @@ export async function checkAllSizes(): Promise<{ adapter: string; realSubgroupSi
   } finally {
     base.destroy();
   }
-  return { adapter: base.gpu.adapterName, realSubgroupSizes: base.gpu.subgroupSizes ?? null, cases };
+  const { maxBufferSize, maxStorageBufferBindingSize } = base.gpu.limits;
+  return { adapter: base.gpu.adapterName, realSubgroupSizes: base.gpu.subgroupSizes ?? null, limits: { maxBufferSize, maxStorageBufferBindingSize }, cases };
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
