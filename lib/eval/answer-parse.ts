@@ -10,7 +10,7 @@ export interface Complex { re: number; im: number }
 
 export type Parsed =
   | { k: 'num'; v: Complex; pct: boolean }
-  | { k: 'sym'; f: EvalFunction; vars: string[] }
+  | { k: 'sym'; f: EvalFunction; vars: string[]; expr: string }
   // `chain`: written with more sides (a + 2z = 2z + a = 101); only the first and last are kept.
   | { k: 'eq'; lhs: Parsed; rhs: Parsed; lhsVar: string | null; chain: boolean }
   // An inequality: `rel` is lhs op rhs with op < ≤ or ≠ (> and ≥ are flipped), null for a chain;
@@ -176,7 +176,7 @@ function parseScalar(s: string): Parsed | null {
   try { node = parse(expr); } catch { return null; }
   const vars = freeSymbols(node);
   const f = compile(expr);
-  if (vars.length > 0) return pct ? null : { k: 'sym', f, vars };
+  if (vars.length > 0) return pct ? null : { k: 'sym', f, vars, expr };
   let v: Complex | null;
   try { v = toComplex(f.evaluate({})); } catch { return null; }
   if (!v || Number.isNaN(v.re) || Number.isNaN(v.im)) return null;

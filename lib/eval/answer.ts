@@ -15,6 +15,7 @@
 // side names the answer. When unsure: unequal. Nothing here throws.
 import { equal } from './answer-equal.ts';
 import { normalize, overLimits, parseAnswer, textKey, type Parsed } from './answer-parse.ts';
+import { canonicalForm } from './grade/canonical.ts';
 import { extractFinal, type Extraction } from './grade/extract.ts';
 
 const parses = (s: string): boolean => parseAnswer(s) !== null;
@@ -52,25 +53,49 @@ function parseGold(gold: string): Parsed | null {
   return v;
 }
 
+/** Which comparison decided a verdict (shown by scripts/grade.ts --explain). */
+export type DecidingRule =
+  | 'over-limits'
+  | 'empty-gold'
+  | 'same-string'
+  | 'unparseable-gold'
+  | 'unparseable-pred'
+  | 'text'
+  | `structure:${Parsed['k']}~${Parsed['k']}`;
+
+export interface Comparison {
+  equal: boolean;
+  rule: DecidingRule;
+  /** Canonical forms (answer-parse.ts's structure, written out), null where a side did not parse. */
+  goldForm: string | null;
+  predForm: string | null;
+}
+
+/** Compare two bare answers, gold first, and say which rule decided. Never throws. */
+export function compareAnswers(gold: string, pred: string): Comparison {
+  const out = (equal: boolean, rule: DecidingRule, g: Parsed | null = null, p: Parsed | null = null): Comparison => ({
+    equal, rule, goldForm: g ? canonicalForm(g) : null, predForm: p ? canonicalForm(p) : null,
+  });
+  try {
+    if (typeof gold !== 'string' || typeof pred !== 'string') return out(false, 'empty-gold');
+    if (overLimits(gold) || overLimits(pred)) return out(false, 'over-limits');
+    const cg = canon(gold);
+    if (cg === '') return out(false, 'empty-gold');
+    if (cg === canon(pred)) return out(true, 'same-string');
+    const g = parseGold(gold);
+    const p = parseAnswer(pred);
+    if (g === null) return out(false, 'unparseable-gold', null, p);
+    if (g.k === 'text') return out(p?.k === 'text' ? p.s === g.s : textKey(pred) === g.s, 'text', g, p);
+    if (p === null) return out(false, 'unparseable-pred', g, null);
+    return out(equal(g, p), `structure:${g.k}~${p.k}`, g, p);
+  } catch {
+    return out(false, 'unparseable-gold');
+  }
+}
+
 /** Is `pred` the same final answer as `gold`? Both are bare answers (already extracted). */
 export function isEquivalent(gold: string, pred: string): boolean {
-  try {
-    if (typeof gold !== 'string' || typeof pred !== 'string') return false;
-    if (overLimits(gold) || overLimits(pred)) return false;
-    const cg = canon(gold);
-    if (cg === '') return false;
-    if (cg === canon(pred)) return true;
-    const g = parseGold(gold);
-    if (g === null) return false;
-    if (g.k === 'text') {
-      const p = parseAnswer(pred);
-      return p?.k === 'text' ? p.s === g.s : textKey(pred) === g.s;
-    }
-    const p = parseAnswer(pred);
-    return p !== null && equal(g, p);
-  } catch {
-    return false;
-  }
+  return compareAnswers(gold, pred).equal;
 }
 
 export interface Graded {
@@ -89,6 +114,8 @@ export interface PairGrade {
   equal: boolean;
   gold: Extraction | null;
   pred: Extraction | null;
+  /** How the two answers compared; null when a side gave no answer. */
+  comparison: Comparison | null;
 }
 
 /**
@@ -99,5 +126,6 @@ export function gradePair(goldText: string, predText: string): PairGrade {
   const bare = typeof goldText === 'string' ? goldText.trim() : '';
   const gold = extractWithRule(goldText) ?? (bare !== '' ? { answer: bare, rule: 'whole-text' as const } : null);
   const pred = extractWithRule(predText);
-  return { gold, pred, equal: gold !== null && pred !== null && isEquivalent(gold.answer, pred.answer) };
+  const comparison = gold !== null && pred !== null ? compareAnswers(gold.answer, pred.answer) : null;
+  return { gold, pred, comparison, equal: comparison?.equal ?? false };
 }

@@ -31,13 +31,62 @@ describe('scripts/grade.ts', () => {
     expect(lines(r.out)).toEqual([true, false, true, true, false, true, true, false].map((equal) => ({ equal })));
   });
 
-  it('reads a file argument; --explain shows the extracted answers', () => {
+  it('reads a file argument; --explain shows the extracted answers, their forms and the deciding rule', () => {
     const dir = mkdtempSync(join(tmpdir(), 'grade-'));
     const f = join(dir, 'in.jsonl');
-    writeFileSync(f, `${JSON.stringify({ gold: 'x = 3', pred: 'so \\boxed{3}.' })}\n`);
+    writeFileSync(f, [
+      { gold: 'x = 3', pred: 'so \\boxed{3}.' },
+      { gold: '$x < 1$', pred: 'Hence $-x > -1$.' },
+      { gold: '5', pred: 'no answer here' },
+    ].map((x) => JSON.stringify(x)).join('\n'));
     const r = grade([f, '--explain']);
     expect(r.code).toBe(0);
-    expect(lines(r.out)).toEqual([{ equal: true, gold_answer: 'x = 3', pred_answer: '3' }]);
+    expect(lines(r.out)).toEqual([
+      {
+        equal: true,
+        gold: { answer: 'x = 3', rule: 'whole-text', form: 'x = 3' },
+        pred: { answer: '3', rule: 'boxed', form: '3' },
+        rule: 'structure:eq~num',
+      },
+      {
+        equal: true,
+        gold: { answer: '$x < 1$', rule: 'whole-text', form: 'x < 1' },
+        pred: { answer: '-x > -1', rule: 'last-math-or-number', form: '-1 < -(x)' },
+        rule: 'structure:ineq~ineq',
+      },
+      { equal: false, gold: { answer: '5', rule: 'whole-text', form: null }, pred: { answer: null, rule: null, form: null }, rule: 'no-pred-answer' },
+    ]);
+  });
+
+  it('a line over 1 MiB is a counted "unparseable" verdict; bad UTF-8 is flagged on its own line', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'grade-'));
+    const f = join(dir, 'in.jsonl');
+    const huge = JSON.stringify({ gold: '1', pred: `\\boxed{${'('.repeat(2_000_000)}` });
+    const badUtf8 = Buffer.concat([Buffer.from('{"gold":"1","pred":"'), Buffer.from([0xff, 0xfe]), Buffer.from('1"}')]);
+    writeFileSync(f, Buffer.concat([Buffer.from(`{"gold":"1","pred":"1"}\n${huge}\n`), badUtf8, Buffer.from('\n{"gold":"2","pred":"2"}\n')]));
+    const r = grade([f]);
+    expect(r.code).toBe(1);
+    const out = lines(r.out);
+    expect(out).toEqual([
+      { equal: true },
+      { equal: false, unparseable: 'line over 1048576 bytes' },
+      { equal: false, error: 'invalid UTF-8' },
+      { equal: true },
+    ]);
+    expect(r.err).toMatch(/unparseable: 1 of 4 lines/);
+    expect(r.err).toMatch(/1 of 4 input lines malformed \(first: line 3: invalid UTF-8\)/);
+  });
+
+  it('lines with an "expected" verdict give an agreement summary', () => {
+    const input = [
+      { gold: '1,22', pred: '1.22', expected: true },
+      { gold: '(1,2)', pred: '(2,1)', expected: false },
+      { gold: '3', pred: '4', expected: true },
+    ].map((x) => JSON.stringify(x)).join('\n');
+    const r = grade([], input);
+    expect(r.code).toBe(0);
+    expect(lines(r.out)).toEqual([{ equal: true }, { equal: false }, { equal: false }]);
+    expect(r.err.trim()).toBe('agreement: 2/3 (66.7%) with the "expected" verdicts');
   });
 
   it('malformed lines keep the output aligned, then exit 1 with one summary line', () => {

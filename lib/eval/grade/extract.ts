@@ -33,11 +33,28 @@ interface Candidate {
 
 /** Longest text searched: longer responses are not graded (answer.ts counts them unparseable). */
 export const MAX_TEXT_CHARS = 1 << 20;
+/** Most candidates tried per rule (math spans are at most 8000 characters, in MATH_SPAN): the
+ *  work stays near-linear in the text, whatever it holds (docs/grader.md, "Bounded work"). */
+const MAX_TRIES = 64;
+
+/** For each "{" of `text`, the index of its matching "}" (-1 when unclosed); one linear pass. */
+function braceMatches(text: string): Int32Array {
+  const match = new Int32Array(text.length).fill(-1);
+  const open: number[] = [];
+  for (let j = 0; j < text.length; j++) {
+    const c = text.charCodeAt(j);
+    if (c === 92) j++; // backslash: the next character is escaped
+    else if (c === 123) open.push(j);
+    else if (c === 125 && open.length > 0) match[open.pop()!] = j;
+  }
+  return match;
+}
 
 /** Top-level \boxed{...} / \fbox{...} spans (balanced braces), plus `\boxed 5`. */
 function boxes(text: string): { start: number; end: number; inner: string }[] {
   const out: { start: number; end: number; inner: string }[] = [];
   const re = /\\(?:boxed|fbox)(?![a-zA-Z])/g;
+  let match: Int32Array | null = null;
   for (let m = re.exec(text); m; m = re.exec(text)) {
     let i = m.index + m[0].length;
     while (text[i] === ' ') i++;
@@ -46,14 +63,8 @@ function boxes(text: string): { start: number; end: number; inner: string }[] {
       if (bare && i > m.index + m[0].length) out.push({ start: m.index, end: i + bare[0].length, inner: bare[0] });
       continue;
     }
-    let depth = 0;
-    let close = -1;
-    for (let j = i; j < text.length; j++) {
-      const c = text[j];
-      if (c === '\\') { j++; continue; }
-      if (c === '{') depth++;
-      else if (c === '}' && --depth === 0) { close = j; break; }
-    }
+    match ??= braceMatches(text);
+    const close = match[i];
     if (close < 0) continue;
     out.push({ start: m.index, end: close + 1, inner: text.slice(i + 1, close).trim() });
     re.lastIndex = close + 1;
@@ -97,7 +108,7 @@ function boxedAnswers(text: string): { answers: string[]; end: number } | null {
 // Math spans: $$..$$, \[..\] (may cross lines), $..$ and \(..\) (one line), and a bare
 // \frac{a}{b} of two plain numbers.
 const MATH_SPAN =
-  /(?<!\\)\$\$((?:[^$]|\$(?!\$))+?)(?<!\\)\$\$|(?<!\\)\\\[([\s\S]+?)(?<!\\)\\\]|(?<![\\\d])\$((?:\\\$|[^\n$])+?)(?<!\\)\$|(?<!\\)\\\(((?:[^\\\n]|\\(?!\)))+?)(?<!\\)\\\)|(-?\\frac\{-?\d+(?:[.,]\d+)?\}\{-?\d+(?:[.,]\d+)?\})/g;
+  /(?<!\\)\$\$((?:[^$]|\$(?!\$)){1,8000}?)(?<!\\)\$\$|(?<!\\)\\\[([\s\S]{1,8000}?)(?<!\\)\\\]|(?<![\\\d])\$((?:\\\$|[^\n$]){1,8000}?)(?<!\\)\$|(?<!\\)\\\(((?:[^\\\n]|\\(?!\))){1,8000}?)(?<!\\)\\\)|(-?\\frac\{-?\d+(?:[.,]\d+)?\}\{-?\d+(?:[.,]\d+)?\})/g;
 
 interface Span { start: number; end: number; inner: string }
 
@@ -130,15 +141,14 @@ function spanGroups(spans: Span[], text: string): Candidate[] {
 // 28% / 28 pct, or an expression of digits and operators such as (1/2)*(4/3). Anchored after
 // the start, a space or "=", optionally after a currency sign.
 const NUMBER = String.raw`(?:-?[1-9]\d{0,2}(?:[ ,]\d{3})+(?:\.\d+)?|-?\d+[.,]\d+|\.\d+|-?\d+)(?:\s*(?:%|[Pp]ercentage|[Pp]ercent|[Pp]ct))?`;
-const EXPR = String.raw`-?\(?-?\d[\d.\s+\-*×/^()÷]*[+\-*×/^()÷][\d.\s+\-*×/^()÷]*\d\)?`;
+const EXPR = String.raw`-?\(?-?\d[\d.\s+\-*×/^()÷]{0,80}?[+\-*×/^()÷][\d.\s+\-*×/^()÷]{0,80}\d\)?`;
 // An expression must end at punctuation, space or the end; a number may be followed by a unit.
 const PLAIN = new RegExp(String.raw`(?:^|(?<=[\s=]))(?:\*\*)?[$€£¥₹]?(?:(${EXPR})(?=(?:\*\*)?(?:[.,:\s)$]|$))|(${NUMBER}))`, 'g');
 
-function plainNumbers(text: string, from = 0, to = text.length): Candidate[] {
+function plainNumbers(text: string, from = 0): Candidate[] {
   const out: Candidate[] = [];
   PLAIN.lastIndex = from;
-  const hay = to < text.length ? text.slice(0, to) : text;
-  for (let m = PLAIN.exec(hay); m; m = PLAIN.exec(hay)) {
+  for (let m = PLAIN.exec(text); m; m = PLAIN.exec(text)) {
     const found = (m[1] ?? m[2]).trim().replace(/\s*(?:[Pp]ercentage|[Pp]ercent|[Pp]ct)$/, '%');
     out.push({ answers: [found], start: m.index + m[0].length - found.length, end: m.index + m[0].length });
     if (m[0].length === 0) PLAIN.lastIndex++;
@@ -150,7 +160,7 @@ type Parses = (answer: string) => boolean;
 
 /** Rightmost-ending candidate first; the first one that parses. */
 function firstParsing(cands: Candidate[], parses: Parses): string | null {
-  const sorted = [...cands].sort((a, b) => b.end - a.end);
+  const sorted = [...cands].sort((a, b) => b.end - a.end).slice(0, MAX_TRIES);
   for (const c of sorted) {
     const joined = c.answers.join(', ');
     if (parses(joined)) return joined;
@@ -161,7 +171,8 @@ function firstParsing(cands: Candidate[], parses: Parses): string | null {
 /** Candidates after each match of `anchor`, looked for within `reach` characters. */
 function anchored(text: string, anchor: RegExp, reach: number): Candidate[] {
   const out: Candidate[] = [];
-  for (const m of text.matchAll(anchor)) {
+  // The rightmost matches are tried first; earlier ones are never reached past MAX_TRIES.
+  for (const m of [...text.matchAll(anchor)].slice(-MAX_TRIES)) {
     const from = m.index + m[0].length;
     const window = text.slice(from, from + reach + 400);
     // The first math span or number that starts within `reach` characters of the anchor.
@@ -221,7 +232,10 @@ export function extractFinal(text: string, parses: Parses): Extraction | null {
   // A number inside a math span is part of that span's answer, never an answer of its own.
   const spans = mathSpans(text);
   const inSpan = (c: Candidate) => spans.some((sp) => c.start >= sp.start && c.end <= sp.end);
-  const cands = [...spanGroups(spans, text), ...plainNumbers(text).filter((c) => !inSpan(c))];
+  // Numbers always parse, so the rightmost ones decide: look in the last 8 KiB first.
+  let numbers = plainNumbers(text, Math.max(0, text.length - 8192));
+  if (numbers.length === 0) numbers = plainNumbers(text);
+  const cands = [...spanGroups(spans, text), ...numbers.filter((c) => !inSpan(c))];
   const found = firstParsing(cands, parses);
   if (found !== null) return { answer: found, rule: 'last-math-or-number' };
   if (cands.length > 0) fallback ??= cands.sort((a, b) => b.end - a.end)[0].answers.join(', ');
