@@ -224,8 +224,11 @@ export function extractFinal(text: string, parses: Parses): Extraction | null {
     if (found !== null) return { answer: found, rule };
     if (cands.length > 0) fallback ??= cands.sort((a, b) => b.end - a.end)[0].answers.join(', ');
   }
+  // A bare answer as the whole text (x = 3, \frac{1}{2}, Evelyn): one line, not a sentence with
+  // math in it ("so $x \geq 5$" is prose around a math span, read by the next rule).
   const whole = text.trim();
-  if (whole !== '' && !whole.includes('\n') && whole.length <= 200) {
+  const prose = /[a-zA-Z]{2,}\s+[^\s]/.test(whole.replace(/\\[a-zA-Z]+(\s*\{[^{}]*\})?/g, '')) && /\$|\\\(|\\\[/.test(whole);
+  if (whole !== '' && !whole.includes('\n') && whole.length <= 200 && !prose) {
     if (parses(whole)) return { answer: whole, rule: 'whole-text' };
     if (/^[A-Za-z]+$/.test(whole) && whole.length <= 40) return { answer: whole, rule: 'whole-text' };
   }
