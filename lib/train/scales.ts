@@ -105,40 +105,9 @@ export const SCALE_TABLE: Record<Scale, ScaleTable> = {
     entropy: { questions: 3, rollouts: 2, temperature: 1 },
     budget: { waits: 1, extraTokens: 16 },
   },
-  // Sized to what a 2-core machine can train in one session. The Base budget was calibrated once,
-  // before any method was trained (docs/budget-rules.md): with world-2's corpus, 1,200 packed steps of 16 x 128
-  // tokens (~2.4M tokens, ~1.6 epochs) take the qwen-like Base through the phase change where it
-  // starts copying operands and computing the facts: 85% of its "a op b = c" sentences right and
-  // 60% greedy on 100 gsm8k problems (8% math, 34% amc23): `npx tsx scripts/eval.ts --checkpoint
-  // .cache/models/<pretrain key> --format base --samples 0`. (Its checkpoint at 480 steps, not
-  // kept, had scored 8% on 50 gsm8k problems.) SFT: 240 steps (~1.3 epochs of the 3,000-trace
-  // mix); runs of 120 steps (not kept) ended at loss 0.52-0.56 with garbled step phrases. On lavapipe a
-  // step takes ~1 s alone; SFT 16 x ~190 rows ~1.2 s; GRPO (8 prompts x 8 rollouts, 2 gradient
-  // steps) ~8 s alone, ~15 s beside a second training job. Micro-batches of 16 rollouts sorted by
-  // length took 3 steps from the seed-1 SFT model from 37.2 s (one [64, longest] batch and a separate
-  // pass for the rollout policy's log-probs; 32.0 s without that pass) to 25.2 s
-  // (8: 25.0 s, 32: 28.1 s; `npx tsx scripts/grpo.ts --from sft --seed 1 --family qwen-like --steps 3`).
-  // GRPO was set on the qwen-like Base's own training reward (seed 1, 8 prompts x 8 rollouts, the
-  // same prompts in each run), not on any evaluation: lr 2e-4 from a cold AdamW (the
-  // first world-2 table1) moved KL to 3-121 in the first step and the reward fell; lr 2e-4 with 4
-  // warm-up steps still lowered it (0.21 -> 0.13 first vs last quarter of 24 steps, KL 0.13); lr 5e-5
-  // with 4 warm-up steps held it (0.26 -> 0.22, KL <= 0.03). On 8 fixed prompts seen every step the
-  // reward does climb, 0.20 -> 0.65 (first vs last 4 of 16 steps, `npx tsx scripts/grpo.ts --family
-  // qwen-like --seed 1 --from base --reserve 8 --prompts 8 --lr 1e-4 --warmup 2 --steps 16`), so the
-  // optimiser works; but that model falls to 29% on gsm8k (Base 60%): what it learns on a few
-  // problems does not carry to fresh ones at this scale.
-  // SFT at 720 steps (results/sft720/, `--sft-steps 720`, lr 1e-3, 3 seeds, made after the
-  // 240-step tables): VGGM 76 / 39 / 37, no-mask 44 / 37 / 17, Base 60 / 8 / 38 — 240 steps at
-  // lr 1e-3 under-train both. The step count stays at 240 so that a fresh clone's table1 stays
-  // within reach on 2 cores; the SFT peak lr was then chosen on held-out teacher traces, never on
-  // evaluation problems (`npx tsx scripts/select-sft-lr.ts --seed 1`, results/sft-lr-qwen-like-s1.md): mean
-  // NLL of sft and vggm on the tokens both learn, 256 traces outside every split, qwen-like seed 1:
-  // 1e-3 0.379, 2e-3 0.321, 4e-3 0.336. 2e-3 replaced 1e-3, and every table was made again. (Checked
-  // afterwards, same ranking: qwen-like seed 2 0.373 / 0.322 / 0.340, llama-like seed 1 0.349 /
-  // 0.303 / 0.330.)
-  // world-3: the Base and SFT step counts below are only the defaults; the pre-registered rules
-  // (lib/train/budget.ts, docs/budget-rules.md) choose them on held-out NLL, and scaleTable applies
-  // the choice from results/base-budget.json and results/sft-budget.json.
+  // Sized to what a 2-core machine can train in one session; why each number is what it is, with the
+  // measurements behind it: docs/decisions.md. On world-3 the Base and SFT step counts below are only
+  // the defaults: the pre-registered rules (lib/train/budget.ts, docs/budget-rules.md) choose them.
   cpu: {
     size: 'cpu',
     context: 256,
