@@ -171,7 +171,7 @@ async function main(): Promise<void> {
       const o = await runChild('ours matmul', ...ours(['--task', 'matmul', '--shapes', shapes, ...peerArgsCommon]), oursEnv(opt.threads));
       onGpu = o.json.software === false;
       log('matmul: peer');
-      const device = onGpu ? 'auto' : 'cpu';
+      const device = onGpu ? 'cuda' : 'cpu'; // sgemm.py takes cpu|cuda (no auto)
       const p = await runChild('peer sgemm', a.python, [join(root, 'scripts/peers/sgemm.py'), '--shapes', shapes, '--device', device, ...peerArgsCommon], peerEnv(opt.threads));
       rows.push(...matmulRows(modelShapes, o.json.shapes as MatmulReading[], matmulReadingsFromPeer(p.json)));
       Object.assign(meta.ours as object, { adapter: o.json.adapter, software: o.json.software });

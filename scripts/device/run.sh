@@ -40,7 +40,8 @@ step "benchmark vs PyTorch on this device"
 "$node" scripts/device/gpu-train.mjs --model cpu --out "$work/cpu" --steps 1 --batch 1 --seq-len 16 > /dev/null || fail=1
 shapes=1024x1024x1024,4096x4096x4096,2048x896x896:tb,2048x4864x896:tb
 "$node" scripts/device/bench-ours.mjs --task matmul --shapes "$shapes" > "$work/ours-matmul.json" || fail=1
-"$py" peers/sgemm.py --shapes "$shapes" --device auto > "$work/peer-matmul.json" || fail=1
+dev=$("$py" -c 'import torch; print("cuda" if torch.cuda.is_available() else "cpu")') || dev=cpu
+"$py" peers/sgemm.py --shapes "$shapes" --device "$dev" > "$work/peer-matmul.json" || fail=1
 for task in train sample; do
   if [ $task = train ]; then w="--batch 32 --seq-len 256"; else w="--batch 64 --prompt-len 16 --new-tokens 64"; fi
   "$node" scripts/device/bench-ours.mjs --task $task --family qwen-like --scale cpu --vocab 512 $w > "$work/ours-$task.json" || fail=1
