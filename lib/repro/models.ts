@@ -15,9 +15,9 @@ import { acquireGpu } from '../gpu/device.ts';
 import type { Family } from '../model/config.ts';
 import { neededSeqLen } from '../train/batch.ts';
 import { cacheKey } from '../train/cache.ts';
-import { abandoning, CacheMismatchError, DivergedError, openEntry } from '../train/claim.ts';
+import { CacheMismatchError, DivergedError } from '../train/claim.ts';
 import { dataFingerprint, sftItems } from '../train/data.ts';
-import { ensureBase, ensureGrpo, ensureSft, modelConfig, promptFormat, runProgress, sftOptimConfig, startingModel, withSteps, type ModelSpec, type StageResult } from '../train/pipeline.ts';
+import { ensureBase, ensureGrpo, ensureSft, modelConfig, promptFormat, runProgress, runStage, sftOptimConfig, startingModel, withSteps, type ModelSpec, type StageResult } from '../train/pipeline.ts';
 import { scaleTable, type ScaleTable } from '../train/scales.ts';
 import { curveSteps } from '../train/schedule.ts';
 import { snapshotDir, trainSupervised } from '../train/supervised.ts';
@@ -117,20 +117,19 @@ export class ModelStore {
       data: { sft: dataFingerprint(this.data), distill: distillDescriptor(this.data, spec.multiplier) },
       method: 'sft', hparams: { optim }, seed: k.seed, parent: parent.key,
     });
-    const opened = await openEntry(key, { data: this.data, parent });
-    if ('hit' in opened) return opened.hit;
-    const { claim } = opened, { dir } = claim;
-    const ds = distillDataset(this.data, spec.multiplier);
-    const items = sftItems(ds, 'sft');
-    const bar = runProgress(`distill ${k.family} seed ${k.seed} (${items.length} traces)`, optim.steps, dir, true);
-    const r = await trainSupervised({
-      runDir: dir, model: startingModel(ctx, dir, true, parent.dir), tokenizerJson: JSON.stringify(this.data.tokenizer.json),
-      items, seqLen: neededSeqLen(items), optim, seed: k.seed, diagEvery: 0, gradVar: { every: 0, batches: 0 },
-      checkpointEvery: t.checkpointEvery, info: { stage: 'distill', key, parent: parent.key, traces: items.length }, resume: true,
-      onStep: (s) => bar.tick(1, { loss: s.loss }),
-    }).catch(abandoning(claim));
-    bar.done();
-    return claim.finish({ stage: 'distill', family: k.family, seed: k.seed, parent: parent.key, traces: items.length, steps: r.steps, finalLoss: r.losses.at(-1) });
+    return runStage(key, { data: this.data, parent }, async (dir) => {
+      const ds = distillDataset(this.data, spec.multiplier);
+      const items = sftItems(ds, 'sft');
+      const bar = runProgress(`distill ${k.family} seed ${k.seed} (${items.length} traces)`, optim.steps, dir, true);
+      const r = await trainSupervised({
+        runDir: dir, model: startingModel(ctx, dir, true, parent.dir), tokenizerJson: JSON.stringify(this.data.tokenizer.json),
+        items, seqLen: neededSeqLen(items), optim, seed: k.seed, diagEvery: 0, gradVar: { every: 0, batches: 0 },
+        checkpointEvery: t.checkpointEvery, info: { stage: 'distill', key, parent: parent.key, traces: items.length }, resume: true,
+        onStep: (s) => bar.tick(1, { loss: s.loss }),
+      });
+      bar.done();
+      return { stage: 'distill', family: k.family, seed: k.seed, parent: parent.key, traces: items.length, steps: r.steps, finalLoss: r.losses.at(-1) };
+    });
   }
 
   /**

@@ -19,7 +19,7 @@ import { progress, type Scale } from '../util/cli.ts';
 import { neededSeqLen, packDocuments } from './batch.ts';
 import { latestCheckpoint } from './checkpoints.ts';
 import { cacheKey } from './cache.ts';
-import { abandoning, openEntry } from './claim.ts';
+import { abandoning, openEntry, type OpenOptions } from './claim.ts';
 import { dataFingerprint, grpoPrompts, pretrainItems, sftItems } from './data.ts';
 import { trainGrpo } from './grpo.ts';
 import { curveSteps } from './schedule.ts';
@@ -77,6 +77,18 @@ export type ModelSpec =
  *  prompt for every model trained on teacher traces. */
 export function promptFormat(spec: ModelSpec): PromptFormat {
   return spec.kind === 'base' || (spec.kind === 'grpo' && spec.from === 'base') ? 'base' : 'trace';
+}
+
+/**
+ * One stage of the pipeline: the cache entry of `key` when it holds a finished model (returned as
+ * it is), else `train` run in the entry's folder and what it returns recorded as the entry's
+ * done.json (lib/train/claim.ts: a failed or diverged run leaves no finished entry behind).
+ */
+export async function runStage(key: string, open: OpenOptions, train: (dir: string) => Promise<Record<string, unknown>>): Promise<StageResult> {
+  const opened = await openEntry(key, open);
+  if ('hit' in opened) return opened.hit;
+  const { claim } = opened;
+  return claim.finish(await train(claim.dir).catch(abandoning(claim)));
 }
 
 /** The model a stage trains: its last checkpoint when it will resume one (the parent is then not
@@ -146,23 +158,22 @@ export async function ensureBase(ctx: GpuContext, o: StageOptions): Promise<Stag
   if (o.init) return initStage(o.init);
   const t = scaleTable(o.scale);
   const key = baseKey(o);
-  const opened = await openEntry(key, { force: o.force, data: o.data, parent: null });
-  if ('hit' in opened) return opened.hit;
-  const { claim } = opened, { dir } = claim;
-  const optim = withSteps(t.pretrain, o.steps);
-  const seed = baseSeed(o);
-  if (optim.steps <= 0) throw new Error(`the ${o.scale} scale does not pretrain (the paper starts from released Base models): evaluate a checkpoint with --checkpoint`);
-  const documents = pretrainItems(o.data);
-  const items = t.pretrain.packLen ? packDocuments(documents, t.pretrain.packLen) : documents;
-  const bar = runProgress(`pretrain ${o.family} seed ${seed}`, optim.steps, dir, o.resume);
-  const r = await trainSupervised({
-    runDir: dir, model: Model.init(ctx, modelConfig(o.scale, o.family, o.data.tokenizer.vocabSize), seed), tokenizerJson: JSON.stringify(o.data.tokenizer.json),
-    items, seqLen: neededSeqLen(items), optim, seed, diagEvery: 0, gradVar: { every: 0, batches: 0 },
-    checkpointEvery: t.checkpointEvery, info: { stage: 'pretrain', key, family: o.family, scale: o.scale }, resume: o.resume ?? true,
-    onStep: (s) => bar.tick(1, { loss: s.loss }),
-  }).catch(abandoning(claim));
-  bar.done();
-  return claim.finish({ stage: 'pretrain', family: o.family, seed, steps: r.steps, finalLoss: r.losses.at(-1), spikes: r.spikes, seconds: r.seconds });
+  return runStage(key, { force: o.force, data: o.data, parent: null }, async (dir) => {
+    const optim = withSteps(t.pretrain, o.steps);
+    const seed = baseSeed(o);
+    if (optim.steps <= 0) throw new Error(`the ${o.scale} scale does not pretrain (the paper starts from released Base models): evaluate a checkpoint with --checkpoint`);
+    const documents = pretrainItems(o.data);
+    const items = t.pretrain.packLen ? packDocuments(documents, t.pretrain.packLen) : documents;
+    const bar = runProgress(`pretrain ${o.family} seed ${seed}`, optim.steps, dir, o.resume);
+    const r = await trainSupervised({
+      runDir: dir, model: Model.init(ctx, modelConfig(o.scale, o.family, o.data.tokenizer.vocabSize), seed), tokenizerJson: JSON.stringify(o.data.tokenizer.json),
+      items, seqLen: neededSeqLen(items), optim, seed, diagEvery: 0, gradVar: { every: 0, batches: 0 },
+      checkpointEvery: t.checkpointEvery, info: { stage: 'pretrain', key, family: o.family, scale: o.scale }, resume: o.resume ?? true,
+      onStep: (s) => bar.tick(1, { loss: s.loss }),
+    });
+    bar.done();
+    return { stage: 'pretrain', family: o.family, seed, steps: r.steps, finalLoss: r.losses.at(-1), spikes: r.spikes, seconds: r.seconds };
+  });
 }
 
 export async function ensureSft(ctx: GpuContext, o: StageOptions & { method: Method; baseSteps?: number }): Promise<StageResult> {
@@ -174,24 +185,23 @@ export async function ensureSft(ctx: GpuContext, o: StageOptions & { method: Met
     stage: 'sft', model: shape, data: dataFingerprint(data), method: o.method,
     hparams: { optim, diag: t.diagEvery, gradVar: t.gradVar }, seed: o.seed, parent: parent.key,
   });
-  const opened = await openEntry(key, { force: o.force, data, parent });
-  if ('hit' in opened) return opened.hit;
-  const { claim } = opened, { dir } = claim;
-  // Sequences longer than the model's context are skipped (never truncated), counted and reported.
-  const all = sftItems(data, o.method);
-  const items = all.filter((it) => it.inputIds.length - 1 <= shape.context);
-  if (items.length < all.length) process.stderr.write(`sft: skipped ${all.length - items.length} of ${all.length} sequences longer than the context (${shape.context} tokens)\n`);
-  if (!items.length) throw new Error(`no SFT sequence fits the model context of ${shape.context} tokens`);
-  const model = startingModel(ctx, dir, o.resume, parent.dir);
-  const bar = runProgress(`sft ${o.method} ${o.family} seed ${o.seed}`, optim.steps, dir, o.resume);
-  const r = await trainSupervised({
-    runDir: dir, model, tokenizerJson: JSON.stringify(data.tokenizer.json), items, seqLen: neededSeqLen(items), optim, seed: o.seed,
-    diagEvery: t.diagEvery, gradVar: t.gradVar, checkpointEvery: t.checkpointEvery, snapshots: curveSteps(optim.steps, optim.snapshots),
-    info: { stage: 'sft', method: o.method, key, parent: parent.key }, resume: o.resume ?? true,
-    onStep: (s) => bar.tick(1, { loss: s.loss }),
-  }).catch(abandoning(claim));
-  bar.done();
-  return claim.finish({ stage: 'sft', method: o.method, family: o.family, seed: o.seed, parent: parent.key, skippedLong: all.length - items.length, steps: r.steps, finalLoss: r.losses.at(-1), spikes: r.spikes, seconds: r.seconds });
+  return runStage(key, { force: o.force, data, parent }, async (dir) => {
+    // Sequences longer than the model's context are skipped (never truncated), counted and reported.
+    const all = sftItems(data, o.method);
+    const items = all.filter((it) => it.inputIds.length - 1 <= shape.context);
+    if (items.length < all.length) process.stderr.write(`sft: skipped ${all.length - items.length} of ${all.length} sequences longer than the context (${shape.context} tokens)\n`);
+    if (!items.length) throw new Error(`no SFT sequence fits the model context of ${shape.context} tokens`);
+    const model = startingModel(ctx, dir, o.resume, parent.dir);
+    const bar = runProgress(`sft ${o.method} ${o.family} seed ${o.seed}`, optim.steps, dir, o.resume);
+    const r = await trainSupervised({
+      runDir: dir, model, tokenizerJson: JSON.stringify(data.tokenizer.json), items, seqLen: neededSeqLen(items), optim, seed: o.seed,
+      diagEvery: t.diagEvery, gradVar: t.gradVar, checkpointEvery: t.checkpointEvery, snapshots: curveSteps(optim.steps, optim.snapshots),
+      info: { stage: 'sft', method: o.method, key, parent: parent.key }, resume: o.resume ?? true,
+      onStep: (s) => bar.tick(1, { loss: s.loss }),
+    });
+    bar.done();
+    return { stage: 'sft', method: o.method, family: o.family, seed: o.seed, parent: parent.key, skippedLong: all.length - items.length, steps: r.steps, finalLoss: r.losses.at(-1), spikes: r.spikes, seconds: r.seconds };
+  });
 }
 
 /** One clear line for a GRPO setting no run could use (they come from the command line). */
@@ -221,25 +231,24 @@ export async function ensureGrpo(ctx: GpuContext, o: StageOptions & { from: Grpo
     stage: 'grpo', model: shape, data: dataFingerprint(data), method: o.from,
     hparams: cfg, seed: o.seed, parent: parent.key, ...(n < reserve.length ? { reserve: n } : {}),
   });
-  const opened = await openEntry(key, { force: o.force, data, parent });
-  if ('hit' in opened) return opened.hit;
-  const { claim } = opened, { dir } = claim;
-  const model = startingModel(ctx, dir, o.resume, parent.dir);
-  const reference = cfg.beta > 0 ? new Model(ctx, loadCheckpoint(ctx, parent.dir).params) : null;
-  const bar = runProgress(`grpo from ${o.from} ${o.family} seed ${o.seed}`, cfg.steps, dir, o.resume);
-  const r = await trainGrpo({
-    runDir: dir, model, reference, tokenizer: data.tokenizer, tokenizerJson: JSON.stringify(data.tokenizer.json), prompts: reserve.slice(0, n),
-    format: promptFormat({ kind: 'grpo', from: o.from }), cfg, seed: o.seed, checkpointEvery: t.checkpointEvery,
-    info: { stage: 'grpo', from: o.from, key, parent: parent.key }, resume: o.resume ?? true,
-    onStep: (s) => bar.tick(1, { reward: s.reward, kl: s.kl }),
-  }).catch(abandoning(claim));
-  bar.done();
-  const last = r.records.slice(-Math.max(1, Math.floor(r.records.length / 4)));
-  const first = r.records.slice(0, Math.max(1, Math.floor(r.records.length / 4)));
-  const meanReward = (xs: typeof r.records) => xs.reduce((s, x) => s + x.reward, 0) / Math.max(1, xs.length);
-  return claim.finish({
-    stage: 'grpo', from: o.from, family: o.family, seed: o.seed, parent: parent.key, steps: r.steps,
-    rewardFirstQuarter: meanReward(first), rewardLastQuarter: meanReward(last), seconds: r.seconds, rolloutSeconds: r.rolloutSeconds,
+  return runStage(key, { force: o.force, data, parent }, async (dir) => {
+    const model = startingModel(ctx, dir, o.resume, parent.dir);
+    const reference = cfg.beta > 0 ? new Model(ctx, loadCheckpoint(ctx, parent.dir).params) : null;
+    const bar = runProgress(`grpo from ${o.from} ${o.family} seed ${o.seed}`, cfg.steps, dir, o.resume);
+    const r = await trainGrpo({
+      runDir: dir, model, reference, tokenizer: data.tokenizer, tokenizerJson: JSON.stringify(data.tokenizer.json), prompts: reserve.slice(0, n),
+      format: promptFormat({ kind: 'grpo', from: o.from }), cfg, seed: o.seed, checkpointEvery: t.checkpointEvery,
+      info: { stage: 'grpo', from: o.from, key, parent: parent.key }, resume: o.resume ?? true,
+      onStep: (s) => bar.tick(1, { reward: s.reward, kl: s.kl }),
+    });
+    bar.done();
+    const last = r.records.slice(-Math.max(1, Math.floor(r.records.length / 4)));
+    const first = r.records.slice(0, Math.max(1, Math.floor(r.records.length / 4)));
+    const meanReward = (xs: typeof r.records) => xs.reduce((s, x) => s + x.reward, 0) / Math.max(1, xs.length);
+    return {
+      stage: 'grpo', from: o.from, family: o.family, seed: o.seed, parent: parent.key, steps: r.steps,
+      rewardFirstQuarter: meanReward(first), rewardLastQuarter: meanReward(last), seconds: r.seconds, rolloutSeconds: r.rolloutSeconds,
+    };
   });
 }
 
