@@ -19,7 +19,7 @@ import { runMain, UsageError } from '../../lib/util/cli.ts';
 import { Rng } from '../../lib/util/rng.ts';
 
 /** The fixed input both sides score: 2 rows of 64 ids from a seeded generator. */
-export function fixedInput(vocab: number): number[][] {
+function fixedInput(vocab: number): number[][] {
   const rng = new Rng(7);
   return Array.from({ length: 2 }, () => Array.from({ length: 64 }, () => rng.int(0, vocab - 1)));
 }
