@@ -259,6 +259,43 @@ function parseMatrix(s: string): Parsed | null {
   return { k: 'matrix', rows };
 }
 
+type Grid = Complex[][];
+
+function numericGrid(m: Parsed | null): Grid | null {
+  if (m?.k !== 'matrix' || !m.rows.every((r) => r.every((x) => x.k === 'num'))) return null;
+  return m.rows.map((r) => r.map((x) => (x as { v: Complex }).v));
+}
+
+function gridOp(a: Grid, b: Grid, op: string): Grid | null {
+  const mul = (x: Complex, y: Complex): Complex => ({ re: x.re * y.re - x.im * y.im, im: x.re * y.im + x.im * y.re });
+  if (op === '+' || op === '-') {
+    if (a.length !== b.length || a[0].length !== b[0].length) return null;
+    const k = op === '+' ? 1 : -1;
+    return a.map((r, i) => r.map((x, j) => ({ re: x.re + k * b[i][j].re, im: x.im + k * b[i][j].im })));
+  }
+  if (a[0].length !== b.length) return null;
+  return a.map((r) => b[0].map((_, j) => r.reduce((acc, x, t) => {
+    const p = mul(x, b[t][j]);
+    return { re: acc.re + p.re, im: acc.im + p.im };
+  }, { re: 0, im: 0 })));
+}
+
+/**
+ * Numeric matrices added, subtracted or multiplied (juxtaposed, \cdot, \times) left to right:
+ * Math-Verify evaluates such an answer ("The sum is A + B") to its matrix.
+ */
+function matrixArithmetic(s: string): Parsed | null {
+  const parts = s.split(/(?<=\\end\{[pbvBV]?matrix\})\s*([+-]|\\cdot|\\times)?\s*(?=\\begin\{)/);
+  if (parts.length < 3) return null;
+  let acc = numericGrid(parseMatrix(parts[0].trim()));
+  for (let i = 1; acc && i + 1 < parts.length; i += 2) {
+    const next = numericGrid(parseMatrix(parts[i + 1].trim()));
+    const op = parts[i] === '+' || parts[i] === '-' ? parts[i] : '*';
+    acc = next ? gridOp(acc, next, op) : null;
+  }
+  return acc ? { k: 'matrix', rows: acc.map((r) => r.map((v) => ({ k: 'num' as const, v, pct: false }))) } : null;
+}
+
 const FLIP: Record<string, string> = { '<': '>', '>': '<', '≤': '≥', '≥': '≤', '≠': '≠' };
 
 /**
@@ -326,7 +363,7 @@ function parseStructure(s: string): Parsed | null {
   s = s.replace(/(^|[^a-zA-Z\\])(?:and|or)(?![a-zA-Z])/g, '$1,').replace(/^,+|,+$/g, '').trim();
   const ineq = parseInequality(s);
   if (ineq !== undefined) return ineq;
-  if (s.startsWith('\\begin')) return parseMatrix(s);
+  if (s.startsWith('\\begin')) return parseMatrix(s) ?? matrixArithmetic(s);
   // [\begin{array}...\end{array}] (the brackets drawn around an array) is the matrix.
   const framed = /^[([]\s*(\\begin\{(\w+)\}[\s\S]*\\end\{\2\})\s*[)\]]$/.exec(s);
   if (framed) return parseMatrix(framed[1]);
