@@ -4,11 +4,11 @@
 //
 //   npx tsx scripts/grpo.ts --scale smoke --from vggm --seed 1
 import { join } from 'node:path';
-import { createContext } from '../lib/gpu/index.ts';
 import { dataOf, familiesOf, withTrainOptions, reportNonFinite } from '../lib/train/cli.ts';
 import { ensureGrpo, type GrpoFrom } from '../lib/train/pipeline.ts';
 import { METHODS } from '../lib/train/weights.ts';
 import { writeJsonAtomic } from '../lib/util/atomic.ts';
+import { withContext } from '../lib/repro/models.ts';
 import { parseCli, runMain } from '../lib/util/cli.ts';
 
 async function main(): Promise<void> {
@@ -25,12 +25,11 @@ async function main(): Promise<void> {
       .option('reserve', { type: 'number', describe: 'train on only the first N prompts of the GRPO reserve, seen again each epoch (default: all, each seen once)' }),
   );
   const data = dataOf(args.scale, args);
-  const ctx = await createContext();
   const runs = [];
   for (const family of familiesOf(args.family)) {
     for (const seed of args.seeds) {
-      const r = await ensureGrpo(ctx, { scale: args.scale, family, seed, data, from: args.from, force: args.force, resume: args.resume, steps: args.steps, sftSteps: args['sft-steps'], sftLr: args['sft-lr'], init: args.init,
-        grpoReserve: args.reserve, grpo: { lr: args.lr, warmup: args.warmup, prompts: args.prompts, groupSize: args['group-size'], beta: args.beta } });
+      const r = await withContext((ctx) => ensureGrpo(ctx, { scale: args.scale, family, seed, data, from: args.from, force: args.force, resume: args.resume, steps: args.steps, sftSteps: args['sft-steps'], sftLr: args['sft-lr'], init: args.init,
+        grpoReserve: args.reserve, grpo: { lr: args.lr, warmup: args.warmup, prompts: args.prompts, groupSize: args['group-size'], beta: args.beta } }));
       console.log(`grpo from ${args.from} ${family} seed ${seed}: ${r.cached ? 'cached' : 'trained'} ${r.dir} (reward ${Number(r.done.rewardFirstQuarter).toFixed(3)} → ${Number(r.done.rewardLastQuarter).toFixed(3)}, ${Number(r.done.seconds).toFixed(1)} s)`);
       runs.push({ family, seed, ...r });
     }

@@ -3,20 +3,19 @@
 //
 //   npx tsx scripts/pretrain.ts --scale smoke --seed 1
 import { join } from 'node:path';
-import { createContext } from '../lib/gpu/index.ts';
 import { dataOf, familiesOf, withTrainOptions, reportNonFinite } from '../lib/train/cli.ts';
 import { ensureBase } from '../lib/train/pipeline.ts';
 import { writeJsonAtomic } from '../lib/util/atomic.ts';
+import { withContext } from '../lib/repro/models.ts';
 import { parseCli, runMain } from '../lib/util/cli.ts';
 
 async function main(): Promise<void> {
   const args = await parseCli({ name: 'pretrain', describe: "Pretrain Base models on the world's clean corpus (cached by config hash and seed)." }, (y) => withTrainOptions(y));
   const data = dataOf(args.scale, args);
-  const ctx = await createContext();
   const runs = [];
   for (const family of familiesOf(args.family)) {
     for (const seed of args.seeds) {
-      const r = await ensureBase(ctx, { scale: args.scale, family, seed, data, force: args.force, resume: args.resume, steps: args.steps });
+      const r = await withContext((ctx) => ensureBase(ctx, { scale: args.scale, family, seed, data, force: args.force, resume: args.resume, steps: args.steps }));
       console.log(`${family} seed ${seed}: ${r.cached ? 'cached' : 'trained'} ${r.dir} (final loss ${Number(r.done.finalLoss).toFixed(4)}, ${Number(r.done.seconds).toFixed(1)} s)`);
       runs.push({ family, seed, ...r });
     }

@@ -5,12 +5,12 @@
 //
 //   npx tsx scripts/sft.ts --scale smoke --method vggm --seed 1
 import { join } from 'node:path';
-import { createContext } from '../lib/gpu/index.ts';
 import { dataOf, familiesOf, withTrainOptions, reportNonFinite } from '../lib/train/cli.ts';
 import { MetricsLog } from '../lib/train/metrics.ts';
 import { ensureSft } from '../lib/train/pipeline.ts';
 import { METHODS, type Method } from '../lib/train/weights.ts';
 import { writeJsonAtomic } from '../lib/util/atomic.ts';
+import { withContext } from '../lib/repro/models.ts';
 import { parseCli, runMain } from '../lib/util/cli.ts';
 
 async function main(): Promise<void> {
@@ -19,11 +19,10 @@ async function main(): Promise<void> {
       .option('lr', { type: 'number', describe: "override the scale's peak SFT learning rate (part of the cache key)" }),
   );
   const data = dataOf(args.scale, args);
-  const ctx = await createContext();
   const runs = [];
   for (const family of familiesOf(args.family)) {
     for (const seed of args.seeds) {
-      const r = await ensureSft(ctx, { scale: args.scale, family, seed, data, method: args.method, force: args.force, resume: args.resume, steps: args.steps, lr: args.lr, init: args.init });
+      const r = await withContext((ctx) => ensureSft(ctx, { scale: args.scale, family, seed, data, method: args.method, force: args.force, resume: args.resume, steps: args.steps, lr: args.lr, init: args.init }));
       const recs = new MetricsLog(join(r.dir, 'metrics.jsonl')).read();
       const diag = recs.filter((x) => x.kind === 'diag').at(-1);
       const gv = recs.filter((x) => x.kind === 'gradvar').at(-1);
