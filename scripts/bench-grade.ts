@@ -117,6 +117,7 @@ await runMain(async () => {
     'response of 1 MB of numbers (ms)': ms(() => gradeResponse('1', '7 '.repeat(500_000))),
     'response of 1 MB of "answer" words (ms)': ms(() => gradeResponse('1', 'answer '.repeat(140_000))),
     'response of 1 MB of $...$ spans (ms)': ms(() => gradeResponse('1', '$\\zzz$ '.repeat(120_000))),
+    'response of 1 MB of alternating $n$ spans and numbers (ms)': ms(() => gradeResponse('1', '$1$ 2 '.repeat(170_000))),
     'response of 1 MB of unclosed boxes (ms)': ms(() => gradeResponse('1', '\\boxed{('.repeat(120_000))),
     'boxed answer nested 10000 deep (ms)': ms(() => gradeResponse('1', `\\boxed{${'('.repeat(10_000)}1${')'.repeat(10_000)}}`)),
     'response over 1 MiB (ms)': ms(() => gradeResponse('1', `\\boxed{1}${' '.repeat(1 << 20)}`)),

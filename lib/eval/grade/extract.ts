@@ -31,7 +31,7 @@ interface Candidate {
   end: number;
 }
 
-/** Longest text searched: longer responses are not graded (answer.ts counts them unparseable). */
+/** Longest text searched: a longer response gives no answer. */
 export const MAX_TEXT_CHARS = 1 << 20;
 /** Most candidates tried per rule (math spans are at most 8000 characters, in MATH_SPAN): the
  *  work stays near-linear in the text, whatever it holds (docs/grader.md, "Bounded work"). */
@@ -234,7 +234,17 @@ export function extractFinal(text: string, parses: Parses): Extraction | null {
   }
   // A number inside a math span is part of that span's answer, never an answer of its own.
   const spans = mathSpans(text);
-  const inSpan = (c: Candidate) => spans.some((sp) => c.start >= sp.start && c.end <= sp.end);
+  const inSpan = (c: Candidate) => {
+    // Spans are disjoint and in order: the last one starting at or before c decides.
+    let lo = 0;
+    let hi = spans.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (spans[mid].start <= c.start) lo = mid;
+      else hi = mid - 1;
+    }
+    return spans.length > 0 && spans[lo].start <= c.start && c.end <= spans[lo].end;
+  };
   // Numbers always parse, so the rightmost ones decide: look in the last 8 KiB first.
   let numbers = plainNumbers(text, Math.max(0, text.length - 8192));
   if (numbers.length === 0) numbers = plainNumbers(text);
