@@ -11,6 +11,7 @@ const ALLOWED: Record<string, string> = {
   'lib/train/metrics.ts': 'append-only metrics log; MetricsLog.read drops a torn last line (metrics-torn.test.ts)',
   'lib/eval/evaluate.ts': 'append-only generations JSONL, rewritten per evaluation; not read back by the pipeline',
   'scripts/bench.ts': 'a throw-away config in a temp folder for the peer benchmark',
+  'scripts/profile.ts': "the streamed stdout/stderr log of the table1 run it profiles, in that run's own temp cache",
 };
 const IN_PLACE = /\b(writeFileSync|appendFileSync|createWriteStream|writeFile|appendFile)\s*\(/;
 
