@@ -4,7 +4,7 @@
 // and the benchmark's own half bundled with esbuild, the PyTorch peers, and run.sh (docs/gpu.md).
 // Writes .cache/device/vggm-device.tar and prints its size; refuses (exit 1) when it is over 64 MiB.
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, cpSync, existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { build } from 'esbuild';
 import { writeFileAtomic } from '../../lib/util/atomic.ts';
@@ -40,7 +40,7 @@ async function main(): Promise<void> {
   const nodeXz = join(outDir, `node-${process.version}-${statSync(process.execPath).size}.xz`);
   if (!existsSync(nodeXz)) writeFileAtomic(nodeXz, execFileSync('xz', ['-T0', '-9', '-c', process.execPath], { maxBuffer: 2 ** 30 }));
   copyFileSync(nodeXz, join(dir, 'node.xz'));
-  writeFileSync(join(dir, 'NODE_VERSION'), `${process.version} ${process.platform}-${process.arch}\n`);
+  writeFileAtomic(join(dir, 'NODE_VERSION'), `${process.version} ${process.platform}-${process.arch}\n`);
   const tar = join(outDir, 'vggm-device.tar');
   execFileSync('tar', ['-cf', tar, '-C', outDir, 'vggm-device']);
   const bytes = statSync(tar).size;

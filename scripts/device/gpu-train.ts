@@ -4,7 +4,8 @@
 // printed), saved as a Hugging Face folder, and its logits on a fixed input written beside it for
 // scripts/device/compare_logits.py (transformers loads the folder and compares).
 // Usage: gpu-train.mjs --out DIR [--steps N] [--batch B] [--seq-len T]. Prints one JSON line.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
+import { writeFileAtomic } from '../../lib/util/atomic.ts';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import yargs from 'yargs';
@@ -57,8 +58,8 @@ async function main(): Promise<void> {
   await saveCheckpoint(a.out, { config, params: model.params });
   const input = fixedInput(config.vocab);
   const scored = await model.score({ batch: input.length, seqLen: input[0].length, ids: Uint32Array.from(input.flat()) });
-  writeFileSync(join(a.out, 'ours_logits.f32'), new Uint8Array(scored.logits.buffer, scored.logits.byteOffset, scored.logits.byteLength));
-  writeFileSync(join(a.out, 'ours_input.json'), JSON.stringify(input));
+  writeFileAtomic(join(a.out, 'ours_logits.f32'), new Uint8Array(scored.logits.buffer, scored.logits.byteOffset, scored.logits.byteLength));
+  writeFileAtomic(join(a.out, 'ours_input.json'), JSON.stringify(input));
   const steady = stepMs.slice(1);
   const median = [...steady].sort((x, y) => x - y)[Math.floor(steady.length / 2)] ?? stepMs[0];
   console.log(JSON.stringify({
