@@ -7,6 +7,7 @@
 //   npx tsx scripts/data.ts show data/world-cpu-1 --split sft_v1 --index 0
 //   npx tsx scripts/data.ts ingest openr1.parquet --out data/openr1 [--tokenizer qwen/tokenizer.json] [--labels labels.jsonl]
 //   npx tsx scripts/data.ts label-export openr1.parquet --out to-label.jsonl
+//   npx tsx scripts/data.ts labelled-report test/data/fixtures/r1/*.jsonl --out results/labelling
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import yargs from 'yargs';
@@ -15,6 +16,7 @@ import { loadDataset, writeDataset } from '../lib/data/dataset.ts';
 import { encodeExample } from '../lib/data/encode.ts';
 import { DEFAULT_MAX_LINE_BYTES, ingestRows, parseExternalLabels, readOpenR1Rows, type ExternalLabel } from '../lib/data/openr1.ts';
 import { LABEL_PROMPT_VERSION, labelPrompt } from '../lib/data/segment/prompt.ts';
+import { labelledLabel, labelledReport, labelledRow, parseLabelledSet, renderLabelledReport, type LabelledTrace } from '../lib/data/segment/labelled.ts';
 import { referenceAgreement, responseLossShare, type ReferenceAgreement } from '../lib/data/segment/score.ts';
 import { writeFileAtomic } from '../lib/util/atomic.ts';
 import { tracePrompt } from '../lib/data/prompts.ts';
@@ -93,6 +95,42 @@ async function labelExport(a: { inputs: string[]; out: string; maxLineBytes: num
   if (!lines.length) throw new UsageError(`no traces to label in ${a.inputs.join(', ')}; ${a.out} not written`);
   writeFileAtomic(a.out, lines.join(''));
   console.log(`label-export: ${lines.length} traces with the labelling prompt (docs/labelling.md, version ${LABEL_PROMPT_VERSION}) -> ${a.out}; answers go back in with ingest --labels`);
+}
+
+function readLabelledSet(paths: string[]): LabelledTrace[] {
+  const set: LabelledTrace[] = [];
+  for (const path of paths) {
+    if (!existsSync(path)) throw new UsageError(`${path}: no such file`);
+    try {
+      set.push(...parseLabelledSet(readFileSync(path, 'utf8'), path));
+    } catch (e) {
+      throw new UsageError((e as Error).message);
+    }
+  }
+  if (new Set(set.map((t) => t.id)).size !== set.length) throw new UsageError(`${paths.join(', ')}: a trace id appears in more than one file`);
+  return set;
+}
+
+// The labelled set as an OpenR1-style rows file and an external-labels file, for ingest --labels.
+function labelledExport(a: { inputs: string[]; rows: string; labels: string; split: string }): void {
+  const set = readLabelledSet(a.inputs).filter((t) => a.split === 'all' || t.split === a.split);
+  if (!set.length) throw new UsageError(`no ${a.split} traces in ${a.inputs.join(', ')}; nothing written`);
+  writeFileAtomic(a.rows, set.map((t) => JSON.stringify(labelledRow(t)) + '\n').join(''));
+  writeFileAtomic(a.labels, set.map((t) => JSON.stringify(labelledLabel(t)) + '\n').join(''));
+  console.log(`labelled-export: ${set.length} ${a.split} traces -> ${a.rows} (rows), ${a.labels} (labels); next: ingest ${a.rows} --labels ${a.labels} --out DIR, then stats DIR`);
+}
+
+async function labelledReportCommand(a: { inputs: string[]; out: string }): Promise<void> {
+  const set = readLabelledSet(a.inputs);
+  const r = await labelledReport(set);
+  const command = `npx tsx scripts/data.ts labelled-report ${a.inputs.join(' ')} --out ${a.out}`;
+  writeFileAtomic(`${a.out}.json`, JSON.stringify({ command, ...r }, null, 1) + '\n');
+  writeFileAtomic(`${a.out}.md`, renderLabelledReport(r, set, command));
+  for (const k of ['heldout', 'dev', 'all'] as const) {
+    const s = r.subsets[k], g = s.agreement;
+    console.log(`labelled-report: ${k}: ${s.n} traces; v agrees ${g?.vAgree ?? 0}/${g?.n ?? 0}; T_last same sentence ${g?.sameSentence ?? 0}/${g?.bothV1 ?? 0}, within 80 chars ${g?.within80 ?? 0}/${g?.bothV1 ?? 0}; loss share ${(100 * s.lossShare.reading).toFixed(1)}% (reading), ${(100 * s.lossShare.rules).toFixed(1)}% (rules)`);
+  }
+  console.log(`labelled-report: -> ${a.out}.json, ${a.out}.md`);
 }
 
 const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
@@ -179,6 +217,16 @@ await runMain(async () => {
         .option('out', { type: 'string', demandOption: true })
         .option('max-line-bytes', { type: 'number', default: DEFAULT_MAX_LINE_BYTES }),
       (a) => labelExport({ inputs: a.inputs as string[], out: a.out, maxLineBytes: a['max-line-bytes'] }))
+    .command('labelled-export <inputs..>', 'labelled set of real R1 traces (test/data/fixtures/r1) -> OpenR1-style rows + reading labels for ingest --labels', (y) =>
+      y.positional('inputs', { type: 'string', array: true, demandOption: true })
+        .option('rows', { type: 'string', demandOption: true })
+        .option('labels', { type: 'string', demandOption: true })
+        .option('split', { choices: ['all', 'dev', 'heldout'], default: 'all' }),
+      (a) => labelledExport({ inputs: a.inputs as string[], rows: a.rows, labels: a.labels, split: a.split }))
+    .command('labelled-report <inputs..>', 'agreement of the rules labeller with the labelled set (held out, development, all) -> OUT.json, OUT.md', (y) =>
+      y.positional('inputs', { type: 'string', array: true, demandOption: true })
+        .option('out', { type: 'string', demandOption: true, describe: 'path prefix of the report (OUT.json, OUT.md)' }),
+      (a) => labelledReportCommand({ inputs: a.inputs as string[], out: a.out }))
     .command('stats <dir>', 'counts, v ratio, T_last agreement, lengths in tokens, masked-token fraction', (y) =>
       y.positional('dir', { type: 'string', demandOption: true }).option('json', { type: 'boolean', default: false }),
       (a) => {
@@ -194,7 +242,7 @@ await runMain(async () => {
         .option('split', { choices: SPLITS })
         .option('color', { choices: ['auto', 'always', 'never'], default: 'auto' }),
       (a) => show({ dir: a.dir, id: a.id, index: a.index, split: a.split, color: a.color }))
-    .demandCommand(1, 'give a command: generate, ingest, label-export, stats or show')
+    .demandCommand(1, 'give a command: generate, ingest, label-export, labelled-export, labelled-report, stats or show')
     .strict()
     .help()
     .alias('h', 'help')

@@ -26,7 +26,8 @@ export interface Labeller {
 export const ruleLabeller: Labeller = {
   name: 'rules',
   // 2: first cue of the final check, corrections and hedges told apart, clean trigger rewrite.
-  version: '2',
+  // 3: an interjection that questions the result it restates ("Wait, so is T 180 days?") opens the check.
+  version: '3',
   label(trace, gold) {
     const d = detectVerification(trace, gold);
     return { v: d.v, tLast: d.tLast, rewritten: d.rewritten };

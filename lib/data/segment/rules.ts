@@ -55,6 +55,9 @@ const CORRECTION_ANY_RE = /\b(?:i (?:think i )?made (?:a |an )?(?:mistake|error|
 const HEDGE_AFTER_RE = /^(?:maybe|perhaps|this is (?:just|only)|that(?:'s| is) (?:just|only)|i'm not sure|not sure|but (?:maybe|perhaps)|is (?:there|it possible)|what if|how about)/i;
 // An interjection that only concludes ("Hmm, so the answer is 33.", "Hmm, that seems right.").
 const CONCLUDE_AFTER_RE = /^(?:so\b|therefore|thus|hence|yes\b|yeah|right\b|okay\b|ok\b|that (?:seems|makes|checks|works|matches)|that's (?:it|correct|right|consistent))/i;
+// An interjection that questions a result it restates opens a check ("Wait, so is T 180 days?",
+// "Hmm, so the answer is 33?"); the same words ending in a full stop only conclude.
+const QUESTIONS_RESULT_RE = /^(?:so,?\s+)?(?:is|are|was|were|does|do|did)\b[^?]*\?\s*$|^so\b[^?]*\b(?:is|are|was|equals?|gives?)\b[^?]*\?\s*$/i;
 
 /** Sentences of `text` (split after . ? ! : followed by space, and at blank lines / newlines). */
 export function splitSentences(text: string, from = 0, to = text.length): { start: number; end: number }[] {
@@ -81,6 +84,7 @@ export function classifySentence(s: string): SentenceKind {
   if (CORRECTION_ANY_RE.test(t) || (ij && CORRECTION_AFTER_RE.test(rest))) return 'correction';
   if (VERIFY_OPEN_RE.test(rest) || VERIFY_ANY_RE.test(t)) return 'verify';
   if (ij && HEDGE_AFTER_RE.test(rest)) return 'hedge';
+  if (ij && QUESTIONS_RESULT_RE.test(rest)) return 'verify';
   if (ij && CONCLUDE_AFTER_RE.test(rest)) return 'plain';
   if (ij) return 'interjection';
   return 'plain';
