@@ -120,12 +120,12 @@ function labelledExport(a: { inputs: string[]; rows: string; labels: string; spl
   console.log(`labelled-export: ${set.length} ${a.split} traces -> ${a.rows} (rows), ${a.labels} (labels); next: ingest ${a.rows} --labels ${a.labels} --out DIR, then stats DIR`);
 }
 
-async function labelledReportCommand(a: { inputs: string[]; out: string }): Promise<void> {
+async function labelledReportCommand(a: { inputs: string[]; out: string; note?: string }): Promise<void> {
   const set = readLabelledSet(a.inputs);
   const r = await labelledReport(set);
-  const command = `npx tsx scripts/data.ts labelled-report ${a.inputs.join(' ')} --out ${a.out}`;
-  writeFileAtomic(`${a.out}.json`, JSON.stringify({ command, ...r }, null, 1) + '\n');
-  writeFileAtomic(`${a.out}.md`, renderLabelledReport(r, set, command));
+  const command = `npx tsx scripts/data.ts labelled-report ${a.inputs.join(' ')} --out ${a.out}${a.note ? ` --note '${a.note}'` : ''}`;
+  writeFileAtomic(`${a.out}.json`, JSON.stringify({ command, note: a.note ?? null, ...r }, null, 1) + '\n');
+  writeFileAtomic(`${a.out}.md`, renderLabelledReport(r, set, command, a.note));
   for (const k of ['heldout', 'dev', 'all'] as const) {
     const s = r.subsets[k], g = s.agreement;
     console.log(`labelled-report: ${k}: ${s.n} traces; v agrees ${g?.vAgree ?? 0}/${g?.n ?? 0}; T_last same sentence ${g?.sameSentence ?? 0}/${g?.bothV1 ?? 0}, within 80 chars ${g?.within80 ?? 0}/${g?.bothV1 ?? 0}; loss share ${(100 * s.lossShare.reading).toFixed(1)}% (reading), ${(100 * s.lossShare.rules).toFixed(1)}% (rules)`);
@@ -225,8 +225,9 @@ await runMain(async () => {
       (a) => labelledExport({ inputs: a.inputs as string[], rows: a.rows, labels: a.labels, split: a.split }))
     .command('labelled-report <inputs..>', 'agreement of the rules labeller with the labelled set (held out, development, all) -> OUT.json, OUT.md', (y) =>
       y.positional('inputs', { type: 'string', array: true, demandOption: true })
-        .option('out', { type: 'string', demandOption: true, describe: 'path prefix of the report (OUT.json, OUT.md)' }),
-      (a) => labelledReportCommand({ inputs: a.inputs as string[], out: a.out }))
+        .option('out', { type: 'string', demandOption: true, describe: 'path prefix of the report (OUT.json, OUT.md)' })
+        .option('note', { type: 'string', describe: 'a line printed under the title (e.g. which labeller version the held-out traces were held out from)' }),
+      (a) => labelledReportCommand({ inputs: a.inputs as string[], out: a.out, note: a.note }))
     .command('stats <dir>', 'counts, v ratio, T_last agreement, lengths in tokens, masked-token fraction', (y) =>
       y.positional('dir', { type: 'string', demandOption: true }).option('json', { type: 'boolean', default: false }),
       (a) => {

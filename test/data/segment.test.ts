@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { LabelCache, labelTrace, ruleLabeller, type Labeller } from '../../lib/data/segment/labeller.ts';
+import { parseLabelledSet } from '../../lib/data/segment/labelled.ts';
+import { placeExternal } from '../../lib/data/openr1.ts';
 import { classifySentence, detectVerification, findCues, locateLabel } from '../../lib/data/segment/rules.ts';
 import { scoreLabels } from '../../lib/data/segment/score.ts';
 import type { TraceTruth } from '../../lib/data/types.ts';
@@ -12,6 +14,18 @@ import { generateWorld } from '../../lib/data/world/generate.ts';
 // file says which sentence opens each final check).
 // real.jsonl holds real R1 traces with their source, license and a T_last judged by reading.
 const FIXTURES = ['constructed.jsonl', 'real.jsonl'].flatMap((f) => readFileSync(join(import.meta.dirname, 'fixtures/r1', f), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { id: string; answer: string; trace: string; v: 0 | 1; tLastSentence: string | null }));
+// labelled.jsonl: real OpenR1-Math-220k traces judged by reading; its agreement with the rules is
+// measured in test/data/labelled.test.ts (held-out traces are not asserted one by one here).
+const LABELLED = parseLabelledSet(readFileSync(join(import.meta.dirname, 'fixtures/r1/labelled.jsonl'), 'utf8'), 'labelled.jsonl');
+
+/** One clean trigger: one more "Wait!" than the raw text, never "Wait! ... wait", no lowercase tail. */
+function expectCleanTrigger(raw: string, rewritten: string, tLast: number, id: string): void {
+  const count = (t: string) => t.split('Wait!').length - 1;
+  expect(count(rewritten), id).toBe(count(raw) + 1);
+  expect(rewritten, id).not.toMatch(/Wait!\s*(?:[,.]\s*)?(?:but\s+|and\s+|so\s+)?wait\b/i);
+  expect(rewritten, id).not.toMatch(/Wait!\s+[a-z]/);
+  expect(rewritten.startsWith('Wait!', tLast), id).toBe(true);
+}
 
 describe('rule detector on R1-style text', () => {
   it.each(FIXTURES.map((f) => [f.id, f] as const))('%s: T_last at the first cue of the final check', (_, f) => {
@@ -21,18 +35,47 @@ describe('rule detector on R1-style text', () => {
   });
 
   it('every fixture rewrite has one clean trigger: never doubled, no lowercase tail, the cue words kept', () => {
-    for (const f of FIXTURES) {
+    for (const f of [...FIXTURES, ...LABELLED]) {
       const d = detectVerification(f.trace, f.answer);
       if (d.v === 0) { expect(d.rewritten).toBe(f.trace); continue; }
-      const count = (t: string) => t.split('Wait!').length - 1;
-      expect(count(d.rewritten), f.id).toBe(count(f.trace) + 1);
-      expect(d.rewritten, f.id).not.toMatch(/Wait!\s*(?:[,.]\s*)?(?:but\s+|and\s+)?wait\b/i);
-      expect(d.rewritten, f.id).not.toMatch(/Wait!\s+[a-z]/);
-      expect(d.rewritten.startsWith('Wait!', d.tLast!), f.id).toBe(true);
+      expectCleanTrigger(f.trace, d.rewritten, d.tLast!, f.id);
       // Only the interjection is replaced: the words after it are all still there.
       const rest = f.trace.slice(d.cue!.end).replace(/^\s*\w/, '');
       expect(d.rewritten.endsWith(rest), f.id).toBe(true);
     }
+  });
+
+  it('the reading labels of the labelled set rewrite cleanly too (one trigger at the judged sentence)', () => {
+    expect(LABELLED.length).toBeGreaterThanOrEqual(8);
+    for (const f of LABELLED) {
+      const placed = placeExternal(f.trace, { v: f.v, tLast: f.tLastSentence });
+      expect(placed, f.id).not.toBeNull();
+      if (f.v === 0) continue;
+      expect(placed!.tLast, f.id).toBe(f.trace.indexOf(f.tLastSentence!));
+      expectCleanTrigger(f.trace, placed!.response, placed!.tLast!, f.id);
+    }
+  });
+
+  it('rules@4: a doubted mistake is no correction; plain-text answers; the check\'s own interjection sentence; an empty \\boxed{} is no answer', () => {
+    expect(classifySentence('Wait, but maybe I made a mistake in solving for x.')).not.toBe('correction');
+    expect(classifySentence('I made a mistake in step 2.')).toBe('correction');
+    expect(classifySentence('Wait, so is T 180 days?')).toBe('verify');
+    expect(classifySentence('Hmm, so the answer is 33.')).toBe('plain');
+    // "11√3" states 11\sqrt{3}, "-ln2" states -\ln 2: the check after the first statement is found.
+    const sqrt = '<think>\nArea = (1/2)*22√3 = 11√3\n\nLet me check the calculation again. 7√3/2 + 15√3/2 = 11√3.\n</think>\n\\boxed{11\\sqrt{3}}';
+    expect(detectVerification(sqrt).tLast).toBe(sqrt.indexOf('Let me check'));
+    const ln = '<think>\nSo the limit is -ln2.\n\nWait, but hold on. Let me verify this again. 2^n - 1 ~ 2^n.\n\nSo the answer is -ln 2.\n</think>\n\\boxed{-\\ln 2}';
+    const d = detectVerification(ln);
+    expect(d.tLast).toBe(ln.indexOf('Wait, but hold on.'));
+    expect(d.rewritten).toContain('Wait! But hold on. Let me verify this again.');
+    // "Wait, so the area is 11√3. Let me check ..." is one check opened by its interjection.
+    const own = '<think>\nArea = 11√3.\n\nWait, so the area is 11√3. Let me check the calculation again. 22√3/2 = 11√3.\n</think>\n\\boxed{11\\sqrt{3}}';
+    const o = detectVerification(own);
+    expect(o.tLast).toBe(own.indexOf('Wait, so the area'));
+    expect(o.rewritten).toContain('Wait! So the area is 11√3. Let me check the calculation again.');
+    // Mentioning the answer format is not a first pass with another answer.
+    const fmt = '<think>\nSo x = 5. Let me verify: 3 * 5 = 15.\n\nThey want it within \\boxed{}, so x = 5.\n</think>\n\\boxed{5}';
+    expect(detectVerification(fmt).tLast).toBe(fmt.indexOf('Let me verify'));
   });
 
   it('rewrites "Wait, but let me double-check." to "Wait! But let me double-check." and "Wait, no." never wins', () => {

@@ -126,7 +126,7 @@ export async function labelledReport(set: readonly LabelledTrace[]): Promise<Lab
 const pct = (a: number, b: number) => (b ? `${((100 * a) / b).toFixed(1)}% (${a}/${b})` : 'n/a (0)');
 
 /** The report as markdown; `command` is the command line that produced it. */
-export function renderLabelledReport(r: LabelledReport, set: readonly LabelledTrace[], command: string): string {
+export function renderLabelledReport(r: LabelledReport, set: readonly LabelledTrace[], command: string, note?: string): string {
   const sources = new Map<string, number>();
   for (const t of set) sources.set(`${t.source.dataset} | ${t.source.license}`, (sources.get(`${t.source.dataset} | ${t.source.license}`) ?? 0) + 1);
   const row = (name: string, s: LabelledSubsetReport) => {
@@ -140,6 +140,7 @@ export function renderLabelledReport(r: LabelledReport, set: readonly LabelledTr
     `Produced by \`${command}\` (do not edit by hand). The set, how it was judged and what the numbers mean: docs/labelling.md.`,
     `Reference labels: ${r.labeller} (v and T_last judged by reading each trace before the rules were run on it); compared labeller: ${ruleLabeller.name}@${ruleLabeller.version}.`,
     '',
+    ...(note ? [`Note: ${note}`, ''] : []),
     `Traces: ${set.length} (${set.filter((t) => t.split === 'heldout').length} held out, ${set.filter((t) => t.split === 'dev').length} development). Acceptance (issue 25): T_last agreement >= 90%, v agreement >= 95%, on >= 40 traces.`,
     '',
     '| source | license | traces |',

@@ -27,7 +27,10 @@ export const ruleLabeller: Labeller = {
   name: 'rules',
   // 2: first cue of the final check, corrections and hedges told apart, clean trigger rewrite.
   // 3: an interjection that questions the result it restates ("Wait, so is T 180 days?") opens the check.
-  version: '3',
+  // 4: "maybe I made a mistake" is a doubt, not a correction; plain-text answers ("11√3", "-ln2");
+  //    an interjection sentence just before an interjection-free cue opens the check; an empty
+  //    "\boxed{}" is not a tentative answer.
+  version: '4',
   label(trace, gold) {
     const d = detectVerification(trace, gold);
     return { v: d.v, tLast: d.tLast, rewritten: d.rewritten };

@@ -51,6 +51,8 @@ const VERIFY_ANY_RE = /\b(?:to (?:confirm|verify|double-check|check (?:the|this|
 // A correction of a slip or a hedge during exploration (after the interjection, or anywhere for
 // the explicit admissions).
 const CORRECTION_AFTER_RE = /^(?:no\b|nope\b|that(?:'s| is| was) (?:not|wrong|incorrect)|that can(?:'t|not) be|this (?:is|was) wrong|i (?:think i )?(?:made|make) (?:a |an )?(?:mistake|error)|i (?:messed|mixed) up|i miscalculated|hold on,? no\b)/i;
+// "Maybe I made a mistake", "if I made an error": a doubt that opens a check, not an admission.
+const DOUBTED_ADMISSION_RE = /\b(?:maybe|perhaps|possibly|if|whether|might have|may have)\s+(?:i\s+)?(?:(?:think\s+i\s+)?made|messed|miscalculated|mixed)\b/i;
 const CORRECTION_ANY_RE = /\b(?:i (?:think i )?made (?:a |an )?(?:mistake|error|miscalculation)|my mistake|i miscalculated|i messed up|that(?:'s| is| was) (?:wrong|incorrect|not (?:right|correct))|that can(?:'t|not) be (?:right|correct))/i;
 const HEDGE_AFTER_RE = /^(?:maybe|perhaps|this is (?:just|only)|that(?:'s| is) (?:just|only)|i'm not sure|not sure|but (?:maybe|perhaps)|is (?:there|it possible)|what if|how about)/i;
 // An interjection that only concludes ("Hmm, so the answer is 33.", "Hmm, that seems right.").
@@ -81,7 +83,7 @@ export function classifySentence(s: string): SentenceKind {
   const t = s.replace(/^[\s*#>-]+/, '');
   const ij = INTERJ_RE.exec(t);
   const rest = ij ? t.slice(ij[0].length) : t;
-  if (CORRECTION_ANY_RE.test(t) || (ij && CORRECTION_AFTER_RE.test(rest))) return 'correction';
+  if ((CORRECTION_ANY_RE.test(t) && !DOUBTED_ADMISSION_RE.test(t)) || (ij && CORRECTION_AFTER_RE.test(rest))) return 'correction';
   if (VERIFY_OPEN_RE.test(rest) || VERIFY_ANY_RE.test(t)) return 'verify';
   if (ij && HEDGE_AFTER_RE.test(rest)) return 'hedge';
   if (ij && QUESTIONS_RESULT_RE.test(rest)) return 'verify';
@@ -126,6 +128,16 @@ function answerForms(ans: string): string[] {
   const tex = /^\\text(?:bf)?\{(.+)\}$/.exec(a);
   if (tex) forms.add(tex[1]);
   for (const f of [...forms]) { const letter = /^\(?([A-E])\)?$/.exec(f); if (letter) forms.add(letter[1]); }
+  // R1 writes answers in plain text as often as in LaTeX: "11√3" for 11\sqrt{3}, "-ln2" or
+  // "-ln(2)" for -\ln 2, "π/4" for \frac{\pi}{4}.
+  for (const f of [...forms]) {
+    const plain = f.replace(/\\sqrt\{([^{}]+)\}/g, '√$1').replace(/\\pi\b\s*/g, 'π').replace(/\\(ln|log|sin|cos|tan|exp)\b\s*/g, '$1 ').replace(/\\frac\{([^{}]+)\}\{([^{}]+)\}/g, '$1/$2').trim();
+    if (plain !== f && !/\\/.test(plain)) {
+      forms.add(plain);
+      const call = /^(.*\b(?:ln|log|sin|cos|tan|exp)) (\w+)$/.exec(plain);
+      if (call) forms.add(`${call[1]}(${call[2]})`);
+    }
+  }
   return [...forms].filter((f) => f.length > 0);
 }
 
@@ -137,7 +149,8 @@ const STATES_BEFORE_RE = new RegExp(String.raw`(?:=|≈|\bis|\bare|\bbe|\bget|\b
 function statesAnswer(s: string, forms: string[]): boolean {
   const norm = s.replace(/\\[dt]frac/g, '\\frac');
   return forms.some((f) => {
-    const v = escapeRe(f).replace(/\\ /g, '\\s*');
+    // A space in the answer's spelling matches any spacing ("-ln 2", "-ln2").
+    const v = escapeRe(f).replace(/ /g, '\\s*');
     const edge = /^[\w\\]/.test(f) ? String.raw`(?<![\w.])` : '';
     for (const m of norm.matchAll(new RegExp(`${edge}${v}(?![\\d.]\\d|\\w)`, 'g'))) if (STATES_BEFORE_RE.test(norm.slice(Math.max(0, m.index! - 60), m.index!))) return true;
     return false;
@@ -145,7 +158,8 @@ function statesAnswer(s: string, forms: string[]): boolean {
 }
 
 // A sentence that states some answer (a first pass's, or the final one).
-const TENTATIVE_RE = /\\boxed\{|\banswer (?:is|should be|would be|must be)\s+\S/i;
+// (An empty "\\boxed{}" only mentions the answer format: "put your final answer within \\boxed{}".)
+const TENTATIVE_RE = /\\boxed\{(?!\s*\})|\banswer (?:is|should be|would be|must be)\s+\S/i;
 
 /** The span of the trigger-replaced part of a cue sentence at `start`: the leading interjection,
  *  or nothing (the trigger is inserted). */
@@ -184,6 +198,18 @@ export interface Segmentation {
   tLastSentence: number;
 }
 
+/** A check whose cue has no interjection of its own ("Let me check the calculation again.") may be
+ *  opened by an interjection sentence just before it in the same paragraph that restates the
+ *  result ("Wait, so the area is 11√3."): the check starts there, and the rewrite gets one "Wait!"
+ *  ("Wait! So the area is 11√3. Let me check ..."), not "Wait, so ... Wait! Let me check". */
+function ownInterjection(raw: string, sentences: Sentence[], i: number, from: number): number {
+  const prev = sentences[i - 1];
+  if (i - 1 < from || !prev || INTERJ_RE.test(raw.slice(sentences[i].start, sentences[i].end).replace(/^[\s*#>-]+/, ''))) return i;
+  if (raw.slice(prev.start, sentences[i].start).includes('\n')) return i;
+  const text = raw.slice(prev.start, prev.end).replace(/^[\s*#>-]+/, '');
+  return INTERJ_RE.test(text) && (prev.kind === 'plain' || prev.kind === 'interjection') ? i - 1 : i;
+}
+
 /** Classify the thinking's sentences and pick the start of the final verification. */
 export function segment(raw: string, gold?: string | null): Segmentation {
   const end = thinkingEnd(raw);
@@ -211,7 +237,7 @@ export function segment(raw: string, gold?: string | null): Segmentation {
   }
   if (R >= 0) {
     // The sentence stating the answer may itself open the check ("Wait, let me check: 3 * 11 = 33").
-    for (let i = R; i < sentences.length; i++) if (isCue(sentences[i].kind) && (i > R || sentences[i].kind === 'verify')) return { sentences, tLastSentence: i };
+    for (let i = R; i < sentences.length; i++) if (isCue(sentences[i].kind) && (i > R || sentences[i].kind === 'verify')) return { sentences, tLastSentence: ownInterjection(raw, sentences, i, R) };
   }
   // The check that derives the answer itself ("Let me compute it numerically to confirm." then
   // "... = 33."): an explicit check just before the answer's first statement.

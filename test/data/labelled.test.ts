@@ -1,0 +1,80 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { labelledReport, parseLabelledSet, type LabelledTrace } from '../../lib/data/segment/labelled.ts';
+import { splitSentences } from '../../lib/data/segment/rules.ts';
+
+const FIXTURES = ['real.jsonl', 'labelled.jsonl'].map((f) => join(import.meta.dirname, 'fixtures/r1', f));
+const SET: LabelledTrace[] = FIXTURES.flatMap((p) => parseLabelledSet(readFileSync(p, 'utf8'), p));
+
+describe('labelled set of real R1 traces', () => {
+  it('holds real traces with a known license, judged v and T_last, and at least half held out', () => {
+    expect(SET.length).toBeGreaterThanOrEqual(9);
+    for (const t of SET) {
+      expect(t.source.license, t.id).toMatch(/Apache-2\.0|MIT|CC-BY/);
+      if (t.v === 1) expect(t.trace.includes(t.tLastSentence!), t.id).toBe(true);
+    }
+    expect(SET.filter((t) => t.split === 'heldout').length * 2).toBeGreaterThanOrEqual(SET.length);
+  });
+
+  it('rejects a trace without a license, a T_last sentence not in the trace, a bad split, a repeated id', () => {
+    const ok = { id: 'a', problem: 'p', answer: '1', trace: '<think>\nx = 1. Let me check: 1 = 1.\n</think>\n\\boxed{1}', v: 1, tLastSentence: 'Let me check: 1 = 1.', split: 'dev', source: { dataset: 'd', license: 'MIT' } };
+    const line = (o: object) => JSON.stringify({ ...ok, ...o });
+    expect(parseLabelledSet(line({}), 'f')).toHaveLength(1);
+    expect(() => parseLabelledSet(line({ source: { dataset: 'd' } }), 'f')).toThrow(/f:1: "source" needs "dataset" and "license"/);
+    expect(() => parseLabelledSet(line({ tLastSentence: 'Let me verify.' }), 'f')).toThrow(/f:1: v=1 needs "tLastSentence"/);
+    expect(() => parseLabelledSet(line({ split: 'test' }), 'f')).toThrow(/"split"/);
+    expect(() => parseLabelledSet(`${line({})}\n${line({})}`, 'f')).toThrow(/id a appears twice/);
+    expect(() => parseLabelledSet('{', 'f')).toThrow(/f:1: not JSON/);
+  });
+
+  it('computes the rules labeller\'s agreement per split, held out and development adding up to all', async () => {
+    const r = await labelledReport(SET);
+    const { heldout, dev, all } = r.subsets;
+    expect(all.n).toBe(SET.length);
+    expect(heldout.n + dev.n).toBe(all.n);
+    for (const s of [heldout, dev, all]) {
+      const a = s.agreement!;
+      expect(a.n).toBe(s.n);
+      expect(a.vAgree).toBeLessThanOrEqual(a.n);
+      expect(a.sameSentence).toBeLessThanOrEqual(a.bothV1);
+      expect(a.within80).toBeLessThanOrEqual(a.bothV1);
+      expect(s.lossShare.reading).toBeGreaterThan(0);
+      expect(s.lossShare.reading).toBeLessThanOrEqual(1);
+    }
+    expect(all.agreement!.vAgree).toBe(heldout.agreement!.vAgree + dev.agreement!.vAgree);
+    expect(all.agreement!.sameSentence).toBe(heldout.agreement!.sameSentence + dev.agreement!.sameSentence);
+    // Recounted here from the per-trace offsets, independently of score.ts: v agreement, both v=1,
+    // T_last in the same sentence of the raw trace, within 80 characters.
+    const byId = new Map(SET.map((t) => [t.id, t]));
+    let v = 0, both = 0, same = 0, near = 0;
+    for (const t of r.traces) {
+      if (t.vReading === t.vRules) v++;
+      if (t.reading === null || t.rules === null) continue;
+      both++;
+      const sentences = splitSentences(byId.get(t.id)!.trace);
+      const at = (o: number) => sentences.findIndex((s) => o >= s.start && o < s.end);
+      if (at(t.reading) === at(t.rules)) same++;
+      if (Math.abs(t.reading - t.rules) <= 80) near++;
+    }
+    expect({ v, both, same, near }).toEqual({ v: all.agreement!.vAgree, both: all.agreement!.bothV1, same: all.agreement!.sameSentence, near: all.agreement!.within80 });
+    // Issue 25's targets (T_last >= 90% same sentence, v >= 95%) are not met on this set (see
+    // results/labelling.md), so no floor is asserted; the development traces the rules were
+    // written against agree in v.
+    expect(dev.agreement!.vAgree).toBe(dev.n);
+  });
+
+  it('gives the same numbers through labelled-export, ingest --labels and stats (the documented path)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'labelled-'));
+    const run = (...args: string[]) => execFileSync('npx', ['tsx', 'scripts/data.ts', ...args], { encoding: 'utf8' });
+    run('labelled-export', ...FIXTURES, '--rows', join(dir, 'rows.jsonl'), '--labels', join(dir, 'labels.jsonl'));
+    const log = run('ingest', join(dir, 'rows.jsonl'), '--labels', join(dir, 'labels.jsonl'), '--out', join(dir, 'data'));
+    expect(log).toContain(`${SET.length} of ${SET.length} generations kept`);
+    const stats = JSON.parse(run('stats', join(dir, 'data'), '--json'));
+    const r = await labelledReport(SET);
+    expect(stats.reference).toMatchObject({ reference: 'reading@1', n: SET.length, vAgree: r.subsets.all.agreement!.vAgree, bothV1: r.subsets.all.agreement!.bothV1, sameSentence: r.subsets.all.agreement!.sameSentence, within80: r.subsets.all.agreement!.within80 });
+    expect(stats.lossShare).toBeCloseTo(r.subsets.all.lossShare.reading, 10);
+  }, 120_000);
+});
