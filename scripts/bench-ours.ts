@@ -94,14 +94,16 @@ function randomBatch(vocab: number, rows: number, seed: number) {
   return { ids: ids.subarray(0, rows), targets: ids.subarray(1), weights: new Float32Array(rows).fill(1 / rows) };
 }
 
-/** Training: trainStep (forward, loss, backward, grad norm, AdamW; one submit), timed to completion. */
+/** Training: one TrainStep (forward, loss, backward, grad norm, AdamW; one submit), timed to completion. */
 async function timeTrain(t: ModelTask, seqLen: number, profile: boolean) {
   const { model } = t;
   const { ctx } = model;
+  const { TrainStep } = await import('../lib/train/step.ts');
+  const trainer = new TrainStep(model);
   const acts = model.activations(t.batch, seqLen);
   const batch = randomBatch(model.config.vocab, acts.rows, t.seed);
   const step = async () => {
-    model.trainStep(acts, batch, 1e-3);
+    trainer.run(acts, batch, 1e-3);
     await ctx.gpu.device.queue.onSubmittedWorkDone();
   };
   for (let i = 0; i < t.warmup; i++) await step();

@@ -3,7 +3,7 @@
 // says what was decided from them).
 //
 //   step:   the cpu model's SFT step (16 rows x 192 tokens) and Base step (16 x 128), as the
-//           training loop runs them (trainStep, then the stats readback); per-kernel GPU time from
+//           training loop runs them (TrainStep.run, then the stats readback); per-kernel GPU time from
 //           timestamp queries (each dispatch in its own pass: lib/bench/profiler.ts), host time
 //           spent recording, the readback, and the process's CPU time over wall time (cores busy).
 //   decode: generate() of the evaluation's batch (64 rows) on the same model, the same way.
@@ -24,6 +24,7 @@ import { createContext, type GpuContext } from '../lib/gpu/index.ts';
 import { presetConfig, type Family, families } from '../lib/model/config.ts';
 import { generate } from '../lib/model/generate.ts';
 import { Model } from '../lib/model/model.ts';
+import { TrainStep } from '../lib/train/step.ts';
 import { writeFileAtomic, writeJsonAtomic } from '../lib/util/atomic.ts';
 import { runMain, UsageError } from '../lib/util/cli.ts';
 import { Rng } from '../lib/util/rng.ts';
@@ -99,13 +100,14 @@ async function profilePart(ctx: GpuContext, what: string, warmup: number, reps: 
   };
 }
 
-function trainPart(model: Model, batch: number, seqLen: number, seed: number) {
+function trainPart(trainer: TrainStep, batch: number, seqLen: number, seed: number) {
+  const { model } = trainer;
   const acts = model.activations(batch, seqLen);
   const rng = new Rng(seed);
   const ids = Uint32Array.from({ length: acts.rows + 1 }, () => rng.int(0, model.config.vocab - 1));
   const b = { ids: ids.subarray(0, acts.rows), targets: ids.subarray(1), weights: new Float32Array(acts.rows).fill(1 / acts.rows) };
   return () => {
-    const s = model.trainStep(acts, b, 1e-3);
+    const s = trainer.run(acts, b, 1e-3);
     return { readback: () => s.stats() };
   };
 }
@@ -230,10 +232,11 @@ async function main(): Promise<void> {
   const ctx = await createContext();
   if (!ctx.gpu.hasTimestamps) throw new UsageError(`${ctx.gpu.adapterName} has no timestamp queries: cannot time kernels`);
   const model = Model.init(ctx, presetConfig(a.family, 'cpu', a.vocab), 1);
+  const trainer = new TrainStep(model);
   const parts: PartProfile[] = [];
   for (const [what, batch, seqLen] of [['SFT step 16 x 192', 16, 192], ['Base step 16 x 128', 16, 128]] as const) {
     process.stderr.write(`profile: ${what}\n`);
-    parts.push(await profilePart(ctx, `${what} (${a.family} cpu model, vocab ${a.vocab})`, a.warmup, a.reps, trainPart(model, batch, seqLen, 1)));
+    parts.push(await profilePart(ctx, `${what} (${a.family} cpu model, vocab ${a.vocab})`, a.warmup, a.reps, trainPart(trainer, batch, seqLen, 1)));
     model.dropActivations();
   }
   process.stderr.write('profile: decode\n');

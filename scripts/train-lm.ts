@@ -12,6 +12,7 @@ import { families, presetConfig, sizes, type Family, type Size } from '../lib/mo
 import { Model } from '../lib/model/model.ts';
 import { buildCharTokenizer, loadTokenizer } from '../lib/tokenizer/index.ts';
 import { learningRate } from '../lib/train/schedule.ts';
+import { TrainStep } from '../lib/train/step.ts';
 import { parseCli, progress, runMain, UsageError } from '../lib/util/cli.ts';
 import { Rng } from '../lib/util/rng.ts';
 
@@ -46,6 +47,7 @@ async function main(): Promise<void> {
 
   const ctx = await createContext();
   const model = Model.init(ctx, config, seed);
+  const trainer = new TrainStep(model);
   const acts = model.activations(B, T);
   const rng = new Rng(seed).fork(1);
   const weights = new Float32Array(B * T).fill(1 / (B * T));
@@ -68,10 +70,10 @@ async function main(): Promise<void> {
   const schedule = { peak: args.lr, warmup: Math.max(1, Math.floor(args.steps / 20)), total: args.steps, minRatio: 0.1 };
   const losses: number[] = [];
   // Read each step's scalars one step late, so the host prepares step s+1 while the device runs s.
-  let pending: ReturnType<Model['trainStep']> | undefined;
+  let pending: ReturnType<TrainStep['run']> | undefined;
   const t0 = performance.now();
   for (let s = 0; s <= args.steps; s++) {
-    const next = s < args.steps ? model.trainStep(acts, nextBatch(), learningRate(s, schedule)) : undefined;
+    const next = s < args.steps ? trainer.run(acts, nextBatch(), learningRate(s, schedule)) : undefined;
     if (pending) {
       const st = await pending.stats();
       losses.push(st.loss);
@@ -88,7 +90,7 @@ async function main(): Promise<void> {
   const dir = join(args.out, `lm-${args.preset}-${size}-seed${seed}`);
   await saveCheckpoint(dir, {
     config, params: model.params, tokenizer: { json: tokJson }, special: { eosTokenId: tok.eosId, bosTokenId: tok.bosId },
-    trainerState: { step: model.step, seed, batch: B, seqLen: T, schedule, losses, tokensPerSec, text: args.text },
+    trainerState: { step: trainer.optimizer.step, seed, batch: B, seqLen: T, schedule, losses, tokensPerSec, text: args.text },
   });
 
   // Reload and compare logits on a fresh batch: a checkpoint that does not reproduce the model is a bug.

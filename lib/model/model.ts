@@ -1,6 +1,8 @@
 // The decoder (Qwen2 / Llama): forward and backward written out op by op, llm.c style. Every
-// launcher only records onto ctx.rec; nothing is read back inside a step, and a training step is
-// one submit. Activations for a (batch, seqLen) shape are allocated once and reused.
+// launcher only records onto ctx.rec; nothing is read back inside a step, so a training step
+// (lib/train/step.ts: these passes, then the optimizer) is one submit. Activations for a
+// (batch, seqLen) shape are allocated once and reused. The model holds parameters and gradients;
+// the optimizer and its state are training's (lib/train/adamw.ts).
 //
 // Per layer l, with x_l the residual stream:
 //   h1 = rmsnorm(x_l)            q,k,v = h1 W^T (+b)     q,k = rope(q,k)
@@ -13,15 +15,13 @@
 //
 // Tensors larger than one storage binding (a real vocabulary's embedding, LM head and logits; the
 // flat parameter buffers of a large model) are split by the launchers (lmhead.ts, embedding.ts,
-// crossentropy.ts, adamw.ts, gradnorm.ts); everything else is bound whole, and a shape whose
-// whole-bound tensors do not fit is refused in one line when its buffers are made.
+// crossentropy.ts; the optimizer's adamw.ts, gradnorm.ts); everything else is bound whole, and a
+// shape whose whole-bound tensors do not fit is refused in one line when its buffers are made.
 import { checkBindingFits, checkBufferFits, read, write, type GpuContext, type Tensor } from '../gpu/index.ts';
 import { add } from '../ops/add.ts';
-import { adamw, adamwStepScalars } from '../ops/adamw.ts';
 import { attentionBackward, attentionForward } from '../ops/attention.ts';
 import { crossEntropy } from '../ops/crossentropy.ts';
 import { embeddingBackward, embeddingForward } from '../ops/embedding.ts';
-import { gradNormSq } from '../ops/gradnorm.ts';
 import { lmHeadBackward, lmHeadForward, tokenSpans } from '../ops/lmhead.ts';
 import { matmul } from '../ops/matmul.ts';
 import { columnSum } from '../ops/reduce.ts';
@@ -143,51 +143,15 @@ export interface Batch {
   positions?: ArrayLike<number>;
 }
 
-export interface OptimizerConfig {
-  beta1: number;
-  beta2: number;
-  eps: number;
-  weightDecay: number;
-  maxGradNorm: number;
-}
-
-export const defaultOptimizer: OptimizerConfig = { beta1: 0.9, beta2: 0.95, eps: 1e-8, weightDecay: 0.1, maxGradNorm: 1.0 };
-
-/** Per-step scalars the caller may await after a step. */
-export interface StepStats {
-  /** sum_t w_t (-log p_t) over the batch, before the update. */
-  loss: number;
-  /** sum_t w_t. */
-  weightSum: number;
-  /** Gradient L2 norm before clipping. */
-  gradNorm: number;
-}
-
 /** Computes attention of one layer from acts' q, k, v into its att (training and prefill: causal). */
 export type AttentionStep = (layer: number, la: LayerActs, acts: Activations) => void;
 
-const STAT_SLOTS = 64;
-
 export class Model {
   readonly config: ModelConfig;
-  /** Optimizer steps taken (AdamW's t); a trainer resuming from a checkpoint may set it. */
-  step = 0;
   private readonly actsByShape = new Map<string, Activations>();
-  private readonly stepScalars: Tensor;
-  /** The squared gradient norm that the last optimizerStep computed and clipped by. */
-  readonly gradNormSq: Tensor;
-  private readonly lossSum: Tensor;
-  private readonly weightSum: Tensor;
-  private readonly stats: Tensor;
-  private groups: ReturnType<Parameters['group']>[] | undefined;
 
   constructor(readonly ctx: GpuContext, readonly params: Parameters) {
     this.config = params.config;
-    this.stepScalars = ctx.pool.alloc([4], 'stepScalars');
-    this.gradNormSq = ctx.pool.alloc([1], 'gradNormSq');
-    this.lossSum = ctx.pool.alloc([1], 'lossSum');
-    this.weightSum = ctx.pool.alloc([1], 'weightSum');
-    this.stats = ctx.pool.alloc([STAT_SLOTS * 4], 'stepStats');
   }
 
   static init(ctx: GpuContext, config: ModelConfig, seed: number): Model {
@@ -364,59 +328,6 @@ export class Model {
       });
     }
     embeddingBackward(ctx, acts.ids, g.dx, P.grad('model.embed_tokens.weight'), { rows, dim: D, vocab: c.vocab, accumulate: true });
-  }
-
-  /**
-   * Record the gradient norm and one AdamW update per parameter group (decayed, not decayed).
-   * Advances `step`; lr and the bias corrections go in a tensor written before submit.
-   */
-  optimizerStep(lr: number, opt: OptimizerConfig = defaultOptimizer): void {
-    const { ctx, params: P } = this;
-    this.step++;
-    write(ctx.gpu, this.stepScalars, adamwStepScalars(this.step, lr, opt.beta1, opt.beta2));
-    gradNormSq(ctx, P.grads, this.gradNormSq);
-    this.groups ??= [P.group(true), P.group(false)];
-    for (const [i, grp] of this.groups.entries()) {
-      adamw(ctx, grp.params, grp.grads, grp.m, grp.v, this.stepScalars, this.gradNormSq, {
-        n: grp.n, beta1: opt.beta1, beta2: opt.beta2, eps: opt.eps, weightDecay: i === 0 ? opt.weightDecay : 0, maxGradNorm: opt.maxGradNorm,
-      });
-    }
-  }
-
-  /**
-   * One training step in one submit: forward, weighted loss, backward, gradient norm, AdamW.
-   * Returns a reader for the step's scalars (valid for the next 64 steps).
-   */
-  trainStep(acts: Activations, batch: Batch | undefined, lr: number, opt: OptimizerConfig = defaultOptimizer): { stats: () => Promise<StepStats> } {
-    if (batch) this.setBatch(acts, batch);
-    this.zeroGrad();
-    this.forwardLogits(acts);
-    this.loss(acts, true);
-    this.backward(acts);
-    this.optimizerStep(lr, opt);
-    const slot = this.recordStats(acts);
-    this.ctx.rec.submit();
-    const step = this.step;
-    return {
-      stats: async () => {
-        if (this.step - step >= STAT_SLOTS) throw new Error(`step ${step} stats were overwritten: read them within ${STAT_SLOTS} steps`);
-        const [loss, weightSum, normSq] = await read(this.ctx.gpu, this.stats, 3, slot * 4);
-        return { loss, weightSum, gradNorm: Math.sqrt(normSq) };
-      },
-    };
-  }
-
-  // Reduce the step's loss and weights and copy them with the gradient norm into a ring slot,
-  // so the caller can read a step's scalars after later steps were already submitted.
-  private recordStats(acts: Activations): number {
-    const { ctx } = this;
-    const slot = this.step % STAT_SLOTS;
-    columnSum(ctx, acts.loss, this.lossSum, { rows: acts.rows, n: 1 });
-    columnSum(ctx, acts.weights, this.weightSum, { rows: acts.rows, n: 1 });
-    ctx.rec.copy(this.lossSum, this.stats, 1, 0, slot * 4);
-    ctx.rec.copy(this.weightSum, this.stats, 1, 0, slot * 4 + 1);
-    ctx.rec.copy(this.gradNormSq, this.stats, 1, 0, slot * 4 + 2);
-    return slot;
   }
 
   /** Forward + loss for a host batch; reads back per-token loss, log-prob and entropy. */

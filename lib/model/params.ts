@@ -1,6 +1,7 @@
 // Parameter layout (llm.c style): every parameter is a view of ONE flat f32 buffer, every gradient
-// a view of one flat gradient buffer with the same offsets, and AdamW's m and v are flat buffers
-// too. Views carry Hugging Face Qwen2/Llama tensor names so checkpoints need no renaming.
+// a view of one flat gradient buffer with the same offsets (AdamW's m and v, lib/train/adamw.ts,
+// are flat buffers with this layout too). Views carry Hugging Face Qwen2/Llama tensor names so
+// checkpoints need no renaming.
 //
 // The layout puts weight-decayed tensors (matrices, embeddings) first and non-decayed ones (norm
 // weights, biases) after, each group one contiguous range, so AdamW runs once per group and the
@@ -8,8 +9,8 @@
 // range larger than one storage binding into pieces). Each tensor starts at a 256-byte boundary
 // because WebGPU binds storage only at such offsets.
 //
-// Gradients and AdamW moments are allocated on first use: evaluation and generation never touch
-// them, and for a 0.5B model they are 6 GB that inference does not need.
+// Gradients are allocated on first use: evaluation and generation never touch them, and for a
+// 0.5B model they are 2 GB that inference does not need.
 import { alignedOffset, checkBindingFits, checkBufferFits, rowSpans, write, read, type GpuContext, type Tensor } from '../gpu/index.ts';
 import { Rng } from '../util/rng.ts';
 import { headDim, type ModelConfig } from './config.ts';
@@ -103,12 +104,12 @@ export function initialValues(layout: ParamLayout, seed: number): Float32Array {
   return flat;
 }
 
-/** The GPU-resident parameters, gradients and AdamW moments of one model. */
+/** The GPU-resident parameters and gradients of one model. */
 export class Parameters {
   readonly params: Tensor;
   private readonly pViews = new Map<string, Tensor>();
   private gViews: Map<string, Tensor> | undefined;
-  private readonly lazy: { grads?: Tensor; m?: Tensor; v?: Tensor } = {};
+  private lazyGrads: Tensor | undefined;
 
   private constructor(readonly ctx: GpuContext, readonly config: ModelConfig, readonly layout: ParamLayout) {
     checkBufferFits(ctx.gpu, layout.total * 4, `the ${(layout.count / 1e6).toFixed(1)}M-parameter model (flat parameter buffer)`);
@@ -125,20 +126,10 @@ export class Parameters {
 
   /** The flat gradient buffer (allocated, zeroed, on first use). */
   get grads(): Tensor {
-    return (this.lazy.grads ??= this.ctx.pool.alloc([this.layout.total], 'grads'));
+    return (this.lazyGrads ??= this.ctx.pool.alloc([this.layout.total], 'grads'));
   }
 
-  /** AdamW's first moment (allocated, zeroed, on first use). */
-  get m(): Tensor {
-    return (this.lazy.m ??= this.ctx.pool.alloc([this.layout.total], 'adam.m'));
-  }
-
-  /** AdamW's second moment (allocated, zeroed, on first use). */
-  get v(): Tensor {
-    return (this.lazy.v ??= this.ctx.pool.alloc([this.layout.total], 'adam.v'));
-  }
-
-  /** Freshly initialised parameters (zero gradients and moments). */
+  /** Freshly initialised parameters (zero gradients). */
   static init(ctx: GpuContext, config: ModelConfig, seed: number): Parameters {
     const p = new Parameters(ctx, config, paramLayout(config));
     write(ctx.gpu, p.params, initialValues(p.layout, seed));
@@ -182,21 +173,6 @@ export class Parameters {
   /** The lm_head weight: the embedding table when tied. */
   get lmHeadName(): string {
     return this.config.tieEmbeddings ? 'model.embed_tokens.weight' : 'lm_head.weight';
-  }
-
-  /** Views of one group (decayed or not) of params/grads/m/v, for one AdamW call. */
-  group(decay: boolean): { params: Tensor; grads: Tensor; m: Tensor; v: Tensor; n: number } {
-    const [start, end] = decay ? this.layout.decay : this.layout.noDecay;
-    const n = end - start;
-    const { pool } = this.ctx;
-    const tag = decay ? 'decay' : 'nodecay';
-    return {
-      params: pool.view(this.params, start, [n], `params.${tag}`),
-      grads: pool.view(this.grads, start, [n], `grads.${tag}`),
-      m: pool.view(this.m, start, [n], `m.${tag}`),
-      v: pool.view(this.v, start, [n], `v.${tag}`),
-      n,
-    };
   }
 
   /** Read parameters (or gradients) back as named host tensors (one readback). */

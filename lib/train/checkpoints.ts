@@ -9,7 +9,7 @@ import { Model } from '../model/model.ts';
 import { paramLayout } from '../model/params.ts';
 import { write } from '../gpu/index.ts';
 import { writeJsonAtomic } from '../util/atomic.ts';
-import { loadAdamW, saveAdamW } from './adamw.ts';
+import type { AdamW } from './adamw.ts';
 
 export interface TrainerState {
   /** optimizer steps completed */
@@ -26,10 +26,10 @@ export function checkpointDir(runDir: string, step: number): string {
   return join(runDir, 'checkpoints', `step-${String(step).padStart(7, '0')}`);
 }
 
-export async function saveTrainingCheckpoint(runDir: string, model: Model, tokenizerJson: string, state: TrainerState): Promise<string> {
+export async function saveTrainingCheckpoint(runDir: string, model: Model, optimizer: AdamW, tokenizerJson: string, state: TrainerState): Promise<string> {
   const dir = checkpointDir(runDir, state.step);
   await saveModelFolder(dir, model, tokenizerJson);
-  await saveAdamW(dir, model);
+  await optimizer.save(dir);
   writeJsonAtomic(join(dir, 'trainer_state.json'), state);
   pruneCheckpoints(runDir);
   return dir;
@@ -68,17 +68,18 @@ export function latestCheckpoint(runDir: string): { dir: string; step: number } 
 }
 
 /**
- * Continue a run in `model` from one of its training checkpoints: the checkpoint's weights, AdamW
- * moments and step are written into the model's own buffers (no second model is built, so nothing
- * is left behind); returns the trainer state. The weights must have the model's shapes.
+ * Continue a run in `model` and its `optimizer` from one of its training checkpoints: the
+ * checkpoint's weights, AdamW moments and step are written into their own buffers (no second model
+ * is built, so nothing is left behind); returns the trainer state. The weights must have the
+ * model's shapes.
  */
-export function resumeTrainingCheckpoint(model: Model, dir: string): TrainerState {
+export function resumeTrainingCheckpoint(model: Model, optimizer: AdamW, dir: string): TrainerState {
   const ck = readCheckpoint(dir);
   for (const e of paramLayout(model.config).entries) {
     const t = ck.tensors.get(e.name);
     if (!t || t.shape.length !== e.shape.length || t.shape.some((d, i) => d !== e.shape[i])) throw new Error(`checkpoint ${dir}: tensor ${e.name} ${t ? `has shape [${t.shape.join(', ')}]` : 'is missing'}; the model needs [${e.shape.join(', ')}]`);
     write(model.ctx.gpu, model.params.params, t.data, e.offset);
   }
-  loadAdamW(dir, model);
+  optimizer.load(dir);
   return JSON.parse(readFileSync(join(dir, 'trainer_state.json'), 'utf8')) as TrainerState;
 }

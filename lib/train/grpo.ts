@@ -16,7 +16,7 @@ import { grpoLoss } from '../ops/grpo.ts';
 import { gradeResponse } from '../eval/answer.ts';
 import { paddingIds, promptFor, promptIds, type PromptFormat } from '../eval/format.ts';
 import type { LoadedTokenizer } from '../tokenizer/index.ts';
-import { grpoAdamW, lastGradNorm } from './adamw.ts';
+import { AdamW, grpoAdamW } from './adamw.ts';
 import { aggregationScales, groupAdvantages } from './advantages.ts';
 import { packBatch } from './batch.ts';
 import { latestCheckpoint, removeCheckpoints, resumeTrainingCheckpoint, saveModelFolder, saveTrainingCheckpoint, type TrainerState } from './checkpoints.ts';
@@ -153,11 +153,12 @@ export async function trainGrpo(run: GrpoRun): Promise<{ model: Model; steps: nu
   if (cfg.beta > 0 && !run.reference) throw new Error('GRPO with beta > 0 needs a reference model');
   const metrics = new MetricsLog(`${run.runDir}/metrics.jsonl`);
   const { model } = run;
+  const optimizer = new AdamW(model, grpoAdamW(cfg.maxGradNorm));
   let start = 0;
   const records: GrpoStepRecord[] = [];
   const latest = run.resume ? latestCheckpoint(run.runDir) : null;
   if (latest) {
-    start = resumeTrainingCheckpoint(model, latest.dir).step;
+    start = resumeTrainingCheckpoint(model, optimizer, latest.dir).step;
     for (const r of metrics.truncateTo(start)) if (r.kind === 'grpo') records.push(r as GrpoStepRecord);
   } else metrics.reset();
   const { ctx } = model;
@@ -171,13 +172,12 @@ export async function trainGrpo(run: GrpoRun): Promise<{ model: Model; steps: nu
     const t = (name: string) => ctx.pool.alloc([cfg.microBatch * Tmax], `grpo.${name}${i}`);
     return { oldLp: t('oldLogprob'), refLp: t('refLogprob'), adv: t('advantage'), scale: t('scale'), loss: t('loss'), kl: t('kl'), clipped: t('clipped'), entropy: t('entropy') };
   });
-  const opt = grpoAdamW(cfg.maxGradNorm);
   const state = (step: number): TrainerState => ({ step, seed: run.seed, run: run.info, grpo: cfg });
 
   const releaseInterrupts = holdInterrupts(); // Ctrl-C: stop at a step boundary with a checkpoint
   try {
     for (let step = start; step < end; step++) {
-      await stopIfInterrupted(step, () => saveTrainingCheckpoint(run.runDir, model, run.tokenizerJson, state(step)));
+      await stopIfInterrupted(step, () => saveTrainingCheckpoint(run.runDir, model, optimizer, run.tokenizerJson, state(step)));
       const tRollout = performance.now();
       const ro = await rollout(run, step);
       rolloutSeconds += (performance.now() - tRollout) / 1000;
@@ -218,14 +218,14 @@ export async function trainGrpo(run: GrpoRun): Promise<{ model: Model; steps: nu
           model.backward(acts); // accumulates into the gradients of the whole batch
           ctx.rec.submit(); // the next micro-batch may reuse these activations: its ids are written after this
         }
-        model.optimizerStep(lr, opt); // records the gradient norm it clips by (lastGradNorm)
+        optimizer.record(lr); // records the gradient norm it clips by (optimizer.gradNorm)
         ctx.rec.submit();
         // One readback per gradient step: the logged per-token values of every micro-batch.
         const logged = await Promise.all(mbs.map((mb) => {
           const n = mb.batch * mb.seqLen;
           return Promise.all([mb.t.loss, mb.t.kl, mb.t.clipped, mb.t.entropy].map((x) => read(ctx.gpu, x, n)));
         }));
-        const gn = await lastGradNorm(model);
+        const gn = await optimizer.gradNorm();
         let L = 0, K = 0, C = 0, E = 0, m = 0;
         mbs.forEach((mb, j) => {
           const [loss, kl, clipped, ent] = logged[j];
@@ -258,17 +258,17 @@ export async function trainGrpo(run: GrpoRun): Promise<{ model: Model; steps: nu
       metrics.append(rec);
       run.onStep?.(rec);
       if (run.checkpointEvery > 0 && (step + 1) % run.checkpointEvery === 0 && step + 1 < end) {
-        await saveTrainingCheckpoint(run.runDir, model, run.tokenizerJson, state(step + 1));
+        await saveTrainingCheckpoint(run.runDir, model, optimizer, run.tokenizerJson, state(step + 1));
       }
     }
     if (end === cfg.steps) {
       await saveModelFolder(run.runDir, model, run.tokenizerJson, state(end));
       removeCheckpoints(run.runDir); // the finished model folder supersedes them
-    } else await saveTrainingCheckpoint(run.runDir, model, run.tokenizerJson, state(end));
+    } else await saveTrainingCheckpoint(run.runDir, model, optimizer, run.tokenizerJson, state(end));
   } finally {
     releaseInterrupts();
     for (const x of perMicroBatch.flatMap((t) => Object.values(t))) ctx.pool.free(x);
-    ctx.rec.resetBindGroups();
+    optimizer.free(); // also resets the bind-group cache
   }
   return { model, steps: end, records, seconds: (performance.now() - t0) / 1000, rolloutSeconds };
 }

@@ -7,7 +7,7 @@
 // checkpoints from which `resume` continues with identical losses.
 import { read } from '../gpu/index.ts';
 import type { Model } from '../model/model.ts';
-import { adamwOf } from './adamw.ts';
+import { AdamW, adamwOf } from './adamw.ts';
 import { packBatch, roundedSeqLen, TAG_LEARNED, TAG_PREFIX, taggedMeans, tokensLearned, type Batch, type PackItem } from './batch.ts';
 import { latestCheckpoint, removeCheckpoints, resumeTrainingCheckpoint, saveModelFolder, saveTrainingCheckpoint, type TrainerState } from './checkpoints.ts';
 import { gradientVariance } from './gradvar.ts';
@@ -18,6 +18,7 @@ import { derivedSeed } from '../util/seed.ts';
 import { holdInterrupts, stopIfInterrupted } from '../util/interrupt.ts';
 import type { OptimConfig } from './scales.ts';
 import { learningRate } from './schedule.ts';
+import { TrainStep } from './step.ts';
 
 export interface SupervisedRun {
   /** where metrics.jsonl, checkpoints/ and the final model folder go */
@@ -89,12 +90,15 @@ export async function trainSupervised(run: SupervisedRun): Promise<SupervisedRes
   const t0 = performance.now();
   const metrics = new MetricsLog(`${run.runDir}/metrics.jsonl`);
   const { model } = run;
+  const { optim } = run;
+  const trainer = new TrainStep(model, new AdamW(model, adamwOf(optim)));
+  const { optimizer } = trainer;
   let start = 0;
   const spikes = new SpikeCounter();
   const losses: number[] = [];
   const latest = run.resume ? latestCheckpoint(run.runDir) : null;
   if (latest) {
-    start = resumeTrainingCheckpoint(model, latest.dir).step;
+    start = resumeTrainingCheckpoint(model, optimizer, latest.dir).step;
     for (const r of metrics.truncateTo(start)) {
       if (r.kind === 'step') {
         spikes.push(r.step, r.loss as number);
@@ -104,8 +108,6 @@ export async function trainSupervised(run: SupervisedRun): Promise<SupervisedRes
   } else {
     metrics.reset();
   }
-  const { optim } = run;
-  const opt = adamwOf(optim);
   const lrAt = run.lrAt ?? ((s: number) => learningRate(s, { peak: optim.lr, warmup: optim.warmup, total: optim.steps, minRatio: optim.minLrRatio }));
   const end = Math.min(optim.steps, run.stopAfter ?? Infinity);
   const state = (step: number): TrainerState => ({ step, seed: run.seed, run: run.info, optim });
@@ -113,12 +115,12 @@ export async function trainSupervised(run: SupervisedRun): Promise<SupervisedRes
   // Ctrl-C: stop at a step boundary with a checkpoint (released on return; an error exits the script anyway)
   const releaseInterrupts = holdInterrupts();
   for (let step = start; step < end; step++) {
-    await stopIfInterrupted(step, () => saveTrainingCheckpoint(run.runDir, model, run.tokenizerJson, state(step)));
+    await stopIfInterrupted(step, () => saveTrainingCheckpoint(run.runDir, model, optimizer, run.tokenizerJson, state(step)));
     const tStep = performance.now();
     const b = batchAt(run, step);
     const lr = lrAt(step);
     const acts = model.activations(b.batch, b.seqLen);
-    const stats = await model.trainStep(acts, { ids: b.inputs, targets: b.targets, weights: meanWeights(b) }, lr, opt).stats();
+    const stats = await trainer.run(acts, { ids: b.inputs, targets: b.targets, weights: meanWeights(b) }, lr).stats();
     if (!Number.isFinite(stats.loss) || !Number.isFinite(stats.gradNorm)) {
       const bad = firstNonFinite([...(await model.params.toHost('grads'))].map(([n, t]) => [`gradient of ${n}`, t.data] as [string, Float32Array]));
       const what = bad ? bad.tensor : Number.isFinite(stats.loss) ? 'gradient norm' : 'loss';
@@ -145,15 +147,16 @@ export async function trainSupervised(run: SupervisedRun): Promise<SupervisedRes
       await saveModelFolder(snapshotDir(run.runDir, step + 1), model, run.tokenizerJson, state(step + 1));
     }
     if (run.checkpointEvery > 0 && (step + 1) % run.checkpointEvery === 0 && step + 1 < end) {
-      await saveTrainingCheckpoint(run.runDir, model, run.tokenizerJson, state(step + 1));
+      await saveTrainingCheckpoint(run.runDir, model, optimizer, run.tokenizerJson, state(step + 1));
     }
   }
   if (end === optim.steps) {
     await saveModelFolder(run.runDir, model, run.tokenizerJson, state(end));
     removeCheckpoints(run.runDir); // the finished model folder supersedes them
   } else {
-    await saveTrainingCheckpoint(run.runDir, model, run.tokenizerJson, state(end));
+    await saveTrainingCheckpoint(run.runDir, model, optimizer, run.tokenizerJson, state(end));
   }
+  trainer.free(); // the optimizer state is on disk where a later run needs it
   releaseInterrupts();
   return { model, steps: end, losses, spikes: spikes.spikes, seconds: (performance.now() - t0) / 1000 };
 }

@@ -16,6 +16,7 @@ import { saveCheckpoint } from '../../lib/model/checkpoint.ts';
 import { presetConfig, qwen25HalfBConfig } from '../../lib/model/config.ts';
 import { Model } from '../../lib/model/model.ts';
 import { GPU_SCALE } from '../../lib/train/scales.ts';
+import { TrainStep } from '../../lib/train/step.ts';
 import { runMain, UsageError } from '../../lib/util/cli.ts';
 import { Rng } from '../../lib/util/rng.ts';
 
@@ -41,6 +42,7 @@ async function main(): Promise<void> {
   const ctx = await createContext();
   const fit = checkTrainingFits(ctx.gpu.limits, ctx.gpu.adapterName, config, a.batch, a['seq-len']);
   const model = Model.init(ctx, config, 1);
+  const trainer = new TrainStep(model);
   const acts = model.activations(a.batch, a['seq-len']);
   const rng = new Rng(1);
   const losses: number[] = [];
@@ -48,7 +50,7 @@ async function main(): Promise<void> {
   for (let s = 0; s < a.steps; s++) {
     const ids = Uint32Array.from({ length: acts.rows + 1 }, () => rng.int(0, config.vocab - 1));
     const t0 = performance.now();
-    const st = await model.trainStep(acts, { ids: ids.subarray(0, acts.rows), targets: ids.subarray(1), weights: new Float32Array(acts.rows).fill(1 / acts.rows) }, GPU_SCALE.lr).stats();
+    const st = await trainer.run(acts, { ids: ids.subarray(0, acts.rows), targets: ids.subarray(1), weights: new Float32Array(acts.rows).fill(1 / acts.rows) }, GPU_SCALE.lr).stats();
     stepMs.push(performance.now() - t0);
     if (!Number.isFinite(st.loss) || !Number.isFinite(st.gradNorm)) throw new Error(`step ${s}: loss ${st.loss}, gradient norm ${st.gradNorm}`);
     losses.push(st.loss);

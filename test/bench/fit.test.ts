@@ -6,6 +6,7 @@ import { checkTrainingFits, trainingFootprint } from '../../lib/bench/fit.ts';
 import { DeviceLimitError } from '../../lib/gpu/index.ts';
 import { presetConfig, qwen25HalfBConfig } from '../../lib/model/config.ts';
 import { Model } from '../../lib/model/model.ts';
+import { TrainStep } from '../../lib/train/step.ts';
 import { GPU_SCALE } from '../../lib/train/scales.ts';
 import { useGpu } from '../helpers/gpu.ts';
 
@@ -46,7 +47,7 @@ describe('gpu scale fit', () => {
     const model = Model.init(ctx, c, 1);
     const acts = model.activations(4, 64);
     const ids = Uint32Array.from({ length: acts.rows }, (_, i) => i % 512);
-    await model.trainStep(acts, { ids, targets: ids, weights: new Float32Array(acts.rows).fill(1 / acts.rows) }, 1e-3).stats();
+    await new TrainStep(model).run(acts, { ids, targets: ids, weights: new Float32Array(acts.rows).fill(1 / acts.rows) }, 1e-3).stats();
     const used = ctx.pool.bytesAllocated - before;
     const f = trainingFootprint(c, 4, 64);
     expect(used).toBeLessThanOrEqual(f.totalBytes);

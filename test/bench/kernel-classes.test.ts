@@ -6,6 +6,7 @@ import { byClass, kernelClass } from '../../lib/bench/kernel-classes.ts';
 import { DispatchProfiler } from '../../lib/bench/profiler.ts';
 import { presetConfig } from '../../lib/model/config.ts';
 import { Model } from '../../lib/model/model.ts';
+import { TrainStep } from '../../lib/train/step.ts';
 import { useGpu } from '../helpers/gpu.ts';
 
 describe('kernel classes', () => {
@@ -26,7 +27,7 @@ describe('kernel classes', () => {
     const ids = Uint32Array.from({ length: acts.rows }, (_, i) => i % 64);
     const prof = new DispatchProfiler(ctx.gpu);
     ctx.rec.timer = prof;
-    await model.trainStep(acts, { ids, targets: ids, weights: new Float32Array(acts.rows).fill(1 / acts.rows) }, 1e-3).stats();
+    await new TrainStep(model).run(acts, { ids, targets: ids, weights: new Float32Array(acts.rows).fill(1 / acts.rows) }, 1e-3).stats();
     ctx.rec.timer = undefined;
     const classes = Object.fromEntries(byClass(await prof.read()).map((c) => [c.cls, c.calls]));
     expect(classes.other).toBeUndefined();

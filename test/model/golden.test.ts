@@ -8,6 +8,8 @@ import { fromHfConfig } from '../../lib/model/config.ts';
 import { Model } from '../../lib/model/model.ts';
 import { Parameters, type HostTensor } from '../../lib/model/params.ts';
 import { decodeSafetensors } from '../../lib/model/safetensors.ts';
+import { AdamW } from '../../lib/train/adamw.ts';
+import { TrainStep } from '../../lib/train/step.ts';
 import { maxScaledError, useGpu } from '../helpers/gpu.ts';
 
 const { ctx } = useGpu();
@@ -70,8 +72,9 @@ describe.each(['qwen-like', 'llama-like'])('golden %s (PyTorch float64 reference
     const model = new Model(c, Parameters.fromTensors(c, config, fx.params));
     const acts = model.activations(fx.batch, fx.seqLen);
     const opt = { beta1: fx.adam.beta1, beta2: fx.adam.beta2, eps: fx.adam.eps, weightDecay: fx.adam.weight_decay, maxGradNorm: fx.adam.max_grad_norm };
+    const trainer = new TrainStep(model, new AdamW(model, opt));
     const readers = [];
-    for (let s = 0; s < fx.adam.steps; s++) readers.push(model.trainStep(acts, s === 0 ? { ids: fx.ids, targets: fx.targets, weights: fx.weights } : undefined, fx.adam.lr, opt));
+    for (let s = 0; s < fx.adam.steps; s++) readers.push(trainer.run(acts, s === 0 ? { ids: fx.ids, targets: fx.targets, weights: fx.weights } : undefined, fx.adam.lr));
     const losses = [];
     for (const r of readers) losses.push((await r.stats()).loss);
     const final = await model.score({ batch: fx.batch, seqLen: fx.seqLen, ids: fx.ids, targets: fx.targets, weights: fx.weights });

@@ -7,6 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { read, write } from '../../lib/gpu/index.ts';
 import { presetConfig, type Family } from '../../lib/model/config.ts';
 import { Model } from '../../lib/model/model.ts';
+import { AdamW } from '../../lib/train/adamw.ts';
+import { TrainStep } from '../../lib/train/step.ts';
 import { Rng } from '../../lib/util/rng.ts';
 import { useGpu } from '../helpers/gpu.ts';
 
@@ -28,7 +30,8 @@ describe.each(['qwen-like', 'llama-like'] as Family[])('finite differences, %s t
     const acts = model.activations(B, T);
     model.setBatch(acts, { ids, targets, weights });
     // The init's tiny residual projections make some gradients vanish; a few steps wake them up.
-    for (let s = 0; s < 5; s++) model.trainStep(acts, undefined, 3e-2, { beta1: 0.9, beta2: 0.95, eps: 1e-8, weightDecay: 0, maxGradNorm: 0 });
+    const trainer = new TrainStep(model, new AdamW(model, { beta1: 0.9, beta2: 0.95, eps: 1e-8, weightDecay: 0, maxGradNorm: 0 }));
+    for (let s = 0; s < 5; s++) trainer.run(acts, undefined, 3e-2);
     model.zeroGrad();
     model.forwardLogits(acts);
     model.loss(acts, true);

@@ -10,6 +10,7 @@ import { presetConfig } from '../../lib/model/config.ts';
 import { generate } from '../../lib/model/generate.ts';
 import { Model } from '../../lib/model/model.ts';
 import { decodeSafetensors, encodeSafetensors } from '../../lib/model/safetensors.ts';
+import { TrainStep } from '../../lib/train/step.ts';
 import { Rng } from '../../lib/util/rng.ts';
 import { maxScaledError, useGpu } from '../helpers/gpu.ts';
 
@@ -34,12 +35,13 @@ describe('training', () => {
     const targets = randomIds(rng, B * T);
     const weights = new Float32Array(B * T).fill(1 / (B * T));
     const acts = model.activations(B, T);
-    const first = await model.trainStep(acts, { ids, targets, weights }, 1e-2).stats();
+    const trainer = new TrainStep(model);
+    const first = await trainer.run(acts, { ids, targets, weights }, 1e-2).stats();
     expect(first.loss).toBeGreaterThan(3); // ln 29 = 3.37 at init
     expect(first.weightSum).toBeCloseTo(1, 5);
     let last = first;
     for (let s = 1; s < 150; s++) {
-      const r = model.trainStep(acts, undefined, 1e-2);
+      const r = trainer.run(acts, undefined, 1e-2);
       if (s === 149) last = await r.stats();
     }
     expect(last.loss).toBeLessThan(0.05);
@@ -142,7 +144,8 @@ describe('generation', () => {
     const acts = model.activations(2, 16);
     const text = randomIds(rng, 33);
     const batch = { ids: text.subarray(0, 32), targets: text.subarray(1, 33), weights: new Float32Array(32).fill(1 / 32) };
-    for (let s = 0; s < 30; s++) model.trainStep(acts, s === 0 ? batch : undefined, 1e-2);
+    const trainer = new TrainStep(model);
+    for (let s = 0; s < 30; s++) trainer.run(acts, s === 0 ? batch : undefined, 1e-2);
     const prompts = [[...text.subarray(0, 5)], [...text.subarray(3, 12)], [7]];
     const n = 10;
     const got = await generate(model, prompts, { maxNewTokens: n, greedy: true, readEvery: 4, returnStats: true });

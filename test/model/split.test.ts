@@ -19,6 +19,7 @@ import { GpuContext } from '../../lib/gpu/index.ts';
 import { presetConfig, type Family } from '../../lib/model/config.ts';
 import { generate } from '../../lib/model/generate.ts';
 import { Model } from '../../lib/model/model.ts';
+import { TrainStep } from '../../lib/train/step.ts';
 import { Rng } from '../../lib/util/rng.ts';
 import { maxScaledError, useGpu } from '../helpers/gpu.ts';
 
@@ -93,8 +94,9 @@ describe.each<Family>(['qwen-like', 'llama-like'])('%s tiny model with a 16 KiB 
     const run = async (c: GpuContext) => {
       const model = Model.init(c, config, 3);
       const acts = model.activations(B, T);
+      const trainer = new TrainStep(model);
       const stats = [];
-      for (let s = 0; s < 3; s++) stats.push(await model.trainStep(acts, s === 0 ? batch : undefined, 1e-3).stats());
+      for (let s = 0; s < 3; s++) stats.push(await trainer.run(acts, s === 0 ? batch : undefined, 1e-3).stats());
       return { stats, params: await model.params.toHost() };
     };
     const want = await run(ctx());
