@@ -10,7 +10,8 @@
 import { TIERS } from '../lib/data/world/config.ts';
 import type { GenRecord } from '../lib/eval/evaluate.ts';
 import { firstPassTraces, teacherForcedEntropy } from '../lib/eval/mechanism.ts';
-import { pairedDifferenceSet, accuracyBySeed, type Comparison, type Outcome } from '../lib/report/paired.ts';
+import { TABLE1_DIFFERENCES } from '../lib/report/headline.ts';
+import { pairedDifferenceSet, accuracyBySeed, type Outcome } from '../lib/report/paired.ts';
 import { PAPER_TABLE1 } from '../lib/report/paper.ts';
 import { tableProblems } from '../lib/repro/evals.ts';
 import { mechanismSets } from '../lib/repro/mechanism.ts';
@@ -27,14 +28,6 @@ const ROWS: { id: keyof typeof PAPER_TABLE1.rows; label: string; spec: ModelSpec
   { id: 'sft_grpo', label: 'SFT (No Masking) + GRPO', spec: { kind: 'grpo', from: 'sft' } },
   { id: 'vggm', label: 'SFT (VGGM)', spec: { kind: 'sft', method: 'vggm' } },
   { id: 'vggm_grpo', label: 'SFT (VGGM) + GRPO', spec: { kind: 'grpo', from: 'vggm' } },
-];
-
-const COMPARISONS: Comparison[] = [
-  { id: 'vggm-sft', label: 'SFT (VGGM) − SFT (No Masking)', a: 'vggm', b: 'sft' },
-  { id: 'vggm_grpo-sft_grpo', label: 'VGGM + GRPO − SFT + GRPO', a: 'vggm_grpo', b: 'sft_grpo' },
-  { id: 'grpo-gain-base', label: 'GRPO gain on Base', a: 'base_grpo', b: 'base' },
-  { id: 'grpo-gain-sft', label: 'GRPO gain on SFT (No Masking)', a: 'sft_grpo', b: 'sft' },
-  { id: 'grpo-gain-vggm', label: 'GRPO gain on SFT (VGGM)', a: 'vggm_grpo', b: 'vggm' },
 ];
 
 await reproMain(
@@ -66,7 +59,7 @@ await reproMain(
       }
     }
     const acc = accuracyBySeed(outcomes, args.seeds);
-    const diffs = pairedDifferenceSet(outcomes, COMPARISONS, TIERS, args.seeds, TIER_AXIS, new Rng(18), plan.bootstrap);
+    const diffs = pairedDifferenceSet(outcomes, TABLE1_DIFFERENCES, TIERS, args.seeds, TIER_AXIS, new Rng(18), plan.bootstrap);
     const mde = diffs.points.filter((p) => p.group === 'vggm-sft').map((p) => `${TIER_AXIS.labels?.[String(p.x)] ?? p.x} ${p.mde!.toFixed(1)} pp (interval half-width ${((p.interval!.hi - p.interval!.lo) / 2).toFixed(1)})`);
     diffs.notes = [
       `Each seed's value is its mean difference over the tier's ${args.seeds.length > 1 ? 'problems; the mean is over seeds' : 'problems'}. Problems: ${count(problems)} (held-out ${count(heldOut)}; supplementary ${count(supplementary)}).`,

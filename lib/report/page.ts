@@ -18,7 +18,7 @@ import sanitizeHtml from 'sanitize-html';
 import type { TopLevelSpec } from 'vega-lite';
 import type { BenchRow } from '../bench/results.ts';
 import type { ExplorerData } from './explorer.ts';
-import { table1Verdicts, type VerdictLine } from './headline.ts';
+import { table1Verdicts, type Headline } from './headline.ts';
 import { withBaseConfig } from './render.ts';
 import type { ResultsFile } from './results.ts';
 
@@ -187,19 +187,22 @@ ul.verdicts li { margin: 3px 0; }
 `;
 
 /** One line per Table 1 comparison: the paper's difference and ours per benchmark, and the verdict. */
-function verdictsHtml(lines: VerdictLine[]): string {
-  if (!lines.length) return '';
-  const signed = (v: number) => `${v > 0 ? '+' : v < 0 ? '−' : '±'}${Math.abs(v).toFixed(1)}`;
+function verdictsHtml(h: Headline): string {
+  if (!h.lines.length) return '';
+  const signed = (v: number) => {
+    const a = Math.abs(v).toFixed(1);
+    return a === '0.0' ? a : `${v > 0 ? '+' : '−'}${a}`;
+  };
   const css: Record<string, string> = { agrees: 'ok', opposite: 'bad', inconclusive: 'open', 'no paper number': 'open' };
-  const items = lines.map((l) => {
+  const items = h.lines.map((l) => {
     const cells = l.cells.map((c) => {
-      const ours = `ours ${signed(c.ours)}${c.ci95 === null ? ' (1 seed)' : ` ± ${c.ci95.toFixed(1)}`}`;
+      const spread = c.ci95 !== null ? ` ± ${c.ci95.toFixed(1)}` : c.interval ? ` [${signed(c.interval.lo)}, ${signed(c.interval.hi)}]` : ' (1 seed)';
       const paper = c.paper === null ? '' : `paper ${signed(c.paper)}, `;
-      return `${escapeHtml(c.xLabel)}: ${paper}${ours} <span class="verdict ${css[c.agreement]}">${escapeHtml(c.agreement)}</span>`;
+      return `${escapeHtml(c.xLabel)}: ${paper}ours ${signed(c.ours)}${spread} <span class="verdict ${css[c.agreement]}">${escapeHtml(c.agreement)}</span>`;
     });
     return `<li><b>${escapeHtml(l.title)}</b> (${escapeHtml(l.unit)}): ${cells.join('; ')}</li>`;
   });
-  return `<ul class="verdicts">${items.join('')}</ul><p class="note">Ours: the mean over seeds of each seed's difference between the two methods, ± its 95% t interval. It agrees with the paper when the interval excludes 0 on the paper's side, is opposite when it excludes 0 on the other side, and is inconclusive when it holds 0.</p>`;
+  return `<ul class="verdicts">${items.join('')}</ul><p class="note">${escapeHtml(h.how)} It agrees with the paper when the interval excludes 0 on the paper's side, is opposite when it excludes 0 on the other side, and is inconclusive when it holds 0.</p>`;
 }
 
 /** Benchmark tables (categorical x) are shown open; long series tables start folded. */
@@ -227,11 +230,15 @@ export function buildReportHtml(input: ReportInput): string {
     ? `<div class="md">${markdownToSafeHtml(input.summary)}</div>`
     : '<p class="missing">No results/README.md yet: the plain-words summary of which claims reproduced is written when the reproduction finishes.</p>';
 
+  // Table 1's run also writes the mechanism diagnostics; the headline points to them when present.
+  const diag = figs.find((f) => f.file.name === 'diagnostics');
+  const diagnosticsLink = diag ? `<p class="note">Why: what the models learned from the teacher's traces (first pass vs final answer, verification, the teacher's wrong facts, entropy) is in <a href="#${diag.id}-section">${escapeHtml(diag.file.title)}</a>.</p>` : '';
+
   const section = (f: (typeof figs)[number]) => `
 <section id="${f.id}-section">
   <h2>${escapeHtml(f.file.title)}</h2>
   ${f.spec ? `<div class="chart" id="${f.id}" data-name="${escapeHtml(f.file.name)}"></div>` : ''}
-  ${f.file.name === 'table1' ? verdictsHtml(table1Verdicts(f.file)) : ''}
+  ${f.file.name === 'table1' ? verdictsHtml(table1Verdicts(f.file)) + diagnosticsLink : ''}
   <details${openTables(f.file) ? ' open' : ''}><summary>Tables: ours (mean ± 95% CI over seeds) beside the paper</summary>${markdownToSafeHtml(bodyOf(f.md))}</details>
 </section>`;
   // The headline (Table 1) comes first, before any prose; the other figures follow the summary.
