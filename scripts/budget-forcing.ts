@@ -1,6 +1,7 @@
 // Sec. 3.5: test-time budget forcing (s1). The greedy answer of each held-out problem, then the
-// same response cut where its final answer begins, "Wait!" appended, and a continuation of up to
-// a fixed token budget; the change in accuracy, SFT (no masking) vs VGGM, on all three tiers.
+// same response kept up to its answer sentence, "Wait!" appended there (where the teacher's
+// verifications begin, world-3), and a continuation of up to a fixed token budget; the change in
+// accuracy, SFT (no masking) vs VGGM, on all three tiers.
 //
 //   npx tsx scripts/budget-forcing.ts --scale smoke --seeds 1 --out /tmp/results
 import { TIERS } from '../lib/data/world/config.ts';
@@ -52,7 +53,7 @@ await reproMain(
           points: tierPoints(ids, TIERS, (g, t) => after[g][t].map((a, i) => a - before[g][t][i]), (g, t) => PAPER_BUDGET_FORCING[g as 'sft' | 'vggm'][t]),
           notes: [
             `${PAPER_BUDGET_FORCING.source} beside ours. Ours: ${plan.budget.waits} forced "Wait!" with up to ${plan.budget.extraTokens} more tokens, ${args.family} student, ${problems.length} held-out problems, greedy.`,
-            'The response is cut where its final answer line begins (lib/eval/budget.ts), "Wait!" is appended and the model writes on; the last \\boxed{} is graded.',
+            'The response is kept up to its answer sentence (the last \\boxed{} and its full stop) and anything after it dropped; " Wait!" is appended there, where a verification begins in the teacher\'s traces (world-3, docs/world.md; lib/eval/budget.ts), and the model writes on; the last \\boxed{} is graded.',
           ],
         },
         accuracy: {

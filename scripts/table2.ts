@@ -1,7 +1,8 @@
 // Table 2: both student families (llama-like, qwen-like): Base; no-mask SFT on the N SFT samples;
 // VGGM on the same N; and the "distill" baseline, no-mask SFT on multiplier × N traces from the
 // same teacher (the paper: DeepSeek-R1-Distill, 800k = 40 × 20k). Also the share of the
-// no-mask → distill gap that VGGM closes, per benchmark.
+// no-mask → distill gap that VGGM closes, per benchmark. Every model answers Table 1's problems
+// (lib/repro/evals.ts tableProblems), so the models both tables train share one cached evaluation.
 //
 //   npx tsx scripts/table2.ts --scale smoke --seeds 1 --out /tmp/results
 import { TIERS } from '../lib/data/world/config.ts';
@@ -10,7 +11,7 @@ import { PAPER_TABLE2 } from '../lib/report/paper.ts';
 import { measured } from '../lib/report/results.ts';
 import { gapShare } from '../lib/report/stats.ts';
 import { sftCount } from '../lib/repro/distill.ts';
-import { pickProblems } from '../lib/repro/evals.ts';
+import { tableProblems } from '../lib/repro/evals.ts';
 import type { ModelSpec } from '../lib/repro/models.ts';
 import { pointOf, reproMain, TIER_AXIS, tierPoints } from '../lib/repro/script.ts';
 import { UsageError } from '../lib/util/cli.ts';
@@ -36,7 +37,10 @@ await reproMain(
       }),
   },
   async ({ args, plan, data, models, evals }) => {
-    const problems = pickProblems(data.eval, plan.evalPerTier);
+    // Table 1's problems (held-out and supplementary), so that the models both tables share (Base,
+    // no-mask SFT and VGGM of Table 1's family) are evaluated once, in the evaluation cache.
+    const { heldOut, supplementary, all: problems } = tableProblems(data, plan);
+    const count = (ps: typeof problems) => TIERS.map((t) => `${ps.filter((p) => p.tier === t).length} ${t}`).join(', ');
     const n = sftCount(data);
     const distill = { ...plan.distill, stepsFactor: (args as { distillSteps?: number }).distillSteps ?? plan.distill.stepsFactor };
     const rows: { row: Row; spec: ModelSpec }[] = [
@@ -47,6 +51,7 @@ await reproMain(
     ];
     const fams = [...families].sort(); // llama-like first, as in the paper
     const acc: Record<string, Record<string, number[]>> = {};
+    const keys: Record<string, string[]> = {};
     for (const family of fams) {
       for (const seed of args.seeds) {
         const refs = [];
@@ -54,6 +59,7 @@ await reproMain(
         for (const { r, ref } of refs) {
           const res = await evals.accuracy({ ...ref, label: `${family} ${r.row} seed ${seed}` }, problems, { maxNewTokens: plan.maxNewTokens, batch: plan.genBatch });
           for (const t of TIERS) ((acc[`${family}:${r.row}`] ??= {})[t] ??= []).push(100 * res[t].greedy);
+          (keys[`${family}:${r.row}`] ??= []).push(ref.key);
         }
       }
     }
@@ -94,7 +100,7 @@ await reproMain(
           points: tierPoints(groups, TIERS, (g, t) => acc[g][t], paperOf),
           notes: [
             `${PAPER_TABLE2.source}. The paper's Qwen Base and Qwen no-mask rows are its Table 1 numbers (Table 2 prints none); its Qwen distill student is Qwen2.5-Math-7B-Base.`,
-            `Ours: N = ${n} SFT traces; distill = ${distill.multiplier}×N traces of the same teacher from extra worlds (raw v mix, eval problems removed), trained ${distill.stepsFactor}× the SFT steps. ${problems.length} held-out problems, greedy.`,
+            `Ours: N = ${n} SFT traces; distill = ${distill.multiplier}×N traces of the same teacher from extra worlds (raw v mix; every evaluation, supplementary and development problem removed), trained ${distill.stepsFactor}× the SFT steps. Greedy, on Table 1's problems: ${count(problems)} (held-out ${count(heldOut)}; supplementary ${count(supplementary)}).`,
           ],
         },
         ...(gap.length ? { gapClosed: {
@@ -109,7 +115,7 @@ await reproMain(
         } } : {}),
       },
       notes: gap.length ? undefined : [`On no family and benchmark did distill beat no-mask SFT beyond seed noise, so the share of the gap VGGM closes is undefined and its panel is left out. ${gapRule} ${noGapNote}`],
-      config: { families: fams, problems: problems.length, n, distill: { ...distill, traces: n * distill.multiplier }, meanAccuracy: Object.fromEntries(groups.map((g) => [g, Object.fromEntries(TIERS.map((t) => [t, measured(acc[g][t]).mean]))])) },
+      config: { families: fams, problems: problems.length, evalSets: { heldOut: heldOut.length, supplementary: supplementary.length }, n, distill: { ...distill, traces: n * distill.multiplier }, models: keys, meanAccuracy: Object.fromEntries(groups.map((g) => [g, Object.fromEntries(TIERS.map((t) => [t, measured(acc[g][t]).mean]))])) },
     };
   },
 );

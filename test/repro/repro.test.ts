@@ -1,5 +1,5 @@
 // The reproduction layer's pure parts: curve points, problem picking, the distill data (40× N
-// traces of the same teacher, none of them an evaluation problem), and the typed paper numbers
+// traces of the same teacher, none of them an evaluation or supplementary problem), and the typed paper numbers
 // against the paper's quoted text in data/paper/excerpts.md.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -9,7 +9,9 @@ import { datasetTexts } from '../../lib/data/dataset.ts';
 import type { EvalProblem } from '../../lib/data/types.ts';
 import { generateWorld } from '../../lib/data/world/generate.ts';
 import { PAPER_BUDGET_FORCING, PAPER_DATA, PAPER_FIG2, PAPER_SOURCE, PAPER_TABLE1, PAPER_TABLE2 } from '../../lib/report/paper.ts';
-import { buildDistillTraces, sftCount } from '../../lib/repro/distill.ts';
+import { supplementaryProblems } from '../../lib/data/world/supplementary.ts';
+import { buildDistillTraces, distillDescriptor, sftCount } from '../../lib/repro/distill.ts';
+import { reproPlan } from '../../lib/repro/plan.ts';
 import { pickProblems } from '../../lib/repro/evals.ts';
 import { curveSteps } from '../../lib/train/schedule.ts';
 import { buildWorldTokenizer, loadTokenizer } from '../../lib/tokenizer/index.ts';
@@ -46,6 +48,17 @@ describe('distill traces', () => {
     const own = new Set(w.pool.map((e) => e.raw));
     expect(r.traces.filter((t) => own.has(t.raw)).length).toBeLessThan(r.traces.length / 2);
     expect(buildDistillTraces(ds, 8).traces.map((t) => t.raw)).toEqual(r.traces.map((t) => t.raw));
+  });
+
+  it('holds no supplementary problem (Tables 1 and 2 evaluate on them), and its cache key names the set', () => {
+    // a supplementary set large enough that other worlds hold some of its problems
+    const supplementary = { gsm8k: 400 };
+    const supp = new Set(supplementaryProblems(ds, supplementary).map((p) => p.key));
+    const unfiltered = buildDistillTraces(ds, 8, { supplementary: {} }).traces.filter((t) => supp.has(t.meta?.key as string));
+    expect(unfiltered.length).toBeGreaterThan(0);
+    expect(buildDistillTraces(ds, 8, { supplementary }).traces.some((t) => supp.has(t.meta?.key as string))).toBe(false);
+    expect(distillDescriptor(ds, 8)).toMatchObject({ supplementary: reproPlan('smoke').supplementary });
+    expect(distillDescriptor(ds, 8, supplementary)).not.toEqual(distillDescriptor(ds, 8));
   });
 
   it('refuses a data folder that is not the world', () => {

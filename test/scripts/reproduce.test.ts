@@ -1,9 +1,9 @@
 // The five reproduction scripts end to end at smoke scale, as CI runs them: each writes
 // <name>.json/.md/.vl.json/.svg/.png, the JSON validates, every number in the markdown equals the
 // JSON's (parsed back from the tables, not re-formatted), and the scripts share one model cache:
-// what table1 trained, figure1 and budget-forcing only load.
+// what table1 trained, figure1 and budget-forcing only load; what table1 evaluated, table2 reuses.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -145,10 +145,20 @@ describe('reproduction scripts at smoke scale', () => {
     expect(bf.file.sets.delta.points).toHaveLength(6);
     expect(checkMarkdown(bf.file, bf.md)).toBeGreaterThan(6);
 
+    const evaluated = () => new Map(readdirSync(join(tmp, 'cache', 'evals')).filter((f) => /^acc-.*\.json$/.test(f))
+      .map((f) => [f, (JSON.parse(readFileSync(join(tmp, 'cache', 'evals', f), 'utf8')) as { model: string }).model]));
+    const before = evaluated();
     run('table2');
     const t2 = outputs('table2');
     // qwen-like Base/SFT/VGGM come from table1's cache; llama-like's and both distill runs are new
     expect(trainedHere(t2.file).sort()).toEqual(['distill', 'distill', 'pretrain', 'sft', 'sft']);
+    // ... and so do their evaluations: Table 2 asks for Table 1's problems, so only the 5 new models are evaluated
+    const t1models = outputs('table1').file.config.models as Record<string, string[]>;
+    const t2models = t2.file.config.models as Record<string, string[]>;
+    for (const row of ['base', 'sft', 'vggm']) expect(t2models[`qwen-like:${row}`]).toEqual(t1models[row]);
+    const added = [...evaluated()].filter(([f]) => !before.has(f)).map(([, model]) => model);
+    expect(added.sort()).toEqual(['llama-like:base', 'llama-like:sft', 'llama-like:vggm', 'llama-like:distill', 'qwen-like:distill'].flatMap((g) => t2models[g]).sort());
+    expect(t2.file.config.problems).toBe(outputs('table1').file.config.problems);
     expect(t2.file.sets.accuracy.points).toHaveLength(24);
     expect(checkMarkdown(t2.file, t2.md)).toBeGreaterThanOrEqual(24);
     expect(t2.md).toContain('trained 2× the SFT steps'); // the smoke scale's distill budget
