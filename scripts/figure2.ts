@@ -1,7 +1,7 @@
 // Fig. 2: convergence and stability of no-mask SFT vs VGGM. (a, b) accuracy on the GSM8K and MATH
 // tiers against samples seen: Table 1's SFT run per method and seed, evaluated at the evenly
-// spaced snapshots it keeps; (c) the training-loss curves with loss spikes counted by
-// lib/train/health.ts's rule; and the cross-batch gradient variance the trainer measures, which
+// spaced snapshots it keeps; (c) the training-loss curves with loss spikes counted by the one
+// rule of lib/util/spikes.ts; and the cross-batch gradient variance the trainer measures, which
 // the paper argues about but does not report.
 //
 //   npx tsx scripts/figure2.ts --scale smoke --seeds 1 --out /tmp/results
@@ -12,7 +12,7 @@ import type { Point } from '../lib/report/results.ts';
 import { pickProblems } from '../lib/repro/evals.ts';
 import { curveSteps } from '../lib/train/schedule.ts';
 import { pointOf, reproMain, TIER_AXIS } from '../lib/repro/script.ts';
-import { DEFAULT_SPIKE_RULE } from '../lib/train/health.ts';
+import { DEFAULT_SPIKE_RULE } from '../lib/util/spikes.ts';
 import { MetricsLog } from '../lib/train/metrics.ts';
 import { scaleTable } from '../lib/train/scales.ts';
 import type { Method } from '../lib/train/weights.ts';
@@ -113,7 +113,7 @@ await reproMain(
           x: { title: 'Measure', order: ['spikes', 'variance', 'noiseToSignal', 'cosine'], labels: { spikes: 'loss spikes per run', variance: 'grad variance tr Cov(g)', noiseToSignal: 'variance / ‖mean g‖²', cosine: 'mean cosine to other batches' } },
           y: { title: 'Value' }, decimals: 4, points: stability,
           notes: [
-            `A spike: a step whose loss exceeds the mean of the previous ${rule.window} losses by more than ${rule.k}× max(their std, ${rule.minRelStd} × their mean) (lib/train/health.ts).`,
+            `A spike: a step whose loss exceeds the mean of the previous ${rule.window} losses by more than ${rule.k}× max(their std, ${rule.minRelStd} × their mean) (lib/util/spikes.ts).`,
             `Gradient variance: every ${t.gradVar.every} steps, the gradients of ${t.gradVar.batches} independent mini-batches at the current weights (no update); values averaged over the run.`,
           ],
         },

@@ -171,47 +171,6 @@ export function zQuantile(p: number): number {
   return jStat.normal.inv(p, 0, 1);
 }
 
-// ---- loss spikes ---------------------------------------------------------------------------
-
-export interface SpikeOptions {
-  /** How many preceding values estimate the noise (default 20). */
-  window?: number;
-  /** Robust z threshold: spike if y > level + z · noise (default 5). */
-  z?: number;
-  /** Also require y > level · (1 + minRise), so a noiseless curve is not all spikes (default 0.05). */
-  minRise?: number;
-}
-
-/**
- * Indices of loss spikes. The level is the median of the last 5 values (short, so a falling curve
- * does not count as a jump); the noise is the robust spread (1.4826 · MAD / √2) of successive
- * differences over the preceding window, which a smooth trend barely inflates. One spike does not
- * hide the next: medians ignore it. The first `window` values are never flagged.
- */
-export function findSpikes(ys: readonly number[], opts: SpikeOptions = {}): number[] {
-  const w = opts.window ?? 20;
-  const z = opts.z ?? 5;
-  const minRise = opts.minRise ?? 0.05;
-  if (!(w >= 6)) throw new Error(`findSpikes: window must be ≥ 6, got ${w}`);
-  const out: number[] = [];
-  for (let i = w; i < ys.length; i++) {
-    const level = median(ys.slice(i - 5, i));
-    const diffs: number[] = [];
-    for (let j = i - w + 1; j < i; j++) diffs.push(ys[j] - ys[j - 1]);
-    const dMed = median(diffs);
-    const noise = (1.4826 * median(diffs.map((d) => Math.abs(d - dMed)))) / Math.SQRT2;
-    if (ys[i] > level + z * noise && ys[i] > level * (1 + minRise)) out.push(i);
-  }
-  return out;
-}
-
-export function median(xs: readonly number[]): number {
-  check(xs, 'median');
-  const s = [...xs].sort((a, b) => a - b);
-  const h = s.length >> 1;
-  return s.length % 2 ? s[h] : (s[h - 1] + s[h]) / 2;
-}
-
 export interface GapShare {
   /** reference − baseline, paired by seed: the gap there is to close. */
   gap: Summary;

@@ -7,6 +7,7 @@ import { PAPER_BUDGET_FORCING, PAPER_FIG2, PAPER_TABLE1, PAPER_TABLE2 } from '..
 import { point, type Axis, type Point, type ResultSet, type ResultsFile } from '../../lib/report/results.ts';
 import { gapShare } from '../../lib/report/stats.ts';
 import { Rng } from '../../lib/util/rng.ts';
+import { findSpikes } from '../../lib/util/spikes.ts';
 
 export const SEEDS = [1, 2, 3];
 const TIERS = ['gsm8k', 'math', 'amc23'] as const;
@@ -110,8 +111,10 @@ export function fakeFig2(rng = new Rng(14)): ResultsFile {
   const loss: Point[] = [], spikePoints: Point[] = [], spikeCount: Record<string, number[]> = {};
   for (const m of methods) {
     const curves = SEEDS.map(() => Array.from({ length: stepsTotal }, (_, s) => 3 * Math.exp(-s / 20) + 0.5 + 0.05 * rng.next()));
-    const spikes = curves.map((c) => c.map((_, s) => s > 10 && rng.next() < (m === 'sft' ? 0.1 : 0.02)));
-    curves.forEach((c, k) => spikes[k].forEach((sp, s) => { if (sp) c[s] += 1; }));
+    const jumps = curves.map((c) => c.map((_, s) => s > 10 && rng.next() < (m === 'sft' ? 0.1 : 0.02)));
+    curves.forEach((c, k) => jumps[k].forEach((j, s) => { if (j) c[s] += 1; }));
+    // flagged as the trainer flags them: by the one spike rule, on the logged curve
+    const spikes = curves.map((c) => { const at = new Set(findSpikes(c)); return c.map((_, s) => at.has(s)); });
     for (let s = 0; s < stepsTotal; s++) {
       loss.push(point(m, s, curves.map((c) => c[s])));
       const which = SEEDS.map((_, k) => k).filter((k) => spikes[k][s]);

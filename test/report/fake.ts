@@ -1,7 +1,7 @@
 // Small fake results files in the shapes the reproduction scripts write, for the report tests
 // and the rendering demo. Numbers are random around the paper's, not results.
 import { point, type Point, type ResultSet, type ResultsFile } from '../../lib/report/results.ts';
-import { findSpikes } from '../../lib/report/stats.ts';
+import { findSpikes } from '../../lib/util/spikes.ts';
 import { Rng } from '../../lib/util/rng.ts';
 
 export const SEEDS = [1, 2, 3];

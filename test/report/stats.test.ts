@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
-  bootstrapCI, ciHalfWidth, findSpikes, gapShare, intervalVerdict, mean, median, pairedBootstrap, sampleStd, summarize, tCdf, tQuantile, zQuantile,
+  bootstrapCI, ciHalfWidth, gapShare, intervalVerdict, mean, pairedBootstrap, sampleStd, summarize, tCdf, tQuantile, zQuantile,
 } from '../../lib/report/stats.ts';
 import { Rng } from '../../lib/util/rng.ts';
 
@@ -164,22 +164,5 @@ describe('gapShare', () => {
     expect(gapShare([10], [15], [20])).toMatchObject({ exists: true, kept: [0], shares: [0.5] });
     expect(gapShare([10], [15], [10]).exists).toBe(false);
     expect(() => gapShare([1, 2], [1], [1, 2])).toThrow(/one per seed/);
-  });
-});
-
-describe('findSpikes', () => {
-  it('flags isolated jumps on a noisy falling curve, not the fall itself', () => {
-    const rng = new Rng(3);
-    const ys = Array.from({ length: 300 }, (_, i) => 3 * Math.exp(-i / 80) + 0.5 + 0.01 * rng.normal());
-    ys[120] += 0.6;
-    ys[121] += 0.5; // right after another spike: still found (the median ignores the first)
-    ys[250] += 0.4;
-    expect(findSpikes(ys)).toEqual([120, 121, 250]);
-  });
-
-  it('a flat curve has no spikes; the median is the middle value', () => {
-    expect(findSpikes(new Array(50).fill(1))).toEqual([]);
-    expect(median([3, 1, 2])).toBe(2);
-    expect(median([4, 1, 3, 2])).toBe(2.5);
   });
 });
