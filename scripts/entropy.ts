@@ -6,8 +6,7 @@
 import { basename, join } from 'node:path';
 import { entropyAnalysis } from '../lib/eval/entropy.ts';
 import { createContext } from '../lib/gpu/index.ts';
-import { loadCheckpoint } from '../lib/model/checkpoint.ts';
-import { Model } from '../lib/model/model.ts';
+import { loadModelFolder } from '../lib/model/checkpoint.ts';
 import { writeFileAtomic, writeJsonAtomic } from '../lib/util/atomic.ts';
 import { dataOf, familiesOf, withTrainOptions, reportNonFinite } from '../lib/train/cli.ts';
 import { evalProblems } from '../lib/train/data.ts';
@@ -33,9 +32,10 @@ async function main(): Promise<void> {
   for (const family of args.checkpoint ? [null] : familiesOf(args.family)) {
     for (const seed of args.checkpoint ? [args.seeds[0]] : args.seeds) {
       const dir = args.checkpoint ?? (await modelDirOf(ctx, args.model, { scale: args.scale, family: family!, seed, data, resume: args.resume, steps: args.steps, sftSteps: args['sft-steps'], sftLr: args['sft-lr'], init: args.init }));
-      const model = new Model(ctx, loadCheckpoint(ctx, dir).params);
+      // The folder's own tokenizer encodes the prompts (a --checkpoint folder's may not be the data's).
+      const { model, tokenizer } = loadModelFolder(ctx, dir);
       const label = args.checkpoint ? basename(dir) : `${args.model}-${family}-s${seed}`;
-      const { analysis, rollouts } = await entropyAnalysis(model, data.tokenizer, problems, {
+      const { analysis, rollouts } = await entropyAnalysis(model, tokenizer, problems, {
         format: args.format ?? formatOfKind(args.model), rollouts: args.rollouts ?? t.entropy.rollouts, temperature: args.temperature ?? t.entropy.temperature,
         maxNewTokens: t.eval.maxNewTokens, batch: t.eval.batch, seed,
       });

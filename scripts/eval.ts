@@ -6,12 +6,10 @@
 import { basename, join } from 'node:path';
 import { evaluate } from '../lib/eval/evaluate.ts';
 import { createContext } from '../lib/gpu/index.ts';
-import { loadCheckpoint } from '../lib/model/checkpoint.ts';
-import { Model } from '../lib/model/model.ts';
+import { loadModelFolder } from '../lib/model/checkpoint.ts';
 import { dataOf, familiesOf, withTrainOptions, reportNonFinite } from '../lib/train/cli.ts';
 import { evalProblems } from '../lib/train/data.ts';
 import { scaleTable } from '../lib/train/scales.ts';
-import { loadTokenizer } from '../lib/tokenizer/index.ts';
 import { formatOfKind, modelDirOf, withModelOptions } from '../lib/train/select.ts';
 import { writeJsonAtomic } from '../lib/util/atomic.ts';
 import { parseCli, progress, runMain, UsageError } from '../lib/util/cli.ts';
@@ -36,11 +34,8 @@ async function main(): Promise<void> {
   for (const family of families) {
     for (const seed of args.checkpoint ? [args.seeds[0]] : args.seeds) {
       const dir = args.checkpoint ?? (await modelDirOf(ctx, args.model, { scale: args.scale, family: family!, seed, data, resume: args.resume, steps: args.steps, sftSteps: args['sft-steps'], sftLr: args['sft-lr'], init: args.init }));
-      const ck = loadCheckpoint(ctx, dir);
-      const model = new Model(ctx, ck.params);
       // A checkpoint folder's own tokenizer (a Hugging Face model's byte-level BPE) encodes its prompts.
-      const tokenizer = ck.tokenizerJson ? loadTokenizer(JSON.parse(ck.tokenizerJson)) : data.tokenizer;
-      if (tokenizer.vocabSize > ck.config.vocab) throw new Error(`${dir}: tokenizer has ${tokenizer.vocabSize} tokens but the model's vocabulary is ${ck.config.vocab}`);
+      const { model, tokenizer } = loadModelFolder(ctx, dir);
       const format = args.format ?? formatOfKind(args.model);
       const label = args.checkpoint ? basename(dir) : `${args.model}-${family}-s${seed}`;
       const jsonl = join(dir, `eval-${args.scale}${K ? `-bf${K}` : ''}.jsonl`);

@@ -8,8 +8,8 @@
 //   npx tsx scripts/select-budget.ts --what sft       (SFT only, from the Base already chosen)
 import { join, resolve } from 'node:path';
 import { createContext } from '../lib/gpu/index.ts';
-import { loadCheckpoint } from '../lib/model/checkpoint.ts';
-import { Model } from '../lib/model/model.ts';
+import { loadModelFolder } from '../lib/model/checkpoint.ts';
+import type { LoadedTokenizer } from '../lib/tokenizer/index.ts';
 import { dataOf, reportNonFinite } from '../lib/train/cli.ts';
 import { BUDGET_FILES, BUDGET_RULES, chooseBudget, type BudgetChoice, type BudgetKind, type BudgetRow } from '../lib/train/budget.ts';
 import { baseHeldoutItems, heldoutLoss, heldoutTraces, type HeldoutTrace } from '../lib/train/heldout.ts';
@@ -23,8 +23,9 @@ import { parseCli, runMain, UsageError } from '../lib/util/cli.ts';
 
 const KINDS: BudgetKind[] = ['pretrain', 'sft'];
 
-async function score(ctx: GpuContext, dir: string, items: readonly HeldoutTrace[]) {
-  const model = new Model(ctx, loadCheckpoint(ctx, dir).params);
+/** Held-out NLL of the model in `dir`, whose tokenizer must be the one that encoded `items`. */
+async function score(ctx: GpuContext, dir: string, items: readonly HeldoutTrace[], tokenizer: LoadedTokenizer) {
+  const { model } = loadModelFolder(ctx, dir, tokenizer);
   const loss = await heldoutLoss(model, items);
   model.dropActivations();
   return loss;
@@ -78,7 +79,7 @@ async function main(): Promise<void> {
     for (const steps of rule.candidates) {
       if (kind === 'pretrain') {
         const r = await ensureBase(ctx, { ...stage, steps, force: args.force });
-        const loss = await score(ctx, r.dir, items);
+        const loss = await score(ctx, r.dir, items, data.tokenizer);
         tokens = loss.tokens;
         rows.push({ steps, nll: loss.nll, models: [r.key] });
         console.log(`select-budget: ${r.cached ? 'cached' : 'trained'} ${r.key}`);
@@ -87,7 +88,7 @@ async function main(): Promise<void> {
         const models: string[] = [];
         for (const method of rule.methods) {
           const r = await ensureSft(ctx, { ...stage, method, steps, force: args.force });
-          const loss = await score(ctx, r.dir, items);
+          const loss = await score(ctx, r.dir, items, data.tokenizer);
           tokens = loss.tokens;
           byMethod[method] = loss.nll;
           models.push(r.key);

@@ -7,8 +7,7 @@
 //   npx tsx scripts/select-sft-lr.ts --lrs 1e-3,2e-3,4e-3          (cpu scale, qwen-like, seed 1)
 import { join } from 'node:path';
 import { createContext } from '../lib/gpu/index.ts';
-import { loadCheckpoint } from '../lib/model/checkpoint.ts';
-import { Model } from '../lib/model/model.ts';
+import { loadModelFolder } from '../lib/model/checkpoint.ts';
 import { dataOf, reportNonFinite } from '../lib/train/cli.ts';
 import { heldoutLoss, heldoutTraces, type HeldoutLoss } from '../lib/train/heldout.ts';
 import { ensureBase, ensureSft, modelConfig } from '../lib/train/pipeline.ts';
@@ -52,7 +51,7 @@ async function main(): Promise<void> {
   const stage = { scale: args.scale, family: args.family, seed, data };
 
   const measure = async (dir: string) => {
-    const model = new Model(ctx, loadCheckpoint(ctx, dir).params);
+    const { model } = loadModelFolder(ctx, dir, data.tokenizer); // the held-out traces are the data's ids
     const loss = await heldoutLoss(model, traces);
     model.dropActivations();
     return loss;

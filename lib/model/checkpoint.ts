@@ -8,14 +8,16 @@
 //   generation_config.json bos/eos ids (the source's when given)
 //   trainer_state.json   optional, whatever the trainer wants to keep (step, losses, seed, ...)
 // Every file is written atomically (temp file in the same folder, fsync, rename), so a crash
-// mid-save leaves the previous file of each name intact.
+// mid-save leaves the previous file of each name intact. A trained model is opened with
+// loadModelFolder, which gives it only together with the tokenizer.json beside its weights.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { GpuContext } from '../gpu/index.ts';
 import { writeFileAtomic, writeJsonAtomic } from '../util/atomic.ts';
 import { hfTokenizerConfig } from '../tokenizer/hf-config.ts';
-import { loadTokenizer } from '../tokenizer/index.ts';
+import { loadTokenizer, type LoadedTokenizer } from '../tokenizer/index.ts';
 import { readHfConfig, toHfConfig, type ModelConfig, type SpecialTokens } from './config.ts';
+import { Model } from './model.ts';
 import { Parameters, paramLayout, type HostTensor } from './params.ts';
 import { decodeSafetensors, encodeSafetensors } from './safetensors.ts';
 
@@ -151,10 +153,35 @@ export function readCheckpoint(dir: string): Checkpoint {
 
 /** Read a checkpoint and upload its parameters (missing or mis-shaped tensors fail with one line). */
 export function loadCheckpoint(ctx: GpuContext, dir: string): Checkpoint & { params: Parameters } {
-  const ck = readCheckpoint(dir);
+  return upload(ctx, dir, readCheckpoint(dir));
+}
+
+function upload(ctx: GpuContext, dir: string, ck: Checkpoint): Checkpoint & { params: Parameters } {
   try {
     return { ...ck, params: Parameters.fromTensors(ctx, ck.config, ck.tensors) };
   } catch (err) {
     throw new Error(`${dir}: ${(err as Error).message}`);
   }
+}
+
+/**
+ * A model folder's model together with the tokenizer saved beside its weights: the one way the
+ * pipeline, the evaluations and the scripts open a trained model, so that a model is only ever
+ * paired with its own tokenizer. A folder without a tokenizer.json we can encode with is refused,
+ * and so is one whose tokenizer is not `expected` (given where the caller's token ids were made
+ * with another tokenizer, e.g. the data's), each in one line, before any weight is uploaded.
+ */
+export function loadModelFolder(ctx: GpuContext, dir: string, expected?: LoadedTokenizer): { model: Model; tokenizer: LoadedTokenizer } {
+  const ck = readCheckpoint(dir);
+  if (ck.tokenizerJson === undefined) throw new Error(`model folder ${dir}: tokenizer.json not found (a model is used only with the tokenizer saved beside it)`);
+  const tokenizer = tokenizerOf(ck.tokenizerJson)?.loaded;
+  if (!tokenizer) throw new Error(`model folder ${dir}: tokenizer.json is not a tokenizer this project encodes with`);
+  if (tokenizer.vocabSize > ck.config.vocab) throw new Error(`model folder ${dir}: tokenizer has ${tokenizer.vocabSize} tokens but the model's vocabulary is ${ck.config.vocab}`);
+  if (expected && !sameTokenizer(tokenizer, expected)) throw new Error(`model folder ${dir}: its tokenizer.json is not the tokenizer its inputs are encoded with (the data's)`);
+  return { model: new Model(ctx, upload(ctx, dir, ck).params), tokenizer };
+}
+
+/** Whether two tokenizers are the same tokenizer.json (same vocabulary, rules and special tokens). */
+export function sameTokenizer(a: LoadedTokenizer, b: LoadedTokenizer): boolean {
+  return a === b || JSON.stringify(a.json) === JSON.stringify(b.json);
 }

@@ -11,8 +11,8 @@ import { supplementaryProblems } from '../data/world/supplementary.ts';
 import { entropyAnalysis, type EntropyRollout } from '../eval/entropy.ts';
 import { evaluate, type EvalResult, type GenRecord } from '../eval/evaluate.ts';
 import type { PromptFormat } from '../eval/format.ts';
-import { loadCheckpoint } from '../model/checkpoint.ts';
-import { Model } from '../model/model.ts';
+import { loadModelFolder } from '../model/checkpoint.ts';
+import type { Model } from '../model/model.ts';
 import type { LoadedTokenizer } from '../tokenizer/index.ts';
 import { TRAIN_CODE_VERSION } from '../train/cache.ts';
 import { canonicalJson } from '../util/json.ts';
@@ -98,10 +98,10 @@ export class Evaluator {
     const opts = accuracyOpts(o);
     return this.cached(evalKey('acc', model, problems, opts), model, (jsonl) =>
       withContext(async (ctx) => {
-        const m = new Model(ctx, loadCheckpoint(ctx, model.dir).params);
+        const { model: m, tokenizer } = loadModelFolder(ctx, model.dir, this.tokenizer);
         const bar = progress(`eval ${model.label}`, problems.length * (1 + opts.budgetForcing));
         let last = 0;
-        const r = await evaluate(m, this.tokenizer, problems, {
+        const r = await evaluate(m, tokenizer, problems, {
           format: model.format, samples: 0, passK: [], temperature: 1, maxNewTokens: o.maxNewTokens, batch: o.batch, seed: 0,
           budgetForcing: opts.budgetForcing, forcingTokens: opts.forcingTokens, outJsonl: jsonl,
           onProgress: (done) => {
@@ -137,7 +137,7 @@ export class Evaluator {
   /** A forward-only measure of the model (e.g. teacher-forced entropy), cached under `kind` and `opts`. */
   measure<T>(kind: string, model: ModelHandle, opts: unknown, compute: (m: Model) => Promise<T>): Promise<T> {
     return this.cached(evalKey(kind, model, [], opts), model, () =>
-      withContext(async (ctx) => compute(new Model(ctx, loadCheckpoint(ctx, model.dir).params))),
+      withContext(async (ctx) => compute(loadModelFolder(ctx, model.dir, this.tokenizer).model)),
     );
   }
 
@@ -145,8 +145,8 @@ export class Evaluator {
   entropy(model: ModelHandle, problems: readonly EvalProblem[], o: { rollouts: number; temperature: number; maxNewTokens: number; batch: number; seed: number }): Promise<EntropyRollout[]> {
     return this.cached(evalKey('entropy', model, problems, o), model, () =>
       withContext(async (ctx) => {
-        const m = new Model(ctx, loadCheckpoint(ctx, model.dir).params);
-        const { rollouts } = await entropyAnalysis(m, this.tokenizer, problems, { format: model.format, ...o });
+        const { model: m, tokenizer } = loadModelFolder(ctx, model.dir, this.tokenizer);
+        const { rollouts } = await entropyAnalysis(m, tokenizer, problems, { format: model.format, ...o });
         return rollouts.map((r) => ({ ...r, entropy: Array.from(r.entropy), step: Array.from(r.step) }));
       }),
     );

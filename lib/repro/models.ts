@@ -122,7 +122,7 @@ export class ModelStore {
       const items = sftItems(ds, 'sft');
       const bar = runProgress(`distill ${k.family} seed ${k.seed} (${items.length} traces)`, optim.steps, dir, true);
       const r = await trainSupervised({
-        runDir: dir, model: startingModel(ctx, dir, true, parent.dir), tokenizerJson: JSON.stringify(this.data.tokenizer.json),
+        runDir: dir, model: startingModel(ctx, dir, true, parent.dir, this.data.tokenizer), tokenizerJson: JSON.stringify(this.data.tokenizer.json),
         items, seqLen: neededSeqLen(items), optim, seed: k.seed, diagEvery: 0, gradVar: { every: 0, batches: 0 },
         checkpointEvery: t.checkpointEvery, info: { stage: 'distill', key, parent: parent.key, traces: items.length }, resume: true,
         onStep: (s) => bar.tick(1, { loss: s.loss }),

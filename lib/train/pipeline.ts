@@ -11,9 +11,9 @@ import { join } from 'node:path';
 import type { Dataset } from '../data/dataset.ts';
 import type { PromptFormat } from '../eval/format.ts';
 import type { GpuContext } from '../gpu/index.ts';
-import { loadCheckpoint } from '../model/checkpoint.ts';
+import { loadModelFolder } from '../model/checkpoint.ts';
 import { fromHfConfig, presetConfig, type Family, type ModelConfig } from '../model/config.ts';
-import { loadTokenizer } from '../tokenizer/index.ts';
+import { loadTokenizer, type LoadedTokenizer } from '../tokenizer/index.ts';
 import { Model } from '../model/model.ts';
 import { progress, type Scale } from '../util/cli.ts';
 import { neededSeqLen, packDocuments } from './batch.ts';
@@ -92,10 +92,11 @@ export async function runStage(key: string, open: OpenOptions, train: (dir: stri
 }
 
 /** The model a stage trains: its last checkpoint when it will resume one (the parent is then not
- *  read; the trainer continues in this model), else a copy of its parent. */
-export function startingModel(ctx: GpuContext, dir: string, resume: boolean | undefined, parentDir: string): Model {
+ *  read; the trainer continues in this model), else a copy of its parent. Either folder must hold
+ *  `tokenizer`, the one the stage encodes its data with (lib/model/checkpoint.ts loadModelFolder). */
+export function startingModel(ctx: GpuContext, dir: string, resume: boolean | undefined, parentDir: string, tokenizer: LoadedTokenizer): Model {
   const resumed = resume === false ? null : latestCheckpoint(dir);
-  return new Model(ctx, loadCheckpoint(ctx, resumed?.dir ?? parentDir).params);
+  return loadModelFolder(ctx, resumed?.dir ?? parentDir, tokenizer).model;
 }
 
 /** An optimiser config with its step count overridden (warm-up capped to fit). */
@@ -191,7 +192,7 @@ export async function ensureSft(ctx: GpuContext, o: StageOptions & { method: Met
     const items = all.filter((it) => it.inputIds.length - 1 <= shape.context);
     if (items.length < all.length) process.stderr.write(`sft: skipped ${all.length - items.length} of ${all.length} sequences longer than the context (${shape.context} tokens)\n`);
     if (!items.length) throw new Error(`no SFT sequence fits the model context of ${shape.context} tokens`);
-    const model = startingModel(ctx, dir, o.resume, parent.dir);
+    const model = startingModel(ctx, dir, o.resume, parent.dir, data.tokenizer);
     const bar = runProgress(`sft ${o.method} ${o.family} seed ${o.seed}`, optim.steps, dir, o.resume);
     const r = await trainSupervised({
       runDir: dir, model, tokenizerJson: JSON.stringify(data.tokenizer.json), items, seqLen: neededSeqLen(items), optim, seed: o.seed,
@@ -232,8 +233,8 @@ export async function ensureGrpo(ctx: GpuContext, o: StageOptions & { from: Grpo
     hparams: cfg, seed: o.seed, parent: parent.key, ...(n < reserve.length ? { reserve: n } : {}),
   });
   return runStage(key, { force: o.force, data, parent }, async (dir) => {
-    const model = startingModel(ctx, dir, o.resume, parent.dir);
-    const reference = cfg.beta > 0 ? new Model(ctx, loadCheckpoint(ctx, parent.dir).params) : null;
+    const model = startingModel(ctx, dir, o.resume, parent.dir, data.tokenizer);
+    const reference = cfg.beta > 0 ? loadModelFolder(ctx, parent.dir, data.tokenizer).model : null;
     const bar = runProgress(`grpo from ${o.from} ${o.family} seed ${o.seed}`, cfg.steps, dir, o.resume);
     const r = await trainGrpo({
       runDir: dir, model, reference, tokenizer: data.tokenizer, tokenizerJson: JSON.stringify(data.tokenizer.json), prompts: reserve.slice(0, n),
