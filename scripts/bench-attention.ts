@@ -66,7 +66,8 @@ async function main(): Promise<void> {
   }
   const ctx = await createContext();
   const rows = shape.batch * shape.seqLen;
-  const qd = shape.heads * shape.headDim, kd = shape.kvHeads * shape.headDim;
+  const qd = shape.heads * shape.headDim,
+    kd = shape.kvHeads * shape.headDim;
   const rng = new Rng(1);
   const rand = (n: number) => Float32Array.from({ length: n }, () => rng.normal());
   const q = ctx.pool.upload(rand(rows * qd), [rows, qd], 'q');
@@ -75,7 +76,9 @@ async function main(): Promise<void> {
   const dout = ctx.pool.upload(rand(rows * qd), [rows, qd], 'dout');
   const out = ctx.pool.alloc([rows, qd], 'out');
   const lse = ctx.pool.alloc([shape.batch * shape.heads * shape.seqLen], 'lse');
-  const dq = ctx.pool.alloc([rows, qd], 'dq'), dk = ctx.pool.alloc([rows, kd], 'dk'), dv = ctx.pool.alloc([rows, kd], 'dv');
+  const dq = ctx.pool.alloc([rows, qd], 'dq'),
+    dk = ctx.pool.alloc([rows, kd], 'dk'),
+    dv = ctx.pool.alloc([rows, kd], 'dv');
   const lengths = ctx.pool.upload(new Uint32Array(shape.batch).fill(shape.seqLen), [shape.batch], 'lengths', 'u32');
   const qDec = ctx.pool.upload(rand(shape.batch * qd), [shape.batch, qd], 'qDecode');
   const outDec = ctx.pool.alloc([shape.batch, qd], 'outDecode');

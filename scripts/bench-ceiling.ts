@@ -22,8 +22,12 @@ async function main(): Promise<void> {
     .option('size', { type: 'number', default: 1024 })
     .option('reps', { type: 'number', default: 5 })
     .option('calls', { type: 'number', default: 4, describe: 'dispatches per timing' })
-    .strict().help().version(false)
-    .fail((msg, err) => { throw new UsageError(msg || err?.message || 'invalid command line'); })
+    .strict()
+    .help()
+    .version(false)
+    .fail((msg, err) => {
+      throw new UsageError(msg || err?.message || 'invalid command line');
+    })
     .parseAsync();
   const n = a.size;
   const ctx = await createContext();
@@ -37,8 +41,16 @@ async function main(): Promise<void> {
     light: ctx.pipelines.fromSource(light, constants, 'main', 'matmul_adds_only'),
   };
   const rng = new Rng(1);
-  const A = ctx.pool.upload(Float32Array.from({ length: n * n }, () => rng.normal()), [n, n], 'a');
-  const B = ctx.pool.upload(Float32Array.from({ length: n * n }, () => rng.normal()), [n, n], 'b');
+  const A = ctx.pool.upload(
+    Float32Array.from({ length: n * n }, () => rng.normal()),
+    [n, n],
+    'a',
+  );
+  const B = ctx.pool.upload(
+    Float32Array.from({ length: n * n }, () => rng.normal()),
+    [n, n],
+    'b',
+  );
   const out = ctx.pool.alloc([n, n], 'out');
   const params = new Params().u32(n).u32(n).u32(n).u32(0);
   const time = async (p: typeof variants.matmul, calls: number) => {
@@ -56,10 +68,16 @@ async function main(): Promise<void> {
   const flops = 2 * n * n * n;
   const gflops = (xs: number[]) => spread(xs.map((t) => flops / (t / 1000) / 1e9));
   const ratios = ms.matmul.map((t, i) => ms.light[i] / t);
-  console.log(JSON.stringify({
-    adapter: ctx.gpu.adapterName, size: n, lpNumThreads: process.env.LP_NUM_THREADS ?? null,
-    matmulGflops: gflops(ms.matmul), addsOnlyGflops: gflops(ms.light), addsOnlyTimeOverMatmul: spread(ratios),
-  }));
+  console.log(
+    JSON.stringify({
+      adapter: ctx.gpu.adapterName,
+      size: n,
+      lpNumThreads: process.env.LP_NUM_THREADS ?? null,
+      matmulGflops: gflops(ms.matmul),
+      addsOnlyGflops: gflops(ms.light),
+      addsOnlyTimeOverMatmul: spread(ratios),
+    }),
+  );
   ctx.destroy();
 }
 

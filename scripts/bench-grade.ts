@@ -16,7 +16,10 @@ import { writeJsonAtomic } from '../lib/util/atomic.ts';
 import { runMain, scriptYargs } from '../lib/util/cli.ts';
 import { Rng } from '../lib/util/rng.ts';
 
-interface Pair { gold: string; response: string }
+interface Pair {
+  gold: string;
+  response: string;
+}
 
 const ROOT = resolve(import.meta.dirname, '..');
 
@@ -38,7 +41,10 @@ function worldPairs(n: number, rng: Rng): Pair[] {
 }
 
 function jsonl(file: string): Record<string, unknown>[] {
-  return readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+  return readFileSync(file, 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
 }
 
 function baseline(gold: string, response: string): boolean {
@@ -48,7 +54,10 @@ function baseline(gold: string, response: string): boolean {
     let depth = 0;
     for (let j = at + 6; j < response.length; j++) {
       if (response[j] === '{') depth++;
-      else if (response[j] === '}' && --depth === 0) { ans = response.slice(at + 7, j); break; }
+      else if (response[j] === '}' && --depth === 0) {
+        ans = response.slice(at + 7, j);
+        break;
+      }
     }
   }
   ans ??= response.match(/-?\d+(?:\.\d+)?(?:\/\d+)?/g)?.pop() ?? null;
@@ -91,9 +100,13 @@ await runMain(async () => {
     .parseAsync();
   const rng = new Rng(1);
   const math = jsonl(join(benchmarkDir(), BENCHMARK_FILES.math)).map((r) => ({ gold: String(r.answer), response: String(r.solution) }));
-  const gsm = jsonl(join(benchmarkDir(), BENCHMARK_FILES.gsm8k)).slice(0, 500).map((r) => ({ gold: String(r.answer).split('####').pop()!.trim(), response: String(r.answer) }));
-  const mv = (JSON.parse(readFileSync(join(ROOT, 'test/eval/fixtures/math-verify-cases.json'), 'utf8')).cases as { gold: string; pred: string }[])
-    .map((c) => ({ gold: c.gold, response: c.pred }));
+  const gsm = jsonl(join(benchmarkDir(), BENCHMARK_FILES.gsm8k))
+    .slice(0, 500)
+    .map((r) => ({ gold: String(r.answer).split('####').pop()!.trim(), response: String(r.answer) }));
+  const mv = (JSON.parse(readFileSync(join(ROOT, 'test/eval/fixtures/math-verify-cases.json'), 'utf8')).cases as { gold: string; pred: string }[]).map((c) => ({
+    gold: c.gold,
+    response: c.pred,
+  }));
   const mixes: Record<string, Pair[]> = {
     'world rollouts (GRPO reward)': worldPairs(2000, rng),
     'MATH-500 solutions': math,
@@ -106,13 +119,17 @@ await runMain(async () => {
     const a = rate(pairs, ours, args.seconds);
     const b = rate(pairs, baseline, args.seconds);
     rows.push({ mix: name, pairs: pairs.length, grader: a, string_baseline: b, cpu_ratio: a.cpu / b.cpu });
-    console.log(`${name.padEnd(30)} ${pairs.length} pairs: grader ${a.wall.toFixed(0)} pairs/s (${a.cpu.toFixed(0)} per cpu-s, ${a.equal} equal), string baseline ${b.wall.toFixed(0)} pairs/s (${b.cpu.toFixed(0)} per cpu-s, ${b.equal} equal), grader/baseline per cpu-s ${(a.cpu / b.cpu).toFixed(3)}`);
+    console.log(
+      `${name.padEnd(30)} ${pairs.length} pairs: grader ${a.wall.toFixed(0)} pairs/s (${a.cpu.toFixed(0)} per cpu-s, ${a.equal} equal), string baseline ${b.wall.toFixed(0)} pairs/s (${b.cpu.toFixed(0)} per cpu-s, ${b.equal} equal), grader/baseline per cpu-s ${(a.cpu / b.cpu).toFixed(3)}`,
+    );
   }
   // Bounded work.
   const big = new Uint8Array(50 * (1 << 20)).fill(40);
   big[big.length - 1] = 10;
   const bounds = {
-    'line of 50 MiB through the line reader (ms)': await msAsync(async () => { for await (const line of readLines([big])) void line; }),
+    'line of 50 MiB through the line reader (ms)': await msAsync(async () => {
+      for await (const line of readLines([big])) void line;
+    }),
     'response of 1 MB, no answer (ms)': ms(() => gradeResponse('1', 'x '.repeat(500_000))),
     'response of 1 MB of numbers (ms)': ms(() => gradeResponse('1', '7 '.repeat(500_000))),
     'response of 1 MB of "answer" words (ms)': ms(() => gradeResponse('1', 'answer '.repeat(140_000))),
@@ -123,6 +140,11 @@ await runMain(async () => {
     'response over 1 MiB (ms)': ms(() => gradeResponse('1', `\\boxed{1}${' '.repeat(1 << 20)}`)),
   };
   for (const [k, v] of Object.entries(bounds)) console.log(`${k}: ${v.toFixed(1)}`);
-  writeJsonAtomic(args.out, { when: new Date().toISOString(), peer: 'string equality of the last \\boxed{} (else last number) with the gold, same run', mixes: rows, bounds_ms: bounds });
+  writeJsonAtomic(args.out, {
+    when: new Date().toISOString(),
+    peer: 'string equality of the last \\boxed{} (else last number) with the gold, same run',
+    mixes: rows,
+    bounds_ms: bounds,
+  });
   console.log(`wrote ${args.out}`);
 });

@@ -29,7 +29,12 @@ function shapes(rows: number, dim: number, ffn: number, vocab: number, square: b
     out.push({ label: '1024^3 A^T B^T', o: { m: 1024, n: 1024, k: 1024, transA: true, transB: true } });
   }
   // Linear layer y[rows, out] = x[rows, in] W[out, in]^T, and its two gradients.
-  for (const [name, inF, outF] of [['attn', dim, dim], ['up/gate', dim, ffn], ['down', ffn, dim], ['lm head', dim, vocab]] as const) {
+  for (const [name, inF, outF] of [
+    ['attn', dim, dim],
+    ['up/gate', dim, ffn],
+    ['down', ffn, dim],
+    ['lm head', dim, vocab],
+  ] as const) {
     out.push({ label: `${name} fwd [${rows}x${inF}]@[${outF}x${inF}]^T`, o: { m: rows, n: outF, k: inF, transB: true } });
     out.push({ label: `${name} dx  [${rows}x${outF}]@[${outF}x${inF}]`, o: { m: rows, n: inF, k: outF } });
     out.push({ label: `${name} dW  [${rows}x${outF}]^T@[${rows}x${inF}]`, o: { m: outF, n: inF, k: rows, transA: true, accumulate: true } });
@@ -72,7 +77,7 @@ async function timeCall(ctx: GpuContext, record: () => void, repeats: number): P
 
 async function main(): Promise<void> {
   const argv = await yargs(hideBin(process.argv))
-    .usage('$0 [options]\n\nGFLOP/s of each matmul kernel variant at 1024^3 and at the model\'s linear-layer shapes.')
+    .usage("$0 [options]\n\nGFLOP/s of each matmul kernel variant at 1024^3 and at the model's linear-layer shapes.")
     .option('rows', { type: 'number', default: 4096, describe: 'tokens per step (batch * seqLen)' })
     .option('dim', { type: 'number', default: 128, describe: 'd_model' })
     .option('ffn', { type: 'number', default: 352, describe: 'MLP hidden size' })
@@ -92,7 +97,15 @@ async function main(): Promise<void> {
   const tensors = new Map<number, Tensor>();
   const tensor = (size: number, name: string): Tensor => {
     let t = tensors.get(size);
-    if (!t) tensors.set(size, (t = ctx.pool.upload(Float32Array.from({ length: size }, () => rng.normal()), [size], name)));
+    if (!t)
+      tensors.set(
+        size,
+        (t = ctx.pool.upload(
+          Float32Array.from({ length: size }, () => rng.normal()),
+          [size],
+          name,
+        )),
+      );
     return t;
   };
   const variants = argv.variants as MatmulKernel[];

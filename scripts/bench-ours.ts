@@ -17,7 +17,11 @@ import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 
 interface MatmulTiming {
-  m: number; n: number; k: number; transA: boolean; transB: boolean;
+  m: number;
+  n: number;
+  k: number;
+  transA: boolean;
+  transB: boolean;
   callsPerTiming: number;
   gflops: Spread;
   ms: Spread;
@@ -37,9 +41,7 @@ async function done(ctx: GpuContext): Promise<void> {
   await ctx.gpu.device.queue.onSubmittedWorkDone();
 }
 
-export async function timeMatmul(
-  ctx: GpuContext, shape: ReturnType<typeof parseShape>, warmup: number, reps: number, minMs: number,
-): Promise<MatmulTiming> {
+export async function timeMatmul(ctx: GpuContext, shape: ReturnType<typeof parseShape>, warmup: number, reps: number, minMs: number): Promise<MatmulTiming> {
   const { m, n, k, transA, transB } = shape;
   const rng = new Rng(1);
   const fill = (len: number) => Float32Array.from({ length: len }, () => rng.normal());
@@ -69,7 +71,12 @@ export async function timeMatmul(
   ctx.rec.resetBindGroups();
   const flops = 2 * m * n * k;
   return {
-    m, n, k, transA, transB, callsPerTiming: calls,
+    m,
+    n,
+    k,
+    transA,
+    transB,
+    callsPerTiming: calls,
     gflops: spread(perCall.map((ms) => flops / (ms / 1000) / 1e9)),
     ms: spread(perCall),
   };
@@ -137,8 +144,13 @@ async function timeTrain(t: ModelTask, seqLen: number, profile: boolean) {
   }
   const tokens = acts.rows;
   return {
-    tokensPerStep: tokens, tokensPerS: rate(tokens, times), ms: spread(times.map((x) => x * 1000)),
-    dispatchesPerStep, peakPool, peakRssMiB, ...(profileTimes ? { profile: byKernel(profileTimes) } : {}),
+    tokensPerStep: tokens,
+    tokensPerS: rate(tokens, times),
+    ms: spread(times.map((x) => x * 1000)),
+    dispatchesPerStep,
+    peakPool,
+    peakRssMiB,
+    ...(profileTimes ? { profile: byKernel(profileTimes) } : {}),
   };
 }
 
@@ -189,8 +201,13 @@ async function main(): Promise<void> {
     .option('top-k', { type: 'number', default: 0 })
     .option('seed', { type: 'number', default: 0 })
     .option('profile', { type: 'boolean', default: false, describe: 'train: time every kernel of one extra step (stderr)' })
-    .strict().help().alias('h', 'help').version(false)
-    .fail((msg, err) => { throw new UsageError(msg || err?.message || 'invalid command line'); })
+    .strict()
+    .help()
+    .alias('h', 'help')
+    .version(false)
+    .fail((msg, err) => {
+      throw new UsageError(msg || err?.message || 'invalid command line');
+    })
     .parseAsync();
   const ctx = await createContext();
   const base = { adapter: ctx.gpu.adapterName, software: ctx.gpu.isSoftware, lpNumThreads: process.env.LP_NUM_THREADS ?? null };
@@ -204,9 +221,7 @@ async function main(): Promise<void> {
     const { Model } = await import('../lib/model/model.ts');
     const model = Model.init(ctx, presetConfig(a.family, size, a.vocab), a.seed);
     const t: ModelTask = { model, batch: a.batch, warmup: a.warmup, reps: a.reps, seed: a.seed };
-    const r = a.task === 'train'
-      ? await timeTrain(t, a['seq-len'], a.profile)
-      : await timeSample(t, a['prompt-len'], a['new-tokens'], a.temperature, a['top-k']);
+    const r = a.task === 'train' ? await timeTrain(t, a['seq-len'], a.profile) : await timeSample(t, a['prompt-len'], a['new-tokens'], a.temperature, a['top-k']);
     const { peakPool, ...rest } = r;
     console.log(JSON.stringify({ task: a.task, ...base, params: model.params.layout.count, ...memory(peakPool), ...rest }));
   }

@@ -81,21 +81,30 @@ const ours = (args: string[]): [string, string[]] => [process.execPath, ['--impo
 
 function matmulReadingsFromPeer(j: Record<string, unknown>): MatmulReading[] {
   return (j.shapes as Record<string, unknown>[]).map((s) => ({
-    m: s.m as number, n: s.n as number, k: s.k as number, transA: s.transA as boolean, transB: s.transB as boolean,
-    gflops: s.gflops as MatmulReading['gflops'], ms: s.ms as MatmulReading['ms'],
+    m: s.m as number,
+    n: s.n as number,
+    k: s.k as number,
+    transA: s.transA as boolean,
+    transB: s.transB as boolean,
+    gflops: s.gflops as MatmulReading['gflops'],
+    ms: s.ms as MatmulReading['ms'],
   }));
 }
 
 function modelReadingFromOurs(j: Record<string, unknown>, onGpu: boolean): ModelReading {
   return {
-    tokensPerS: j.tokensPerS as ModelReading['tokensPerS'], peakRssMiB: j.peakRssMiB as number,
-    params: j.params as number, ...(onGpu ? { deviceMiB: j.poolMiB as number } : {}),
+    tokensPerS: j.tokensPerS as ModelReading['tokensPerS'],
+    peakRssMiB: j.peakRssMiB as number,
+    params: j.params as number,
+    ...(onGpu ? { deviceMiB: j.poolMiB as number } : {}),
   };
 }
 
 function modelReadingFromPeer(j: Record<string, unknown>): ModelReading {
   return {
-    tokensPerS: j.tokens_per_s as ModelReading['tokensPerS'], peakRssMiB: j.peak_rss_mib as number, params: j.params as number,
+    tokensPerS: j.tokens_per_s as ModelReading['tokensPerS'],
+    peakRssMiB: j.peak_rss_mib as number,
+    params: j.params as number,
     ...(typeof j.cuda_max_allocated_mib === 'number' ? { deviceMiB: j.cuda_max_allocated_mib } : {}),
   };
 }
@@ -111,7 +120,7 @@ async function main(): Promise<void> {
     },
     (y) =>
       y
-        .option('family', { choices: families, default: 'qwen-like' as Family, describe: 'model family (the default model is qwen-like at the scale\'s size)' })
+        .option('family', { choices: families, default: 'qwen-like' as Family, describe: "model family (the default model is qwen-like at the scale's size)" })
         .option('vocab', { type: 'number', default: 512, describe: 'vocabulary size of the benchmarked model' })
         .option('batch', { type: 'number', describe: 'training batch (default: per scale, cpu 8)' })
         .option('seq-len', { type: 'number', describe: 'training sequence length (default: per scale, cpu 256)' })
@@ -127,14 +136,22 @@ async function main(): Promise<void> {
   );
   const d = defaults[a.scale];
   const opt = {
-    batch: a.batch ?? d.batch, seqLen: a['seq-len'] ?? d.seqLen, sampleBatch: a['sample-batch'] ?? d.sampleBatch,
-    promptLen: a['prompt-len'] ?? d.promptLen, newTokens: a['new-tokens'] ?? d.newTokens,
-    warmup: a.warmup ?? d.warmup, reps: a.reps ?? d.reps, threads: a.threads,
+    batch: a.batch ?? d.batch,
+    seqLen: a['seq-len'] ?? d.seqLen,
+    sampleBatch: a['sample-batch'] ?? d.sampleBatch,
+    promptLen: a['prompt-len'] ?? d.promptLen,
+    newTokens: a['new-tokens'] ?? d.newTokens,
+    warmup: a.warmup ?? d.warmup,
+    reps: a.reps ?? d.reps,
+    threads: a.threads,
   };
   for (const [k, v] of Object.entries(opt)) {
     if (!Number.isInteger(v) || v < (k === 'warmup' ? 0 : 1)) throw new UsageError(`--${k.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase())} must be a positive integer, got ${v}`);
   }
-  const parts = a.parts.split(',').map((s) => s.trim()).filter(Boolean) as Part[];
+  const parts = a.parts
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean) as Part[];
   const bad = parts.find((p) => !PARTS.includes(p));
   if (bad || parts.length === 0) throw new UsageError(`--parts: expected some of ${PARTS.join(',')}, got '${a.parts}'`);
 
@@ -149,13 +166,19 @@ async function main(): Promise<void> {
   // Both sides want every core; other work on the machine distorts the comparison (OpenBLAS and
   // OpenMP threads that spin-wait suffer most from being descheduled), so say so up front.
   const busy = () => loadavg()[0] > 0.5 * availableParallelism();
-  if (busy()) log(`warning: load average ${loadavg()[0].toFixed(1)} on ${availableParallelism()} cores: the machine is shared, numbers will be noisy and may favour one side${opt.threads > 1 ? ' (with several threads per side, oversubscription hurts most: consider --threads 1)' : ''}`);
+  if (busy())
+    log(
+      `warning: load average ${loadavg()[0].toFixed(1)} on ${availableParallelism()} cores: the machine is shared, numbers will be noisy and may favour one side${opt.threads > 1 ? ' (with several threads per side, oversubscription hurts most: consider --threads 1)' : ''}`,
+    );
   const rows: BenchRow[] = [];
   const meta: Record<string, unknown> = {
     date: new Date().toISOString(),
     command: `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim(),
     machine: { cpu: cpus()[0]?.model, cores: availableParallelism(), loadavgAtStart: loadavg() },
-    threads: { ours: `LP_NUM_THREADS=${opt.threads} (lavapipe; ignored by a hardware GPU)`, peer: `torch.set_num_threads(${opt.threads}), OPENBLAS_NUM_THREADS=${opt.threads}, OMP_NUM_THREADS=${opt.threads}` },
+    threads: {
+      ours: `LP_NUM_THREADS=${opt.threads} (lavapipe; ignored by a hardware GPU)`,
+      peer: `torch.set_num_threads(${opt.threads}), OPENBLAS_NUM_THREADS=${opt.threads}, OMP_NUM_THREADS=${opt.threads}`,
+    },
     model: { family: a.family, size: sizeOf[a.scale], ...config },
     work: opt,
     ours: {} as Record<string, unknown>,
@@ -179,17 +202,37 @@ async function main(): Promise<void> {
     }
     for (const task of ['train', 'sample'] as const) {
       if (!parts.includes(task)) continue;
-      const work = task === 'train'
-        ? ['--batch', String(opt.batch), '--seq-len', String(opt.seqLen)]
-        : ['--batch', String(opt.sampleBatch), '--prompt-len', String(opt.promptLen), '--new-tokens', String(opt.newTokens)];
+      const work =
+        task === 'train'
+          ? ['--batch', String(opt.batch), '--seq-len', String(opt.seqLen)]
+          : ['--batch', String(opt.sampleBatch), '--prompt-len', String(opt.promptLen), '--new-tokens', String(opt.newTokens)];
       log(`${task}: ours`);
       const profile = task === 'train' && a.profile ? ['--profile'] : [];
-      const o = await runChild(`ours ${task}`, ...ours(['--task', task, '--family', a.family, '--scale', a.scale, '--vocab', String(a.vocab), ...work, ...peerArgsCommon, ...profile]), oursEnv(opt.threads));
+      const o = await runChild(
+        `ours ${task}`,
+        ...ours(['--task', task, '--family', a.family, '--scale', a.scale, '--vocab', String(a.vocab), ...work, ...peerArgsCommon, ...profile]),
+        oursEnv(opt.threads),
+      );
       onGpu ||= o.json.software === false;
       log(`${task}: peer`);
-      const p = await runChild(`peer ${task}`, a.python,
-        [join(root, 'scripts/peers/torch_model.py'), '--config', configPath, '--task', task, '--threads', String(opt.threads), '--device', onGpu ? 'auto' : 'cpu', ...work, ...peerArgsCommon],
-        peerEnv(opt.threads));
+      const p = await runChild(
+        `peer ${task}`,
+        a.python,
+        [
+          join(root, 'scripts/peers/torch_model.py'),
+          '--config',
+          configPath,
+          '--task',
+          task,
+          '--threads',
+          String(opt.threads),
+          '--device',
+          onGpu ? 'auto' : 'cpu',
+          ...work,
+          ...peerArgsCommon,
+        ],
+        peerEnv(opt.threads),
+      );
       rows.push(...modelRows(task, modelReadingFromOurs(o.json, onGpu), modelReadingFromPeer(p.json)));
       Object.assign(meta.ours as object, { adapter: o.json.adapter, software: o.json.software, [task]: o.json });
       Object.assign(meta.peer as object, { [task]: p.json });
@@ -219,7 +262,12 @@ async function main(): Promise<void> {
 function describePeer(p: Record<string, unknown>): string {
   const env = (p.env ?? (p.train as Record<string, unknown>)?.env) as Record<string, unknown> | undefined;
   const blas = env?.blas as Record<string, unknown> | undefined;
-  const parts = [p.sgemm, (p.train as Record<string, unknown>)?.peer, blas?.coretype ? `OpenBLAS core ${blas.coretype}` : undefined, env?.device !== 'cpu' ? env?.device : undefined];
+  const parts = [
+    p.sgemm,
+    (p.train as Record<string, unknown>)?.peer,
+    blas?.coretype ? `OpenBLAS core ${blas.coretype}` : undefined,
+    env?.device !== 'cpu' ? env?.device : undefined,
+  ];
   return parts.filter(Boolean).join(', ');
 }
 

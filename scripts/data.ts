@@ -36,13 +36,38 @@ function generate(a: { scale: ScaleName; seed: number; out?: string }): void {
   const t0 = Date.now();
   const w = generateWorld({ seed: a.seed, scale: a.scale });
   writeDataset(out, {
-    pool: w.pool, eval: w.eval, dev: w.dev, base: w.base, baseHeldout: w.baseHeldout,
-    manifest: { source: 'world', seed: a.seed, scale: a.scale, scaleConfig: SCALES[a.scale], splitWanted: w.want, world: w.config, labeller: ruleLabeller.name + '@' + ruleLabeller.version },
+    pool: w.pool,
+    eval: w.eval,
+    dev: w.dev,
+    base: w.base,
+    baseHeldout: w.baseHeldout,
+    manifest: {
+      source: 'world',
+      seed: a.seed,
+      scale: a.scale,
+      scaleConfig: SCALES[a.scale],
+      splitWanted: w.want,
+      world: w.config,
+      labeller: ruleLabeller.name + '@' + ruleLabeller.version,
+    },
   });
-  console.log(`generate: ${w.pool.length} pool traces, ${w.eval.length} eval problems, ${w.dev.length} development problems, ${w.base.length} Base records -> ${out} (${((Date.now() - t0) / 1000).toFixed(1)}s)`);
+  console.log(
+    `generate: ${w.pool.length} pool traces, ${w.eval.length} eval problems, ${w.dev.length} development problems, ${w.base.length} Base records -> ${out} (${((Date.now() - t0) / 1000).toFixed(1)}s)`,
+  );
 }
 
-async function ingest(a: { inputs: string[]; out: string; seed: number; unit?: number; cache?: string; maxTokens: number; tokenizer?: string; maxLineBytes: number; labels?: string; labeller: string }): Promise<void> {
+async function ingest(a: {
+  inputs: string[];
+  out: string;
+  seed: number;
+  unit?: number;
+  cache?: string;
+  maxTokens: number;
+  tokenizer?: string;
+  maxLineBytes: number;
+  labels?: string;
+  labeller: string;
+}): Promise<void> {
   const cache = new LabelCache(a.cache ?? join(a.out, 'labels.cache.jsonl'));
   let external: Map<string, ExternalLabel> | undefined;
   if (a.labels) {
@@ -57,11 +82,16 @@ async function ingest(a: { inputs: string[]; out: string; seed: number; unit?: n
     const { examples: ex, report, comparison: c } = await ingestRows(await readOpenR1Rows(path, { maxLineBytes: a.maxLineBytes }), ruleLabeller, cache, external);
     examples.push(...ex);
     reports.push({ path, ...report, labelComparison: external ? c : undefined });
-    const skipped = Object.entries(report.skipped).map(([k, v]) => `${k}: ${v}`).join(', ');
+    const skipped = Object.entries(report.skipped)
+      .map(([k, v]) => `${k}: ${v}`)
+      .join(', ');
     console.log(`ingest: ${path}: ${report.rows} rows, ${report.kept} of ${report.generations} generations kept${skipped ? ` (skipped: ${skipped})` : ''}`);
     if (external) {
-      console.log(`ingest: external labels vs rules on ${c.n} traces: v agrees on ${c.vAgree}; both v=1 on ${c.bothV1}, T_last equal on ${c.tLastExact}, within 80 characters on ${c.tLastWithin80}; ${c.unplaced} labels not placed`);
-      for (const d of c.disagreements.slice(0, 10)) console.log(`ingest:   disagree ${d.id}: external v=${d.vExternal} T_last=${d.external ?? '-'}, rules v=${d.vRules} T_last=${d.rules ?? '-'}`);
+      console.log(
+        `ingest: external labels vs rules on ${c.n} traces: v agrees on ${c.vAgree}; both v=1 on ${c.bothV1}, T_last equal on ${c.tLastExact}, within 80 characters on ${c.tLastWithin80}; ${c.unplaced} labels not placed`,
+      );
+      for (const d of c.disagreements.slice(0, 10))
+        console.log(`ingest:   disagree ${d.id}: external v=${d.vExternal} T_last=${d.external ?? '-'}, rules v=${d.vRules} T_last=${d.rules ?? '-'}`);
     }
   }
   const counter = tokenCounter(a.tokenizer);
@@ -70,17 +100,37 @@ async function ingest(a: { inputs: string[]; out: string; seed: number; unit?: n
   examples.splice(0, examples.length, ...long.kept);
   // Nothing to write: keep whatever the output folder already holds.
   if (!examples.length) throw new UsageError(`no usable examples in ${a.inputs.join(', ')}; ${a.out} left unchanged`);
-  const n1 = examples.filter((e) => e.v === 1).length, n0 = examples.length - n1;
+  const n1 = examples.filter((e) => e.v === 1).length,
+    n0 = examples.length - n1;
   // The largest unit the data allows unless one is given (the paper: unit 1000 -> 12k / 8k / 9,848).
   const unit = a.unit ?? Math.min(n1 / SPLIT_RATIO.sft_v1, n0 / SPLIT_RATIO.sft_v0, examples.length / (SPLIT_RATIO.sft_v1 + SPLIT_RATIO.sft_v0 + SPLIT_RATIO.grpo));
   const want = splitCounts(unit);
   // Rounding of a fractional unit may ask for one more than there is.
-  want.sft_v1 = Math.min(want.sft_v1, n1); want.sft_v0 = Math.min(want.sft_v0, n0);
+  want.sft_v1 = Math.min(want.sft_v1, n1);
+  want.sft_v0 = Math.min(want.sft_v0, n0);
   want.grpo = Math.min(want.grpo, examples.length - want.sft_v1 - want.sft_v0);
-  const splits = assignSplits(examples.map((e) => e.v), want, a.seed);
+  const splits = assignSplits(
+    examples.map((e) => e.v),
+    want,
+    a.seed,
+  );
   examples.forEach((e, i) => (e.split = splits[i]));
   cache.save();
-  writeDataset(a.out, { pool: examples, manifest: { source: 'openr1', seed: a.seed, unit, splitWanted: want, inputs: reports, maxTokens: a.maxTokens, lengthTokenizer: counter.name, skippedLong: long.dropped, labeller: ruleLabeller.name + '@' + ruleLabeller.version, externalLabels: a.labels ?? null } });
+  writeDataset(a.out, {
+    pool: examples,
+    manifest: {
+      source: 'openr1',
+      seed: a.seed,
+      unit,
+      splitWanted: want,
+      inputs: reports,
+      maxTokens: a.maxTokens,
+      lengthTokenizer: counter.name,
+      skippedLong: long.dropped,
+      labeller: ruleLabeller.name + '@' + ruleLabeller.version,
+      externalLabels: a.labels ?? null,
+    },
+  });
   console.log(`ingest: ${examples.length} examples (v=1: ${n1}, v=0: ${n0}) -> ${a.out}`);
 }
 
@@ -90,11 +140,23 @@ async function labelExport(a: { inputs: string[]; out: string; maxLineBytes: num
     if (!existsSync(path)) throw new UsageError(`${path}: no such file`);
     const { examples } = await ingestRows(await readOpenR1Rows(path, { maxLineBytes: a.maxLineBytes }), ruleLabeller);
     for (const e of examples)
-      lines.push(JSON.stringify({ uuid: e.meta!.uuid ?? e.id.replace(/-g\d+$/, ''), generation: e.meta!.generation, problem: e.problem, answer: e.answer, trace: e.raw, prompt: labelPrompt(e.problem, e.raw), promptVersion: LABEL_PROMPT_VERSION }) + '\n');
+      lines.push(
+        JSON.stringify({
+          uuid: e.meta!.uuid ?? e.id.replace(/-g\d+$/, ''),
+          generation: e.meta!.generation,
+          problem: e.problem,
+          answer: e.answer,
+          trace: e.raw,
+          prompt: labelPrompt(e.problem, e.raw),
+          promptVersion: LABEL_PROMPT_VERSION,
+        }) + '\n',
+      );
   }
   if (!lines.length) throw new UsageError(`no traces to label in ${a.inputs.join(', ')}; ${a.out} not written`);
   writeFileAtomic(a.out, lines.join(''));
-  console.log(`label-export: ${lines.length} traces with the labelling prompt (docs/labelling.md, version ${LABEL_PROMPT_VERSION}) -> ${a.out}; answers go back in with ingest --labels`);
+  console.log(
+    `label-export: ${lines.length} traces with the labelling prompt (docs/labelling.md, version ${LABEL_PROMPT_VERSION}) -> ${a.out}; answers go back in with ingest --labels`,
+  );
 }
 
 function readLabelledSet(paths: string[]): LabelledTrace[] {
@@ -127,8 +189,11 @@ async function labelledReportCommand(a: { inputs: string[]; out: string; note?: 
   writeFileAtomic(`${a.out}.json`, JSON.stringify({ command, note: a.note ?? null, ...r }, null, 1) + '\n');
   writeFileAtomic(`${a.out}.md`, renderLabelledReport(r, set, command, a.note));
   for (const k of ['heldout', 'dev', 'all'] as const) {
-    const s = r.subsets[k], g = s.agreement;
-    console.log(`labelled-report: ${k}: ${s.n} traces; v agrees ${g?.vAgree ?? 0}/${g?.n ?? 0}; T_last same sentence ${g?.sameSentence ?? 0}/${g?.bothV1 ?? 0}, within 80 chars ${g?.within80 ?? 0}/${g?.bothV1 ?? 0}; loss share ${(100 * s.lossShare.reading).toFixed(1)}% (reading), ${(100 * s.lossShare.rules).toFixed(1)}% (rules)`);
+    const s = r.subsets[k],
+      g = s.agreement;
+    console.log(
+      `labelled-report: ${k}: ${s.n} traces; v agrees ${g?.vAgree ?? 0}/${g?.n ?? 0}; T_last same sentence ${g?.sameSentence ?? 0}/${g?.bothV1 ?? 0}, within 80 chars ${g?.within80 ?? 0}/${g?.bothV1 ?? 0}; loss share ${(100 * s.lossShare.reading).toFixed(1)}% (reading), ${(100 * s.lossShare.rules).toFixed(1)}% (rules)`,
+    );
   }
   console.log(`labelled-report: -> ${a.out}.json, ${a.out}.md`);
 }
@@ -146,23 +211,42 @@ function printStats(s: DataStats & { reference: ReferenceAgreement | null; lossS
   }
   L('response tokens with loss', `${pct(s.lossShare)} (VGGM: from T_last when v=1, all when v=0; whole pool)`);
   L('source', s.source);
-  L('raw pool', `${s.pool} traces (${Object.entries(s.byTier).map(([t, n]) => `${t} ${n}`).join(', ')})`);
+  L(
+    'raw pool',
+    `${s.pool} traces (${Object.entries(s.byTier)
+      .map(([t, n]) => `${t} ${n}`)
+      .join(', ')})`,
+  );
   L('v=1 (labels, raw pool)', pct(s.vRatio));
   if (s.truthVRatio !== null) L('v=1 (world truth)', pct(s.truthVRatio));
   L('splits', SPLITS.map((k) => `${k} ${s.splits[k]}`).join(', '));
   L('split ratio', `${s.splitRatio.sft_v1.toFixed(3)} : ${s.splitRatio.sft_v0.toFixed(3)} : ${s.splitRatio.grpo.toFixed(3)} (paper 12 : 8 : 9.848)`);
   if (s.agreement) {
-    const a = s.agreement, c = a.confusion;
+    const a = s.agreement,
+      c = a.confusion;
     L('T_last agreement', `${pct(a.tLastAgree / a.n)} (${a.tLastAgree}/${a.n}); on true v=1: ${pct(a.tLastAgreeV1 / (a.nV1 || 1))} (${a.tLastAgreeV1}/${a.nV1})`);
     L('rewritten text agreement', `${pct(a.rewrittenAgree / a.n)}`);
     L('v confusion (truth\\label)', `v=0: [${c[0][0]} ${c[0][1]}]  v=1: [${c[1][0]} ${c[1][1]}]`);
   }
-  if (Object.keys(s.slips).length) L('slips (truth)', Object.entries(s.slips).sort().map(([k, n]) => `${k} ${n}`).join(', '));
+  if (Object.keys(s.slips).length)
+    L(
+      'slips (truth)',
+      Object.entries(s.slips)
+        .sort()
+        .map(([k, n]) => `${k} ${n}`)
+        .join(', '),
+    );
   const q = (x: DataStats['lengths']['train']) => `mean ${x.mean.toFixed(1)}, p50 ${x.p50}, p90 ${x.p90}, max ${x.max} tokens (n=${x.n})`;
   L('length, prompt+trace', q(s.lengths.train));
   if (s.lengths.base) L('length, Base record', q(s.lengths.base));
   L('VGGM-masked tokens', `${pct(s.masked.sftV1)} of sft_v1 response tokens, ${pct(s.masked.sftMix)} of the SFT mix`);
-  if (Object.keys(s.eval).length) L('eval problems', Object.entries(s.eval).map(([t, n]) => `${t} ${n}`).join(', ') + `; leaks into training: ${s.evalLeaks}`);
+  if (Object.keys(s.eval).length)
+    L(
+      'eval problems',
+      Object.entries(s.eval)
+        .map(([t, n]) => `${t} ${n}`)
+        .join(', ') + `; leaks into training: ${s.evalLeaks}`,
+    );
   L('SFT/GRPO shared problems', `${s.sftGrpoSharedKeys}`);
 }
 
@@ -173,9 +257,12 @@ function show(a: { dir: string; id?: string; index: number; split?: string; colo
   if (!e) throw new UsageError(a.id ? `no example with id ${a.id}` : `no example ${a.index} (have ${pool.length}${a.split ? ` in ${a.split}` : ''})`);
   const color = a.color === 'always' || (a.color === 'auto' && process.stdout.isTTY && !process.env.NO_COLOR);
   const cut = e.tLast ?? 0;
-  const seen = e.response.slice(0, cut), learned = e.response.slice(cut);
+  const seen = e.response.slice(0, cut),
+    learned = e.response.slice(cut);
   const enc = encodeExample(d.tokenizer, tracePrompt(e.problem), e.response, e.tLast);
-  console.log(`${e.id}  tier ${e.tier}  split ${e.split}  v=${e.v}  tLast=${e.tLast ?? '-'} (token ${enc.tLastToken ?? '-'} of ${enc.ids.length})  answer ${e.answer}  label ${e.label.labeller}@${e.label.version}`);
+  console.log(
+    `${e.id}  tier ${e.tier}  split ${e.split}  v=${e.v}  tLast=${e.tLast ?? '-'} (token ${enc.tLastToken ?? '-'} of ${enc.ids.length})  answer ${e.answer}  label ${e.label.labeller}@${e.label.version}`,
+  );
   if (e.truth?.slip) console.log(`teacher slip: ${e.truth.slip.kind} at step ${e.truth.slip.step}: wrote ${e.truth.slip.wrong}, right ${e.truth.slip.right}`);
   if (color) {
     console.log(`\x1b[2m${tracePrompt(e.problem)}\x1b[0m\x1b[33m${seen}\x1b[0m\x1b[1;32m${learned}\x1b[0m`);
@@ -189,60 +276,111 @@ await runMain(async () => {
   await yargs(hideBin(process.argv))
     .scriptName('data')
     .usage('$0 <command> [options]\n\nGenerate, ingest, inspect the teacher data (world or OpenR1-Math-220k).')
-    .command('generate', 'generate the synthetic teacher world -> DIR/{pool,eval,base}.jsonl, tokenizer.json, manifest.json', (y) =>
-      y.option('scale', { choices: ['smoke', 'cpu', 'paper'] as const, default: 'cpu' as const, describe: 'counts: smoke (CI), cpu (default), paper (12k/8k/9,848; eval 1319/500/40)' })
-        .option('seed', { type: 'number', default: 1 })
-        .option('out', { type: 'string', describe: 'output folder (default data/world-<scale>-<seed>)' }),
+    .command(
+      'generate',
+      'generate the synthetic teacher world -> DIR/{pool,eval,base}.jsonl, tokenizer.json, manifest.json',
+      (y) =>
+        y
+          .option('scale', {
+            choices: ['smoke', 'cpu', 'paper'] as const,
+            default: 'cpu' as const,
+            describe: 'counts: smoke (CI), cpu (default), paper (12k/8k/9,848; eval 1319/500/40)',
+          })
+          .option('seed', { type: 'number', default: 1 })
+          .option('out', { type: 'string', describe: 'output folder (default data/world-<scale>-<seed>)' }),
       (a) => {
         if (!Number.isInteger(a.seed) || a.seed < 0) throw new UsageError(`--seed: expected a non-negative integer, got ${a.seed}`);
         generate(a);
-      })
-    .command('ingest <inputs..>', 'OpenR1-Math-220k parquet/JSONL -> DIR/pool.jsonl (verified generations, segmented, split)', (y) =>
-      y.positional('inputs', { type: 'string', array: true, demandOption: true })
-        .option('out', { type: 'string', demandOption: true })
-        .option('seed', { type: 'number', default: 1 })
-        .option('unit', { type: 'number', describe: 'split unit: 12u / 8u / 9.848u (default: the largest the data allows)' })
-        .option('cache', { type: 'string', describe: 'label cache JSONL (default DIR/labels.cache.jsonl)' })
-        .option('max-tokens', { type: 'number', default: DEFAULT_MAX_TOKENS, describe: 'skip (and count) traces longer than this many tokens, prompt included' })
-        .option('tokenizer', { type: 'string', describe: 'tokenizer.json of the model to be trained: lengths are counted in its tokens (default: the world pre-tokenizer)' })
-        .option('max-line-bytes', { type: 'number', default: DEFAULT_MAX_LINE_BYTES, describe: 'skip (and count) JSONL lines longer than this' })
-        .option('labels', { type: 'string', describe: 'external labels JSONL: {uuid, generation, v, tLast (offset or quoted sentence)}; they replace the rules labels, disagreements are reported' })
-        .option('labeller', { type: 'string', default: 'external@1', describe: 'name@version recorded for --labels lines that name none' }),
+      },
+    )
+    .command(
+      'ingest <inputs..>',
+      'OpenR1-Math-220k parquet/JSONL -> DIR/pool.jsonl (verified generations, segmented, split)',
+      (y) =>
+        y
+          .positional('inputs', { type: 'string', array: true, demandOption: true })
+          .option('out', { type: 'string', demandOption: true })
+          .option('seed', { type: 'number', default: 1 })
+          .option('unit', { type: 'number', describe: 'split unit: 12u / 8u / 9.848u (default: the largest the data allows)' })
+          .option('cache', { type: 'string', describe: 'label cache JSONL (default DIR/labels.cache.jsonl)' })
+          .option('max-tokens', { type: 'number', default: DEFAULT_MAX_TOKENS, describe: 'skip (and count) traces longer than this many tokens, prompt included' })
+          .option('tokenizer', { type: 'string', describe: 'tokenizer.json of the model to be trained: lengths are counted in its tokens (default: the world pre-tokenizer)' })
+          .option('max-line-bytes', { type: 'number', default: DEFAULT_MAX_LINE_BYTES, describe: 'skip (and count) JSONL lines longer than this' })
+          .option('labels', {
+            type: 'string',
+            describe: 'external labels JSONL: {uuid, generation, v, tLast (offset or quoted sentence)}; they replace the rules labels, disagreements are reported',
+          })
+          .option('labeller', { type: 'string', default: 'external@1', describe: 'name@version recorded for --labels lines that name none' }),
       (a) => {
         if (!(Number.isInteger(a['max-line-bytes']) && a['max-line-bytes'] > 0)) throw new UsageError(`--max-line-bytes: expected a positive integer, got ${a['max-line-bytes']}`);
-        return ingest({ inputs: a.inputs as string[], out: a.out, seed: a.seed, unit: a.unit, cache: a.cache, maxTokens: a['max-tokens'], tokenizer: a.tokenizer, maxLineBytes: a['max-line-bytes'], labels: a.labels, labeller: a.labeller });
-      })
-    .command('label-export <inputs..>', 'OpenR1 parquet/JSONL -> JSONL of traces to label, each with the labelling prompt (docs/labelling.md)', (y) =>
-      y.positional('inputs', { type: 'string', array: true, demandOption: true })
-        .option('out', { type: 'string', demandOption: true })
-        .option('max-line-bytes', { type: 'number', default: DEFAULT_MAX_LINE_BYTES }),
-      (a) => labelExport({ inputs: a.inputs as string[], out: a.out, maxLineBytes: a['max-line-bytes'] }))
-    .command('labelled-export <inputs..>', 'labelled set of real R1 traces (test/data/fixtures/r1) -> OpenR1-style rows + reading labels for ingest --labels', (y) =>
-      y.positional('inputs', { type: 'string', array: true, demandOption: true })
-        .option('rows', { type: 'string', demandOption: true })
-        .option('labels', { type: 'string', demandOption: true })
-        .option('split', { choices: ['all', 'dev', 'heldout'], default: 'all' }),
-      (a) => labelledExport({ inputs: a.inputs as string[], rows: a.rows, labels: a.labels, split: a.split }))
-    .command('labelled-report <inputs..>', 'agreement of the rules labeller with the labelled set (held out, development, all) -> OUT.json, OUT.md', (y) =>
-      y.positional('inputs', { type: 'string', array: true, demandOption: true })
-        .option('out', { type: 'string', demandOption: true, describe: 'path prefix of the report (OUT.json, OUT.md)' })
-        .option('note', { type: 'string', describe: 'a line printed under the title (e.g. which labeller version the held-out traces were held out from)' }),
-      (a) => labelledReportCommand({ inputs: a.inputs as string[], out: a.out, note: a.note }))
-    .command('stats <dir>', 'counts, v ratio, T_last agreement, lengths in tokens, masked-token fraction', (y) =>
-      y.positional('dir', { type: 'string', demandOption: true }).option('json', { type: 'boolean', default: false }),
+        return ingest({
+          inputs: a.inputs as string[],
+          out: a.out,
+          seed: a.seed,
+          unit: a.unit,
+          cache: a.cache,
+          maxTokens: a['max-tokens'],
+          tokenizer: a.tokenizer,
+          maxLineBytes: a['max-line-bytes'],
+          labels: a.labels,
+          labeller: a.labeller,
+        });
+      },
+    )
+    .command(
+      'label-export <inputs..>',
+      'OpenR1 parquet/JSONL -> JSONL of traces to label, each with the labelling prompt (docs/labelling.md)',
+      (y) =>
+        y
+          .positional('inputs', { type: 'string', array: true, demandOption: true })
+          .option('out', { type: 'string', demandOption: true })
+          .option('max-line-bytes', { type: 'number', default: DEFAULT_MAX_LINE_BYTES }),
+      (a) => labelExport({ inputs: a.inputs as string[], out: a.out, maxLineBytes: a['max-line-bytes'] }),
+    )
+    .command(
+      'labelled-export <inputs..>',
+      'labelled set of real R1 traces (test/data/fixtures/r1) -> OpenR1-style rows + reading labels for ingest --labels',
+      (y) =>
+        y
+          .positional('inputs', { type: 'string', array: true, demandOption: true })
+          .option('rows', { type: 'string', demandOption: true })
+          .option('labels', { type: 'string', demandOption: true })
+          .option('split', { choices: ['all', 'dev', 'heldout'], default: 'all' }),
+      (a) => labelledExport({ inputs: a.inputs as string[], rows: a.rows, labels: a.labels, split: a.split }),
+    )
+    .command(
+      'labelled-report <inputs..>',
+      'agreement of the rules labeller with the labelled set (held out, development, all) -> OUT.json, OUT.md',
+      (y) =>
+        y
+          .positional('inputs', { type: 'string', array: true, demandOption: true })
+          .option('out', { type: 'string', demandOption: true, describe: 'path prefix of the report (OUT.json, OUT.md)' })
+          .option('note', { type: 'string', describe: 'a line printed under the title (e.g. which labeller version the held-out traces were held out from)' }),
+      (a) => labelledReportCommand({ inputs: a.inputs as string[], out: a.out, note: a.note }),
+    )
+    .command(
+      'stats <dir>',
+      'counts, v ratio, T_last agreement, lengths in tokens, masked-token fraction',
+      (y) => y.positional('dir', { type: 'string', demandOption: true }).option('json', { type: 'boolean', default: false }),
       (a) => {
         const d = loadDataset(a.dir);
         const s = { ...datasetStats(d), reference: referenceAgreement(d.pool), lossShare: responseLossShare(d.pool, d.tokenizer) };
         if (a.json) console.log(JSON.stringify(s, null, 2));
         else printStats(s);
-      })
-    .command('show <dir>', 'print one trace: prompt, the seen-but-not-learned prefix and the learned suffix', (y) =>
-      y.positional('dir', { type: 'string', demandOption: true })
-        .option('id', { type: 'string' })
-        .option('index', { type: 'number', default: 0 })
-        .option('split', { choices: SPLITS })
-        .option('color', { choices: ['auto', 'always', 'never'], default: 'auto' }),
-      (a) => show({ dir: a.dir, id: a.id, index: a.index, split: a.split, color: a.color }))
+      },
+    )
+    .command(
+      'show <dir>',
+      'print one trace: prompt, the seen-but-not-learned prefix and the learned suffix',
+      (y) =>
+        y
+          .positional('dir', { type: 'string', demandOption: true })
+          .option('id', { type: 'string' })
+          .option('index', { type: 'number', default: 0 })
+          .option('split', { choices: SPLITS })
+          .option('color', { choices: ['auto', 'always', 'never'], default: 'auto' }),
+      (a) => show({ dir: a.dir, id: a.id, index: a.index, split: a.split, color: a.color }),
+    )
     .demandCommand(1, 'give a command: generate, ingest, label-export, labelled-export, labelled-report, stats or show')
     .strict()
     .help()

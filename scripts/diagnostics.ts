@@ -11,7 +11,11 @@ import { cacheRoot } from '../lib/util/paths.ts';
 import { MetricsLog } from '../lib/train/metrics.ts';
 import { runMain, scriptYargs, UsageError } from '../lib/util/cli.ts';
 
-interface Tagged { n: number; nll: number; entropy: number }
+interface Tagged {
+  n: number;
+  nll: number;
+  entropy: number;
+}
 
 await runMain(async () => {
   const args = await scriptYargs('diagnostics', '$0 [--family F]\n\nThe "sees but does not learn" diagnostics of every cached SFT run (no GPU).')
@@ -21,7 +25,9 @@ await runMain(async () => {
   const root = cacheRoot();
   if (!existsSync(root)) throw new UsageError(`no model cache at ${root}: train first (e.g. npx tsx scripts/table1.ts)`);
   const rows: string[][] = [];
-  for (const key of readdirSync(root).filter((k) => k.startsWith('sft-')).sort()) {
+  for (const key of readdirSync(root)
+    .filter((k) => k.startsWith('sft-'))
+    .sort()) {
     const dir = join(root, key);
     if (!existsSync(join(dir, 'done.json'))) continue;
     const done = JSON.parse(readFileSync(join(dir, 'done.json'), 'utf8')) as { method: string; family: string; seed: number; steps: number };
@@ -31,8 +37,19 @@ await runMain(async () => {
     const gradvar = records.filter((r) => r.kind === 'gradvar').map((r) => r.noiseToSignal as number);
     const f = (x: number | undefined) => (x === undefined || !Number.isFinite(x) ? '–' : x.toFixed(3));
     const mean = gradvar.length ? gradvar.reduce((a, b) => a + b, 0) / gradvar.length : undefined;
-    rows.push([key, done.method, done.family, String(done.seed), String(done.steps), String(diag?.step ?? '–'),
-      f(diag?.prefix.nll), f(diag?.learned.nll), f(diag?.prefix.entropy), f(diag?.learned.entropy), f(mean)]);
+    rows.push([
+      key,
+      done.method,
+      done.family,
+      String(done.seed),
+      String(done.steps),
+      String(diag?.step ?? '–'),
+      f(diag?.prefix.nll),
+      f(diag?.learned.nll),
+      f(diag?.prefix.entropy),
+      f(diag?.learned.entropy),
+      f(mean),
+    ]);
   }
   if (!rows.length) throw new UsageError(`no finished SFT run in ${root}`);
   const head = ['run', 'method', 'family', 'seed', 'steps', 'diag step', 'prefix NLL', 'learned NLL', 'prefix H', 'learned H', 'grad noise/signal'];

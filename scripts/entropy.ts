@@ -25,23 +25,43 @@ async function main(): Promise<void> {
   const t = scaleTable(args.scale);
   const data = dataOf(args.scale, args);
   // The paper measures on MATH: the math tier's held-out problems.
-  const problems = evalProblems(data, Number.MAX_SAFE_INTEGER).filter((p) => p.tier === 'math').slice(0, args.questions ?? t.entropy.questions);
+  const problems = evalProblems(data, Number.MAX_SAFE_INTEGER)
+    .filter((p) => p.tier === 'math')
+    .slice(0, args.questions ?? t.entropy.questions);
   if (!problems.length) throw new UsageError('no math-tier evaluation problems in the data');
   const ctx = await createContext();
   const runs = [];
   for (const family of args.checkpoint ? [null] : familiesOf(args.family)) {
     for (const seed of args.checkpoint ? [args.seeds[0]] : args.seeds) {
-      const dir = args.checkpoint ?? (await modelDirOf(ctx, args.model, { scale: args.scale, family: family!, seed, data, resume: args.resume, steps: args.steps, sftSteps: args['sft-steps'], sftLr: args['sft-lr'], init: args.init }));
+      const dir =
+        args.checkpoint ??
+        (await modelDirOf(ctx, args.model, {
+          scale: args.scale,
+          family: family!,
+          seed,
+          data,
+          resume: args.resume,
+          steps: args.steps,
+          sftSteps: args['sft-steps'],
+          sftLr: args['sft-lr'],
+          init: args.init,
+        }));
       // The folder's own tokenizer encodes the prompts (a --checkpoint folder's may not be the data's).
       const { model, tokenizer } = loadModelFolder(ctx, dir);
       const label = args.checkpoint ? basename(dir) : `${args.model}-${family}-s${seed}`;
       const { analysis, rollouts } = await entropyAnalysis(model, tokenizer, problems, {
-        format: args.format ?? formatOfKind(args.model), rollouts: args.rollouts ?? t.entropy.rollouts, temperature: args.temperature ?? t.entropy.temperature,
-        maxNewTokens: t.eval.maxNewTokens, batch: t.eval.batch, seed,
+        format: args.format ?? formatOfKind(args.model),
+        rollouts: args.rollouts ?? t.entropy.rollouts,
+        temperature: args.temperature ?? t.entropy.temperature,
+        maxNewTokens: t.eval.maxNewTokens,
+        batch: t.eval.batch,
+        seed,
       });
       writeFileAtomic(join(dir, `entropy-${args.scale}.jsonl`), rollouts.map((r) => JSON.stringify({ ...r, entropy: Array.from(r.entropy) })).join('\n') + '\n');
       const a = analysis;
-      console.log(`${label}: ${a.tokens} tokens, mean H ${a.meanEntropy.toFixed(3)}, fork cut ${a.threshold.toFixed(3)}, forks before/after T_last ${a.tLast.before.forks}/${a.tLast.after.forks} in ${a.tLast.rollouts} rollouts with Wait!`);
+      console.log(
+        `${label}: ${a.tokens} tokens, mean H ${a.meanEntropy.toFixed(3)}, fork cut ${a.threshold.toFixed(3)}, forks before/after T_last ${a.tLast.before.forks}/${a.tLast.after.forks} in ${a.tLast.rollouts} rollouts with Wait!`,
+      );
       runs.push({ label, family, seed, dir, analysis });
     }
   }

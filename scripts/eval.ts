@@ -33,7 +33,19 @@ async function main(): Promise<void> {
   const families = args.checkpoint ? [null] : familiesOf(args.family);
   for (const family of families) {
     for (const seed of args.checkpoint ? [args.seeds[0]] : args.seeds) {
-      const dir = args.checkpoint ?? (await modelDirOf(ctx, args.model, { scale: args.scale, family: family!, seed, data, resume: args.resume, steps: args.steps, sftSteps: args['sft-steps'], sftLr: args['sft-lr'], init: args.init }));
+      const dir =
+        args.checkpoint ??
+        (await modelDirOf(ctx, args.model, {
+          scale: args.scale,
+          family: family!,
+          seed,
+          data,
+          resume: args.resume,
+          steps: args.steps,
+          sftSteps: args['sft-steps'],
+          sftLr: args['sft-lr'],
+          init: args.init,
+        }));
       // A checkpoint folder's own tokenizer (a Hugging Face model's byte-level BPE) encodes its prompts.
       const { model, tokenizer } = loadModelFolder(ctx, dir);
       const format = args.format ?? formatOfKind(args.model);
@@ -42,8 +54,16 @@ async function main(): Promise<void> {
       const bar = progress(`eval ${label}`, problems.length * (1 + samples + K));
       let shown = 0;
       const res = await evaluate(model, tokenizer, problems, {
-        format, samples, passK: t.eval.passK, temperature: t.eval.temperature, maxNewTokens: t.eval.maxNewTokens, batch: t.eval.batch,
-        seed, budgetForcing: K, forcingTokens: t.budget.extraTokens, outJsonl: jsonl,
+        format,
+        samples,
+        passK: t.eval.passK,
+        temperature: t.eval.temperature,
+        maxNewTokens: t.eval.maxNewTokens,
+        batch: t.eval.batch,
+        seed,
+        budgetForcing: K,
+        forcingTokens: t.budget.extraTokens,
+        outJsonl: jsonl,
         onProgress: (done) => {
           bar.tick(done - shown);
           shown = done;
@@ -51,14 +71,24 @@ async function main(): Promise<void> {
       });
       bar.done();
       for (const [tier, r] of Object.entries(res)) {
-        const pk = Object.entries(r.passAtK).map(([k, v]) => `${k} ${(100 * v).toFixed(1)}`).join(', ');
+        const pk = Object.entries(r.passAtK)
+          .map(([k, v]) => `${k} ${(100 * v).toFixed(1)}`)
+          .join(', ');
         const eq = r.equationsRight !== undefined && Number.isFinite(r.equationsRight) ? `, equations right ${(100 * r.equationsRight).toFixed(1)}%` : '';
-        console.log(`${label} ${tier}: greedy ${(100 * r.greedy).toFixed(1)}%${pk ? `, ${pk}` : ''}${r.forced !== undefined ? `, forced ${(100 * r.forced).toFixed(1)}%` : ''}${eq} (n=${r.problems})`);
+        console.log(
+          `${label} ${tier}: greedy ${(100 * r.greedy).toFixed(1)}%${pk ? `, ${pk}` : ''}${r.forced !== undefined ? `, forced ${(100 * r.forced).toFixed(1)}%` : ''}${eq} (n=${r.problems})`,
+        );
       }
       runs.push({ label, family, seed, dir, format, generations: jsonl, results: res });
     }
   }
-  writeJsonAtomic(join(args.out, `eval-${args.checkpoint ? 'checkpoint' : args.model}-${args.scale}${K ? `-bf${K}` : ''}.json`), { scale: args.scale, model: args.model, budgetForcing: K, samples, runs });
+  writeJsonAtomic(join(args.out, `eval-${args.checkpoint ? 'checkpoint' : args.model}-${args.scale}${K ? `-bf${K}` : ''}.json`), {
+    scale: args.scale,
+    model: args.model,
+    budgetForcing: K,
+    samples,
+    runs,
+  });
 }
 
 await runMain(() => reportNonFinite(main));

@@ -21,7 +21,11 @@ async function main(): Promise<void> {
   const args = await parseCli({ name: 'export', describe: 'Export the SFT splits as TRL prompt/completion JSONL (and chat messages JSONL) with the tokenizer.' }, (y) =>
     y
       .option('format', { choices: ['trl'] as const, default: 'trl' as const, describe: 'trl: prompt/completion JSONL for TRL SFTTrainer (completion-only loss)' })
-      .option('method', { choices: METHODS, default: 'vggm' as Method, describe: 'vggm: prefix before T_last moved into the prompt; sft: whole response learned; truncate: prefix dropped' })
+      .option('method', {
+        choices: METHODS,
+        default: 'vggm' as Method,
+        describe: 'vggm: prefix before T_last moved into the prompt; sft: whole response learned; truncate: prefix dropped',
+      })
       .option('data', { type: 'string', describe: 'data folder written by scripts/data.ts (default: the world for --scale and --world-seed)' })
       .option('world-seed', { type: 'number', default: 1, describe: 'seed of the generated world' }),
   );
@@ -34,10 +38,17 @@ async function main(): Promise<void> {
   writeJsonl(join(dir, 'train.jsonl'), records);
   writeJsonl(join(dir, 'messages.jsonl'), examples.map(toMessages));
   writeFileAtomic(join(dir, 'tokenizer.json'), JSON.stringify(tok.json));
-  const name = (id: number | undefined) => (id === undefined || id < 0 ? null : tok.idToToken(id) ?? null);
+  const name = (id: number | undefined) => (id === undefined || id < 0 ? null : (tok.idToToken(id) ?? null));
   writeJsonAtomic(join(dir, 'tokenizer_config.json'), {
-    tokenizer_class: 'PreTrainedTokenizerFast', bos_token: name(tok.bosId), eos_token: name(tok.eosId), pad_token: name(tok.padId), unk_token: name(tok.unkId),
-    add_bos_token: false, add_eos_token: false, clean_up_tokenization_spaces: false, model_max_length: 1_000_000,
+    tokenizer_class: 'PreTrainedTokenizerFast',
+    bos_token: name(tok.bosId),
+    eos_token: name(tok.eosId),
+    pad_token: name(tok.padId),
+    unk_token: name(tok.unkId),
+    add_bos_token: false,
+    add_eos_token: false,
+    clean_up_tokenization_spaces: false,
+    model_max_length: 1_000_000,
   });
   const v1 = records.filter((r) => r.v === 1).length;
   console.log(`export: ${records.length} examples (${v1} v=1, ${records.length - v1} v=0), method ${args.method} -> ${dir}`);

@@ -7,7 +7,10 @@ import { buildReport, listResults } from '../lib/report/report.ts';
 import { runMain, scriptYargs, UsageError } from '../lib/util/cli.ts';
 
 await runMain(async () => {
-  const args = await scriptYargs('figures', '$0 [options]\n\nRe-render the markdown tables and charts of every results/<name>.json, then the report index.html (no training, no GPU).')
+  const args = await scriptYargs(
+    'figures',
+    '$0 [options]\n\nRe-render the markdown tables and charts of every results/<name>.json, then the report index.html (no training, no GPU).',
+  )
     .option('out', { type: 'string', default: 'results', describe: 'folder holding the <name>.json results files (outputs go beside them)' })
     .option('only', { type: 'string', array: true, describe: 'names to render (default: every <name>.json in --out)' })
     .option('report', { type: 'boolean', default: true, describe: 'rebuild <out>/index.html afterwards (with the explorer.json already there)' })

@@ -21,7 +21,11 @@ With --explain each output line also holds, per side, the extracted answer, the 
 and the canonical form, and the rule that decided. A line with a boolean "expected" is counted
 towards an agreement summary on stderr ("agreement: k/n").`;
 
-interface Side { answer: string | null; rule: string | null; form: string | null }
+interface Side {
+  answer: string | null;
+  rule: string | null;
+  form: string | null;
+}
 interface Out {
   equal: boolean;
   error?: string;
@@ -77,7 +81,7 @@ function gradeLine(raw: RawLine, explain: boolean): { out: Out; expected?: boole
 
 await runMain(async () => {
   const args = await scriptYargs('grade', `$0 [FILE] [--explain]\n\n${HELP}`)
-    .option('explain', { type: 'boolean', default: false, describe: 'add each side\'s extracted answer, extraction rule and canonical form, and the deciding rule' })
+    .option('explain', { type: 'boolean', default: false, describe: "add each side's extracted answer, extraction rule and canonical form, and the deciding rule" })
     .strictOptions()
     .wrap(null)
     .parseAsync();
@@ -95,7 +99,9 @@ await runMain(async () => {
     input = fileChunks(file);
   }
   // A closed pipe (grade ... | head) ends the run quietly.
-  process.stdout.on('error', (e: NodeJS.ErrnoException) => { if (e.code === 'EPIPE') process.exit(0); });
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(0);
+  });
   let n = 0;
   let bad = 0;
   let unparseable = 0;

@@ -28,9 +28,26 @@ async function main(): Promise<void> {
   const runs = [];
   for (const family of familiesOf(args.family)) {
     for (const seed of args.seeds) {
-      const r = await withContext((ctx) => ensureGrpo(ctx, { scale: args.scale, family, seed, data, from: args.from, force: args.force, resume: args.resume, steps: args.steps, sftSteps: args['sft-steps'], sftLr: args['sft-lr'], init: args.init,
-        grpoReserve: args.reserve, grpo: { lr: args.lr, warmup: args.warmup, prompts: args.prompts, groupSize: args['group-size'], beta: args.beta } }));
-      console.log(`grpo from ${args.from} ${family} seed ${seed}: ${r.cached ? 'cached' : 'trained'} ${r.dir} (reward ${Number(r.done.rewardFirstQuarter).toFixed(3)} → ${Number(r.done.rewardLastQuarter).toFixed(3)}, ${Number(r.done.seconds).toFixed(1)} s)`);
+      const r = await withContext((ctx) =>
+        ensureGrpo(ctx, {
+          scale: args.scale,
+          family,
+          seed,
+          data,
+          from: args.from,
+          force: args.force,
+          resume: args.resume,
+          steps: args.steps,
+          sftSteps: args['sft-steps'],
+          sftLr: args['sft-lr'],
+          init: args.init,
+          grpoReserve: args.reserve,
+          grpo: { lr: args.lr, warmup: args.warmup, prompts: args.prompts, groupSize: args['group-size'], beta: args.beta },
+        }),
+      );
+      console.log(
+        `grpo from ${args.from} ${family} seed ${seed}: ${r.cached ? 'cached' : 'trained'} ${r.dir} (reward ${Number(r.done.rewardFirstQuarter).toFixed(3)} → ${Number(r.done.rewardLastQuarter).toFixed(3)}, ${Number(r.done.seconds).toFixed(1)} s)`,
+      );
       runs.push({ family, seed, ...r });
     }
   }

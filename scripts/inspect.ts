@@ -42,7 +42,8 @@ function headerTensors(dir: string): Map<string, { dtype: string; shape: number[
       if (n > 100 * 2 ** 20) throw new Error(`${f}: safetensors header of ${n} bytes is not plausible`);
       const h = Buffer.alloc(n);
       readSync(fd, h, 0, n, 8);
-      for (const [name, e] of Object.entries(parse(h.toString('utf8'), `${f} header`) as Record<string, any>)) if (name !== '__metadata__') out.set(name, { dtype: e.dtype, shape: e.shape });
+      for (const [name, e] of Object.entries(parse(h.toString('utf8'), `${f} header`) as Record<string, any>))
+        if (name !== '__metadata__') out.set(name, { dtype: e.dtype, shape: e.shape });
     } finally {
       closeSync(fd);
     }
@@ -98,8 +99,15 @@ function memory(c: ModelConfig, scale: (typeof SCALES)[number]): ScaleMemory {
   ];
   const max = (xs: { what: string; bytes: number }[]) => xs.reduce((a, b) => (b.bytes > a.bytes ? b : a));
   return {
-    scale, batch, seqLen, weights, adamw: 3 * weights, activations: activationBytes(c, rows), kvCache,
-    largestBinding: max(bindings), largestBuffer: max(buffers),
+    scale,
+    batch,
+    seqLen,
+    weights,
+    adamw: 3 * weights,
+    activations: activationBytes(c, rows),
+    kvCache,
+    largestBinding: max(bindings),
+    largestBuffer: max(buffers),
   };
 }
 
@@ -136,20 +144,33 @@ await runMain(async () => {
   }
   const scales = SCALES.map((s) => memory(c, s));
   const out = {
-    dir, architecture: report.architecture, parameters: layout.count, dtype: report.dtype ?? null, tensorDtypes: dtypes,
-    config: c, honoured: report.honoured, tokenizer: tok ? { vocab: tok.vocabSize, eos: tok.eosId, bos: tok.bosId ?? null } : null,
-    limits: limits ?? null, scales,
+    dir,
+    architecture: report.architecture,
+    parameters: layout.count,
+    dtype: report.dtype ?? null,
+    tensorDtypes: dtypes,
+    config: c,
+    honoured: report.honoured,
+    tokenizer: tok ? { vocab: tok.vocabSize, eos: tok.eosId, bos: tok.bosId ?? null } : null,
+    limits: limits ?? null,
+    scales,
   };
   if (args.json) {
     console.log(JSON.stringify(out, null, 2));
     return;
   }
   const fits = (bytes: number, max: number | undefined) => (max === undefined ? '' : bytes <= max ? ' (fits)' : ` (OVER the adapter's ${fmt(max)})`);
-  console.log(`${dir}: ${report.architecture}, ${(layout.count / 1e6).toFixed(2)}M parameters, config dtype ${report.dtype ?? 'unset'}, tensors ${dtypes.join('/')} (computed in f32)`);
+  console.log(
+    `${dir}: ${report.architecture}, ${(layout.count / 1e6).toFixed(2)}M parameters, config dtype ${report.dtype ?? 'unset'}, tensors ${dtypes.join('/')} (computed in f32)`,
+  );
   console.log(`shape: ${c.layers} layers, d_model ${c.dModel}, ${c.heads} heads x ${headDim(c)} (${c.kvHeads} kv), ffn ${c.ffn}, vocab ${c.vocab}, context ${c.context}`);
   console.log(`honoured: ${report.honoured.join('; ')}`);
   console.log(tok ? `tokenizer.json: vocabulary ${tok.vocabSize}, eos ${tok.eosId}${tok.bosId !== undefined ? `, bos ${tok.bosId}` : ''}` : 'tokenizer.json: none');
-  console.log(limits ? `adapter: ${limits.adapter}, one binding ${fmt(limits.maxStorageBufferBindingSize)}, one buffer ${fmt(limits.maxBufferSize)}` : 'adapter: none found (limits not checked)');
+  console.log(
+    limits
+      ? `adapter: ${limits.adapter}, one binding ${fmt(limits.maxStorageBufferBindingSize)}, one buffer ${fmt(limits.maxBufferSize)}`
+      : 'adapter: none found (limits not checked)',
+  );
   for (const m of scales) {
     console.log(
       `${m.scale}: batch ${m.batch} x ${m.seqLen}: weights ${fmt(m.weights)}, gradients+AdamW ${fmt(m.adamw)}, activations ${fmt(m.activations)}, ` +

@@ -9,7 +9,10 @@ import { resultsPath } from '../lib/report/results.ts';
 import { runMain, scriptYargs, UsageError } from '../lib/util/cli.ts';
 
 await runMain(async () => {
-  const args = await scriptYargs('notebooks', '$0 [options]\n\nRun every notebook in notebooks/ headless (Deno kernel, jupyter-nbconvert) against a results folder; executed copies go to --out.')
+  const args = await scriptYargs(
+    'notebooks',
+    '$0 [options]\n\nRun every notebook in notebooks/ headless (Deno kernel, jupyter-nbconvert) against a results folder; executed copies go to --out.',
+  )
     .option('results', { type: 'string', default: 'results', describe: 'folder holding the <name>.json results files the notebooks read' })
     .option('out', { type: 'string', default: '.cache/notebooks', describe: 'folder for the executed notebooks (with outputs)' })
     .option('only', { type: 'string', array: true, choices: Object.keys(NOTEBOOKS), describe: 'notebooks to run (default: all)' })

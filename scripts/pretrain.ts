@@ -16,7 +16,9 @@ async function main(): Promise<void> {
   for (const family of familiesOf(args.family)) {
     for (const seed of args.seeds) {
       const r = await withContext((ctx) => ensureBase(ctx, { scale: args.scale, family, seed, data, force: args.force, resume: args.resume, steps: args.steps }));
-      console.log(`${family} seed ${seed}: ${r.cached ? 'cached' : 'trained'} ${r.dir} (final loss ${Number(r.done.finalLoss).toFixed(4)}, ${Number(r.done.seconds).toFixed(1)} s)`);
+      console.log(
+        `${family} seed ${seed}: ${r.cached ? 'cached' : 'trained'} ${r.dir} (final loss ${Number(r.done.finalLoss).toFixed(4)}, ${Number(r.done.seconds).toFixed(1)} s)`,
+      );
       runs.push({ family, seed, ...r });
     }
   }

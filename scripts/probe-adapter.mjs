@@ -4,7 +4,10 @@ import { create, globals } from 'webgpu';
 Object.assign(globalThis, globals);
 const gpu = create([]);
 const adapter = await gpu.requestAdapter();
-if (!adapter) { console.log('no adapter'); process.exit(1); }
+if (!adapter) {
+  console.log('no adapter');
+  process.exit(1);
+}
 const info = adapter.info ?? {};
 console.log(`${info.vendor ?? '?'} ${info.device ?? info.description ?? '?'} (${info.architecture ?? ''})`);
 process.exit(0);

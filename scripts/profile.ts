@@ -61,8 +61,7 @@ function cpuSeconds(): number {
  * Times `run` (host part, returning a promise for the device part and its readback) `reps` times
  * after `warmup`, then once more with every dispatch timed.
  */
-async function profilePart(ctx: GpuContext, what: string, warmup: number, reps: number,
-  run: () => { readback: () => Promise<unknown> }, separable = true): Promise<PartProfile> {
+async function profilePart(ctx: GpuContext, what: string, warmup: number, reps: number, run: () => { readback: () => Promise<unknown> }, separable = true): Promise<PartProfile> {
   const once = async () => {
     const t0 = performance.now();
     const r = run();
@@ -74,8 +73,11 @@ async function profilePart(ctx: GpuContext, what: string, warmup: number, reps: 
     return { wall: t3 - t0, host: t1 - t0, readback: t3 - t2 };
   };
   for (let i = 0; i < warmup; i++) await once();
-  const wall: number[] = [], host: number[] = [], readback: number[] = [];
-  const c0 = cpuSeconds(), w0 = performance.now();
+  const wall: number[] = [],
+    host: number[] = [],
+    readback: number[] = [];
+  const c0 = cpuSeconds(),
+    w0 = performance.now();
   for (let i = 0; i < reps; i++) {
     const r = await once();
     wall.push(r.wall);
@@ -95,8 +97,16 @@ async function profilePart(ctx: GpuContext, what: string, warmup: number, reps: 
   const kernels = await prof.read();
   const gpuMs = kernels.reduce((s, k) => s + k.ms, 0);
   return {
-    what, wallMs: spread(wall), ...(separable ? { hostMs: spread(host), readbackMs: spread(readback) } : {}), coresBusy, dispatches,
-    classes: byClass(kernels), kernels: byKernel(kernels), gpuMs, profiledWallMs, overheadMs: profiledWallMs - gpuMs,
+    what,
+    wallMs: spread(wall),
+    ...(separable ? { hostMs: spread(host), readbackMs: spread(readback) } : {}),
+    coresBusy,
+    dispatches,
+    classes: byClass(kernels),
+    kernels: byKernel(kernels),
+    gpuMs,
+    profiledWallMs,
+    overheadMs: profiledWallMs - gpuMs,
   };
 }
 
@@ -116,10 +126,17 @@ async function decodeProfile(ctx: GpuContext, model: Model, batch: number, promp
   const rng = new Rng(3);
   const prompts = Array.from({ length: batch }, () => Array.from({ length: promptLen }, () => rng.int(0, model.config.vocab - 1)));
   // generate() records, submits and reads back (every 16 tokens) inside one call: no separate host or readback time.
-  return profilePart(ctx, `generate ${batch} x (${promptLen} prompt + ${newTokens} new tokens)`, warmup, reps, () => {
-    const p = generate(model, prompts, { maxNewTokens: newTokens, temperature: 1, seed: 1 });
-    return { readback: () => p };
-  }, false);
+  return profilePart(
+    ctx,
+    `generate ${batch} x (${promptLen} prompt + ${newTokens} new tokens)`,
+    warmup,
+    reps,
+    () => {
+      const p = generate(model, prompts, { maxNewTokens: newTokens, temperature: 1, seed: 1 });
+      return { readback: () => p };
+    },
+    false,
+  );
 }
 
 interface PhaseProfile {
@@ -168,26 +185,41 @@ async function runTable1(scale: string, root: string): Promise<PhaseProfile> {
   }
   const cores = availableParallelism();
   return {
-    source: `fresh cache ${cache}`, command: `VGGM_CACHE=${cache} npx ${args.join(' ')}`, ...(failed ? { failed } : {}), wallSec, cpuSec, cores,
-    idleCoreShare: 1 - cpuSec / (wallSec * cores), phases: phaseTimes(cache, logsOf(cache, logPath)),
+    source: `fresh cache ${cache}`,
+    command: `VGGM_CACHE=${cache} npx ${args.join(' ')}`,
+    ...(failed ? { failed } : {}),
+    wallSec,
+    cpuSec,
+    cores,
+    idleCoreShare: 1 - cpuSec / (wallSec * cores),
+    phases: phaseTimes(cache, logsOf(cache, logPath)),
   };
 }
 
 function logsOf(cache: string, ...extra: string[]): string[] {
   const dir = join(cache, 'logs');
-  const files = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.log')).map((f) => join(dir, f)) : [];
+  const files = existsSync(dir)
+    ? readdirSync(dir)
+        .filter((f) => f.endsWith('.log'))
+        .map((f) => join(dir, f))
+    : [];
   return [...files, ...extra].filter(existsSync).map((f) => readFileSync(f, 'utf8'));
 }
 
 const ms = (x: number) => x.toFixed(1);
 
 function partMarkdown(p: PartProfile): string[] {
-  const L = [`### ${p.what}`, '',
+  const L = [
+    `### ${p.what}`,
+    '',
     `Wall ${ms(p.wallMs.median)} ms (${ms(p.wallMs.min)}–${ms(p.wallMs.max)}, ${p.wallMs.n} runs)` +
-    (p.hostMs && p.readbackMs ? `; host recording ${ms(p.hostMs.median)} ms; readback after the device is idle ${ms(p.readbackMs.median)} ms` : '') +
-    `; ${p.dispatches} dispatches; process CPU / wall ${p.coresBusy.toFixed(2)}. ` +
-    `One profiled run (each dispatch in its own pass): wall ${ms(p.profiledWallMs)} ms, kernels ${ms(p.gpuMs)} ms, the rest ${ms(p.overheadMs)} ms.`, '',
-    '| class | ms | share of kernel time | dispatches |', '|---|---:|---:|---:|'];
+      (p.hostMs && p.readbackMs ? `; host recording ${ms(p.hostMs.median)} ms; readback after the device is idle ${ms(p.readbackMs.median)} ms` : '') +
+      `; ${p.dispatches} dispatches; process CPU / wall ${p.coresBusy.toFixed(2)}. ` +
+      `One profiled run (each dispatch in its own pass): wall ${ms(p.profiledWallMs)} ms, kernels ${ms(p.gpuMs)} ms, the rest ${ms(p.overheadMs)} ms.`,
+    '',
+    '| class | ms | share of kernel time | dispatches |',
+    '|---|---:|---:|---:|',
+  ];
   for (const c of p.classes) L.push(`| ${c.cls} | ${ms(c.ms)} | ${((100 * c.ms) / (p.gpuMs || 1)).toFixed(1)}% | ${c.calls} |`);
   L.push('', '<details><summary>by kernel</summary>', '', '| kernel | ms | dispatches |', '|---|---:|---:|');
   for (const k of p.kernels) L.push(`| ${k.label} | ${ms(k.ms)} | ${k.calls} |`);
@@ -201,11 +233,12 @@ function phaseMarkdown(ph: PhaseProfile): string[] {
   if (ph.command) L.push('', `Command: \`${ph.command}\``);
   if (ph.failed) L.push('', `**The run failed** (${ph.failed}): the phases below are those it finished.`);
   if (ph.wallSec !== undefined && ph.cpuSec !== undefined) {
-    L.push('', `Wall ${ph.wallSec.toFixed(1)} s; CPU ${ph.cpuSec.toFixed(1)} s over ${ph.cores} cores: ` +
-      `${(100 * (ph.idleCoreShare ?? 0)).toFixed(0)}% of the core-seconds idle.`);
+    L.push(
+      '',
+      `Wall ${ph.wallSec.toFixed(1)} s; CPU ${ph.cpuSec.toFixed(1)} s over ${ph.cores} cores: ` + `${(100 * (ph.idleCoreShare ?? 0)).toFixed(0)}% of the core-seconds idle.`,
+    );
   }
-  L.push('', 'Process-seconds per phase (workers run side by side, so the sum can exceed the wall):', '',
-    '| phase | runs | s | share |', '|---|---:|---:|---:|');
+  L.push('', 'Process-seconds per phase (workers run side by side, so the sum can exceed the wall):', '', '| phase | runs | s | share |', '|---|---:|---:|---:|');
   for (const p of ph.phases) L.push(`| ${p.phase} | ${p.runs} | ${p.seconds.toFixed(1)} | ${((100 * p.seconds) / (total || 1)).toFixed(1)}% |`);
   return L;
 }
@@ -221,8 +254,13 @@ async function main(): Promise<void> {
     .option('phases', { type: 'string', default: 'run', describe: 'run | none | a cache directory to read' })
     .option('phases-scale', { choices: ['smoke', 'cpu'] as const, default: 'smoke' as const })
     .option('out', { type: 'string', default: 'results' })
-    .strict().help().alias('h', 'help').version(false)
-    .fail((msg, err) => { throw new UsageError(msg || err?.message || 'invalid command line'); })
+    .strict()
+    .help()
+    .alias('h', 'help')
+    .version(false)
+    .fail((msg, err) => {
+      throw new UsageError(msg || err?.message || 'invalid command line');
+    })
     .parseAsync();
   if (!(a.reps >= 1 && a.warmup >= 0)) throw new UsageError('--reps must be >= 1 and --warmup >= 0');
   if (a.phases !== 'run' && a.phases !== 'none' && !existsSync(join(a.phases, 'models'))) {
@@ -234,7 +272,10 @@ async function main(): Promise<void> {
   const model = Model.init(ctx, presetConfig(a.family, 'cpu', a.vocab), 1);
   const trainer = new TrainStep(model);
   const parts: PartProfile[] = [];
-  for (const [what, batch, seqLen] of [['SFT step 16 x 192', 16, 192], ['Base step 16 x 128', 16, 128]] as const) {
+  for (const [what, batch, seqLen] of [
+    ['SFT step 16 x 192', 16, 192],
+    ['Base step 16 x 128', 16, 128],
+  ] as const) {
     process.stderr.write(`profile: ${what}\n`);
     parts.push(await profilePart(ctx, `${what} (${a.family} cpu model, vocab ${a.vocab})`, a.warmup, a.reps, trainPart(trainer, batch, seqLen, 1)));
     model.dropActivations();
@@ -242,8 +283,13 @@ async function main(): Promise<void> {
   process.stderr.write('profile: decode\n');
   parts.push(await decodeProfile(ctx, model, 64, 40, 64, 1, Math.min(a.reps, 3)));
   const meta = {
-    adapter: ctx.gpu.adapterName, lpNumThreads: process.env.LP_NUM_THREADS ?? null, cores: availableParallelism(),
-    subgroupSizes: ctx.gpu.subgroupSizes ?? null, loadavg: { start: loadAtStart, afterKernels: loadavg()[0] }, createdAt: new Date().toISOString(), command: `npx tsx scripts/profile.ts ${hideBin(process.argv).join(' ')}`.trim(),
+    adapter: ctx.gpu.adapterName,
+    lpNumThreads: process.env.LP_NUM_THREADS ?? null,
+    cores: availableParallelism(),
+    subgroupSizes: ctx.gpu.subgroupSizes ?? null,
+    loadavg: { start: loadAtStart, afterKernels: loadavg()[0] },
+    createdAt: new Date().toISOString(),
+    command: `npx tsx scripts/profile.ts ${hideBin(process.argv).join(' ')}`.trim(),
   };
   ctx.destroy();
   let phases: PhaseProfile | undefined;
@@ -255,10 +301,20 @@ async function main(): Promise<void> {
   }
   mkdirSync(a.out, { recursive: true });
   writeJsonAtomic(join(a.out, 'profile.json'), { meta, parts, phases: phases ?? null });
-  const md = ['# Profile', '', `\`${meta.command}\` on ${meta.adapter} (${meta.cores} cores, LP_NUM_THREADS ${meta.lpNumThreads ?? 'unset'}), ${meta.createdAt}; ` +
-    `load average ${meta.loadavg.start.toFixed(1)} at the start, ${meta.loadavg.afterKernels.toFixed(1)} after the kernel part ` +
-    '(other work on the machine slows every wall time and lowers CPU / wall; the kernel shares are what to read).',
-    'Decisions taken from it: docs/speed.md.', '', '## One step by kernel', '', ...parts.flatMap(partMarkdown), ...(phases ? phaseMarkdown(phases) : []), ''];
+  const md = [
+    '# Profile',
+    '',
+    `\`${meta.command}\` on ${meta.adapter} (${meta.cores} cores, LP_NUM_THREADS ${meta.lpNumThreads ?? 'unset'}), ${meta.createdAt}; ` +
+      `load average ${meta.loadavg.start.toFixed(1)} at the start, ${meta.loadavg.afterKernels.toFixed(1)} after the kernel part ` +
+      '(other work on the machine slows every wall time and lowers CPU / wall; the kernel shares are what to read).',
+    'Decisions taken from it: docs/speed.md.',
+    '',
+    '## One step by kernel',
+    '',
+    ...parts.flatMap(partMarkdown),
+    ...(phases ? phaseMarkdown(phases) : []),
+    '',
+  ];
   writeFileAtomic(join(a.out, 'profile.md'), md.join('\n'));
   console.log(`profile: wrote ${join(a.out, 'profile.json')} and ${join(a.out, 'profile.md')}`);
 }

@@ -12,8 +12,12 @@ import { runMain, scriptYargs, SCALES, UsageError } from '../lib/util/cli.ts';
 await runMain(async () => {
   const args = await scriptYargs('report', '$0 [options]\n\nBuild the static report <out>/index.html from the results files in <out> (no training, no GPU).')
     .option('out', { type: 'string', default: 'results', describe: 'results folder (read) and where index.html goes' })
-    .option('explorer', { choices: ['refresh', 'keep'] as const, default: 'refresh' as const, describe: 'refresh: rebuild explorer.json from the world data and model cache when present; keep: use <out>/explorer.json as it is' })
-    .option('data', { type: 'string', describe: "world data folder for the explorer (default: the cached world of --scale)" })
+    .option('explorer', {
+      choices: ['refresh', 'keep'] as const,
+      default: 'refresh' as const,
+      describe: 'refresh: rebuild explorer.json from the world data and model cache when present; keep: use <out>/explorer.json as it is',
+    })
+    .option('data', { type: 'string', describe: 'world data folder for the explorer (default: the cached world of --scale)' })
     .option('scale', { choices: SCALES, describe: "scale of the explorer's data (default: that of the results files, else cpu)" })
     .option('models', { type: 'string', describe: 'model cache folder holding the trained models (default .cache/models)' })
     .option('per-tier', { type: 'number', default: 20, describe: 'teacher traces and held-out problems per tier in the explorer' })

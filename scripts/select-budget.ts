@@ -35,9 +35,10 @@ function markdown(c: BudgetChoice): string {
   const f = (x: number | undefined) => (x !== undefined && Number.isFinite(x) ? x.toFixed(4) : '–');
   const what = c.kind === 'sft' ? 'SFT' : 'Base';
   const methods = c.rule.methods;
-  const held = c.kind === 'sft'
-    ? `${c.heldout.items} held-out teacher traces (${c.heldout.tokens} tokens; pool traces outside every split, on problems no SFT trace, evaluation or development problem holds), NLL per token on what every method learns, the whole trace in the input; criterion: the mean over ${methods.join(' and ')}`
-    : `${c.heldout.items} held-out Base-corpus records (${c.heldout.tokens} tokens; the Base corpus's recipe, its own RNG stream, no problem of the Base corpus, evaluation or development sets), NLL per completion token`;
+  const held =
+    c.kind === 'sft'
+      ? `${c.heldout.items} held-out teacher traces (${c.heldout.tokens} tokens; pool traces outside every split, on problems no SFT trace, evaluation or development problem holds), NLL per token on what every method learns, the whole trace in the input; criterion: the mean over ${methods.join(' and ')}`
+      : `${c.heldout.items} held-out Base-corpus records (${c.heldout.tokens} tokens; the Base corpus's recipe, its own RNG stream, no problem of the Base corpus, evaluation or development sets), NLL per completion token`;
   return [
     `# ${what} budget chosen by rule ${c.rule.rule} (${c.scale} scale, ${c.world})`,
     '',
@@ -53,16 +54,26 @@ function markdown(c: BudgetChoice): string {
 }
 
 async function main(): Promise<void> {
-  const args = await parseCli({ name: 'select-budget', describe: 'Choose the Base and SFT step counts by the pre-registered rules (held-out NLL; never evaluation problems) and write <out>/base-budget.json and <out>/sft-budget.json.' }, (y) =>
-    y
-      .option('what', { choices: ['both', 'base', 'sft'] as const, default: 'both' as const, describe: 'which rule to run (both: the Base first, then SFT from the chosen Base)' })
-      .option('world-seed', { type: 'number', default: 1, describe: 'seed of the generated world' }),
+  const args = await parseCli(
+    {
+      name: 'select-budget',
+      describe:
+        'Choose the Base and SFT step counts by the pre-registered rules (held-out NLL; never evaluation problems) and write <out>/base-budget.json and <out>/sft-budget.json.',
+    },
+    (y) =>
+      y
+        .option('what', {
+          choices: ['both', 'base', 'sft'] as const,
+          default: 'both' as const,
+          describe: 'which rule to run (both: the Base first, then SFT from the chosen Base)',
+        })
+        .option('world-seed', { type: 'number', default: 1, describe: 'seed of the generated world' }),
   );
   const out = resolve(args.out);
   // Earlier choices are read from where this run writes them: the SFT rule starts from the Base
   // chosen into the same folder.
   process.env.VGGM_BUDGETS = out;
-  const kinds = args.what === 'both' ? KINDS : [args.what === 'base' ? 'pretrain' : 'sft'] as BudgetKind[];
+  const kinds = args.what === 'both' ? KINDS : ([args.what === 'base' ? 'pretrain' : 'sft'] as BudgetKind[]);
   const rules = BUDGET_RULES[args.scale];
   const missing = kinds.filter((k) => !rules[k]);
   if (missing.length) throw new UsageError(`the ${args.scale} scale has no pre-registered ${missing.join(' or ')} budget rule (lib/train/budget.ts)`);
@@ -102,11 +113,18 @@ async function main(): Promise<void> {
     const { best, chosen } = chooseBudget(rows, rule.tolerance);
     const t = scaleTable(args.scale);
     const choice: BudgetChoice = {
-      kind, scale: args.scale, world: WORLD_CONFIG.version, rule,
+      kind,
+      scale: args.scale,
+      world: WORLD_CONFIG.version,
+      rule,
       lr: kind === 'sft' ? sftOptimConfig(args.scale).lr : t.pretrain.lr,
       ...(kind === 'sft' ? { baseSteps: budgetSources(args.scale).pretrain.steps } : {}),
-      heldout: { items: items.length, tokens }, rows, best, chosen,
-      createdAt: new Date().toISOString(), createdBy: commandLine(),
+      heldout: { items: items.length, tokens },
+      rows,
+      best,
+      chosen,
+      createdAt: new Date().toISOString(),
+      createdBy: commandLine(),
     };
     const name = BUDGET_FILES[kind].replace(/\.json$/, '');
     writeJsonAtomic(join(out, `${name}.json`), choice);

@@ -18,7 +18,10 @@ import { writeFileAtomic, writeJsonAtomic } from '../lib/util/atomic.ts';
 import { parseCli, runMain, UsageError } from '../lib/util/cli.ts';
 
 function parseRates(v: unknown): number[] {
-  const parts = (Array.isArray(v) ? v : [v]).flatMap((x) => String(x).split(',')).map((s) => s.trim()).filter(Boolean);
+  const parts = (Array.isArray(v) ? v : [v])
+    .flatMap((x) => String(x).split(','))
+    .map((s) => s.trim())
+    .filter(Boolean);
   const lrs = parts.map(Number);
   if (!lrs.length || lrs.some((x) => !(Number.isFinite(x) && x > 0))) throw new UsageError(`--lrs: expected positive numbers like 1e-3,2e-3, got '${parts.join(',')}'`);
   if (new Set(lrs).size !== lrs.length) throw new UsageError(`--lrs: a rate is given twice in '${parts.join(',')}'`);
@@ -32,13 +35,15 @@ interface Row extends HeldoutLoss {
 }
 
 async function main(): Promise<void> {
-  const args = await parseCli({ name: 'select-sft-lr', describe: 'Choose the SFT learning rate by the loss on held-out teacher traces (tokens every method learns), never on evaluation problems.' }, (y) =>
-    y
-      .option('lrs', { type: 'string', array: true, default: ['1e-3', '2e-3', '4e-3'], describe: 'peak SFT learning rates to compare' })
-      .option('methods', { choices: METHODS, array: true, default: ['sft', 'vggm'] as Method[], describe: 'methods whose mean held-out NLL decides' })
-      .option('family', { choices: families, default: 'qwen-like' as Family, describe: 'student family' })
-      .option('heldout', { type: 'number', default: 256, describe: 'held-out traces (pool traces outside every split, on problems no SFT trace holds)' })
-      .option('world-seed', { type: 'number', default: 1, describe: 'seed of the generated world' }),
+  const args = await parseCli(
+    { name: 'select-sft-lr', describe: 'Choose the SFT learning rate by the loss on held-out teacher traces (tokens every method learns), never on evaluation problems.' },
+    (y) =>
+      y
+        .option('lrs', { type: 'string', array: true, default: ['1e-3', '2e-3', '4e-3'], describe: 'peak SFT learning rates to compare' })
+        .option('methods', { choices: METHODS, array: true, default: ['sft', 'vggm'] as Method[], describe: 'methods whose mean held-out NLL decides' })
+        .option('family', { choices: families, default: 'qwen-like' as Family, describe: 'student family' })
+        .option('heldout', { type: 'number', default: 256, describe: 'held-out traces (pool traces outside every split, on problems no SFT trace holds)' })
+        .option('world-seed', { type: 'number', default: 1, describe: 'seed of the generated world' }),
   );
   const lrs = parseRates(args.lrs);
   if (!(Number.isInteger(args.heldout) && args.heldout > 0)) throw new UsageError(`--heldout must be a positive whole number, got ${args.heldout}`);
@@ -86,7 +91,17 @@ async function main(): Promise<void> {
     '',
   ].join('\n');
   const name = `sft-lr-${args.family}-s${seed}`;
-  writeJsonAtomic(join(args.out, `${name}.json`), { scale: args.scale, family: args.family, seed, steps: sft.steps, defaultLr: sft.lr, heldout: { traces: traces.length, tokens: rows[0].tokens }, rows, meanByLr: Object.fromEntries(lrs.map((lr) => [lr, meanOf(lr)])), chosen });
+  writeJsonAtomic(join(args.out, `${name}.json`), {
+    scale: args.scale,
+    family: args.family,
+    seed,
+    steps: sft.steps,
+    defaultLr: sft.lr,
+    heldout: { traces: traces.length, tokens: rows[0].tokens },
+    rows,
+    meanByLr: Object.fromEntries(lrs.map((lr) => [lr, meanOf(lr)])),
+    chosen,
+  });
   writeFileAtomic(join(args.out, `${name}.md`), md);
   console.log(md);
 }

@@ -15,18 +15,27 @@ import { parseCli, runMain } from '../lib/util/cli.ts';
 
 async function main(): Promise<void> {
   const args = await parseCli({ name: 'sft', describe: 'Fine-tune a Base model on teacher traces with sft, vggm or truncate (cached by config hash and seed).' }, (y) =>
-    withTrainOptions(y).option('method', { choices: METHODS, default: 'vggm' as Method, describe: 'which tokens are learned: sft all response tokens; vggm from T_last on (v=1); truncate drops the error prefix' })
+    withTrainOptions(y)
+      .option('method', {
+        choices: METHODS,
+        default: 'vggm' as Method,
+        describe: 'which tokens are learned: sft all response tokens; vggm from T_last on (v=1); truncate drops the error prefix',
+      })
       .option('lr', { type: 'number', describe: "override the scale's peak SFT learning rate (part of the cache key)" }),
   );
   const data = dataOf(args.scale, args);
   const runs = [];
   for (const family of familiesOf(args.family)) {
     for (const seed of args.seeds) {
-      const r = await withContext((ctx) => ensureSft(ctx, { scale: args.scale, family, seed, data, method: args.method, force: args.force, resume: args.resume, steps: args.steps, lr: args.lr, init: args.init }));
+      const r = await withContext((ctx) =>
+        ensureSft(ctx, { scale: args.scale, family, seed, data, method: args.method, force: args.force, resume: args.resume, steps: args.steps, lr: args.lr, init: args.init }),
+      );
       const recs = new MetricsLog(join(r.dir, 'metrics.jsonl')).read();
       const diag = recs.filter((x) => x.kind === 'diag').at(-1);
       const gv = recs.filter((x) => x.kind === 'gradvar').at(-1);
-      console.log(`${args.method} ${family} seed ${seed}: ${r.cached ? 'cached' : 'trained'} ${r.dir} (final loss ${Number(r.done.finalLoss).toFixed(4)}, spikes ${r.done.spikes}, ${Number(r.done.seconds).toFixed(1)} s)`);
+      console.log(
+        `${args.method} ${family} seed ${seed}: ${r.cached ? 'cached' : 'trained'} ${r.dir} (final loss ${Number(r.done.finalLoss).toFixed(4)}, spikes ${r.done.spikes}, ${Number(r.done.seconds).toFixed(1)} s)`,
+      );
       runs.push({ family, seed, ...r, lastDiag: diag ?? null, lastGradVar: gv ?? null });
     }
   }

@@ -32,9 +32,16 @@ const ROWS: { id: keyof typeof PAPER_TABLE1.rows; label: string; spec: ModelSpec
 
 await reproMain(
   {
-    name: 'table1', title: 'Table 1: benchmark accuracy by training method',
-    describe: 'Reproduce Table 1: Base / SFT (no masking) / SFT (VGGM), each with and without GRPO, on the three tiers; paired differences with bootstrap intervals; the mechanism diagnostics (results/diagnostics.*).',
-    eta: (r, jobs) => table1Eta(r, jobs, ROWS.map((row) => row.spec)),
+    name: 'table1',
+    title: 'Table 1: benchmark accuracy by training method',
+    describe:
+      'Reproduce Table 1: Base / SFT (no masking) / SFT (VGGM), each with and without GRPO, on the three tiers; paired differences with bootstrap intervals; the mechanism diagnostics (results/diagnostics.*).',
+    eta: (r, jobs) =>
+      table1Eta(
+        r,
+        jobs,
+        ROWS.map((row) => row.spec),
+      ),
   },
   async ({ args, plan, data, models, evals }) => {
     const { heldOut, supplementary, all: problems } = tableProblems(data, plan);
@@ -60,15 +67,20 @@ await reproMain(
     }
     const acc = accuracyBySeed(outcomes, args.seeds);
     const diffs = pairedDifferenceSet(outcomes, TABLE1_DIFFERENCES, TIERS, args.seeds, TIER_AXIS, new Rng(18), plan.bootstrap);
-    const mde = diffs.points.filter((p) => p.group === 'vggm-sft').map((p) => `${TIER_AXIS.labels?.[String(p.x)] ?? p.x} ${p.mde!.toFixed(1)} pp (interval half-width ${((p.interval!.hi - p.interval!.lo) / 2).toFixed(1)})`);
+    const mde = diffs.points
+      .filter((p) => p.group === 'vggm-sft')
+      .map((p) => `${TIER_AXIS.labels?.[String(p.x)] ?? p.x} ${p.mde!.toFixed(1)} pp (interval half-width ${((p.interval!.hi - p.interval!.lo) / 2).toFixed(1)})`);
     diffs.notes = [
       `Each seed's value is its mean difference over the tier's ${args.seeds.length > 1 ? 'problems; the mean is over seeds' : 'problems'}. Problems: ${count(problems)} (held-out ${count(heldOut)}; supplementary ${count(supplementary)}).`,
       `Smallest VGGM − SFT difference this design detects with 80% power in a two-sided test at 5% ((1.96 + 0.84) × the bootstrap SE): ${mde.join(', ')}.`,
       'A difference whose interval holds 0 is inconclusive: this design cannot tell its sign.',
     ];
     const mech = mechanismSets({
-      rows: ROWS.map((r) => ({ id: r.id, label: r.label })), seeds: args.seeds, data,
-      generations: (row, seed) => gens.get(`${row}/${seed}`)!, entropy: (row, seed) => entropy.get(`${row}/${seed}`)!,
+      rows: ROWS.map((r) => ({ id: r.id, label: r.label })),
+      seeds: args.seeds,
+      data,
+      generations: (row, seed) => gens.get(`${row}/${seed}`)!,
+      entropy: (row, seed) => entropy.get(`${row}/${seed}`)!,
     });
     return {
       sets: {
@@ -79,24 +91,31 @@ await reproMain(
           x: TIER_AXIS,
           y: { title: 'Accuracy', unit: '%' },
           points: ROWS.flatMap((row) => TIERS.map((t) => pointOf(row.id, t, acc.get(`${row.id}\u0000${t}`)!, PAPER_TABLE1.rows[row.id][t] ?? null))),
-          notes: [`${PAPER_TABLE1.source} beside ours. Ours: ${args.family} student, greedy decoding, every problem of each tier: ${count(problems)} (the world's held-out set, ${count(heldOut)}, and a supplementary set from its own RNG stream, ${count(supplementary)}).`],
+          notes: [
+            `${PAPER_TABLE1.source} beside ours. Ours: ${args.family} student, greedy decoding, every problem of each tier: ${count(problems)} (the world's held-out set, ${count(heldOut)}, and a supplementary set from its own RNG stream, ${count(supplementary)}).`,
+          ],
         },
         differences: diffs,
       },
       config: {
         family: args.family,
         problems: problems.length,
-        evalSets: { heldOut: Object.fromEntries(TIERS.map((t) => [t, heldOut.filter((p) => p.tier === t).length])), supplementary: Object.fromEntries(TIERS.map((t) => [t, supplementary.filter((p) => p.tier === t).length])) },
-        bootstrap: { ...plan.bootstrap, scheme: 'seeds with replacement, then each drawn seed\'s problems with replacement (docs/statistics.md)' },
+        evalSets: {
+          heldOut: Object.fromEntries(TIERS.map((t) => [t, heldOut.filter((p) => p.tier === t).length])),
+          supplementary: Object.fromEntries(TIERS.map((t) => [t, supplementary.filter((p) => p.tier === t).length])),
+        },
+        bootstrap: { ...plan.bootstrap, scheme: "seeds with replacement, then each drawn seed's problems with replacement (docs/statistics.md)" },
         models: keys,
       },
-      companions: [{
-        name: 'diagnostics',
-        title: 'Diagnostics: what the models learned from the teacher\'s traces',
-        sets: mech.sets,
-        config: { mechanismTraces: traces.length, mechanismTokens: traces.reduce((s, t) => s + t.weights.reduce((a, w) => a + (w > 0 ? 1 : 0), 0), 0) },
-        notes: mech.notes,
-      }],
+      companions: [
+        {
+          name: 'diagnostics',
+          title: "Diagnostics: what the models learned from the teacher's traces",
+          sets: mech.sets,
+          config: { mechanismTraces: traces.length, mechanismTokens: traces.reduce((s, t) => s + t.weights.reduce((a, w) => a + (w > 0 ? 1 : 0), 0), 0) },
+          notes: mech.notes,
+        },
+      ],
     };
   },
 );

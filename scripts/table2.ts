@@ -27,14 +27,21 @@ const ROW_LABEL: Record<Row, (n: string, big: string) => string> = {
 
 await reproMain(
   {
-    name: 'table2', title: 'Table 2: VGGM on N samples vs no-mask distillation on 40×N', describe: 'Reproduce Table 2: both student families; Base, no-mask SFT and VGGM on N samples, and no-mask "distill" SFT on multiplier x N samples.', families: ['llama-like', 'qwen-like'],
-    options: (y) => y
-      .option('distill-steps', { type: 'number', describe: "the distill baseline's steps as a multiple of the SFT steps (default: the scale's; cpu 1, a compute-matched baseline; paper 40, all of its data once)" })
-      .check((a) => {
-        const f = a['distill-steps'];
-        if (f !== undefined && !(Number.isFinite(f) && (f as number) > 0)) throw new UsageError(`--distill-steps must be a positive number, got ${f}`);
-        return true;
-      }),
+    name: 'table2',
+    title: 'Table 2: VGGM on N samples vs no-mask distillation on 40×N',
+    describe: 'Reproduce Table 2: both student families; Base, no-mask SFT and VGGM on N samples, and no-mask "distill" SFT on multiplier x N samples.',
+    families: ['llama-like', 'qwen-like'],
+    options: (y) =>
+      y
+        .option('distill-steps', {
+          type: 'number',
+          describe: "the distill baseline's steps as a multiple of the SFT steps (default: the scale's; cpu 1, a compute-matched baseline; paper 40, all of its data once)",
+        })
+        .check((a) => {
+          const f = a['distill-steps'];
+          if (f !== undefined && !(Number.isFinite(f) && (f as number) > 0)) throw new UsageError(`--distill-steps must be a positive number, got ${f}`);
+          return true;
+        }),
   },
   async ({ args, plan, data, models, evals }) => {
     // Table 1's problems (held-out and supplementary), so that the models both tables share (Base,
@@ -65,10 +72,12 @@ await reproMain(
     }
     const groups = fams.flatMap((f) => rows.map((r) => `${f}:${r.row}`));
     const fmt = (v: number) => (v >= 1000 ? `${+(v / 1000).toPrecision(3)}k` : String(v));
-    const labels = Object.fromEntries(groups.map((g) => {
-      const [f, r] = g.split(':') as [Family, Row];
-      return [g, `${FAMILY_LABEL[f]} ${ROW_LABEL[r](fmt(n), fmt(n * distill.multiplier))}`];
-    }));
+    const labels = Object.fromEntries(
+      groups.map((g) => {
+        const [f, r] = g.split(':') as [Family, Row];
+        return [g, `${FAMILY_LABEL[f]} ${ROW_LABEL[r](fmt(n), fmt(n * distill.multiplier))}`];
+      }),
+    );
     const paperOf = (g: string, t: (typeof TIERS)[number]) => {
       const [f, r] = g.split(':') as [Family, Row];
       return PAPER_TABLE2[f][r][t];
@@ -76,18 +85,21 @@ await reproMain(
     // Gap closed = (VGGM − SFT) / (distill − SFT), per seed, where distill beats no-mask SFT beyond
     // seed noise (lib/report/stats.ts gapShare); elsewhere the share is undefined and a note says why.
     const noGap: string[] = [];
-    const gap = fams.flatMap((f) => TIERS.flatMap((t) => {
-      const g = gapShare(acc[`${f}:sft`][t], acc[`${f}:vggm`][t], acc[`${f}:distill`][t]);
-      if (!g.exists) {
-        noGap.push(`${FAMILY_LABEL[f]} ${t} ${g.gap.mean >= 0 ? '+' : ''}${g.gap.mean.toFixed(1)}${g.gap.ci95 === null ? '' : ` ± ${g.gap.ci95.toFixed(1)}`}`);
-        return [];
-      }
-      const p = PAPER_TABLE2[f];
-      return [pointOf(f, t, g.shares, (p.vggm[t] - p.sft[t]) / (p.distill[t] - p.sft[t]), g.kept.length < args.seeds.length ? g.kept.map((i) => args.seeds[i]) : undefined)];
-    }));
-    const gapRule = args.seeds.length > 1
-      ? 'A share is given only where distill beats no-mask SFT beyond seed noise (the paired 95% t interval of distill − SFT lies above 0); within it, a seed where distill does not beat SFT has no share and is left out (the point lists its seeds).'
-      : 'One seed: no interval, so a share is given wherever distill beats no-mask SFT at all.';
+    const gap = fams.flatMap((f) =>
+      TIERS.flatMap((t) => {
+        const g = gapShare(acc[`${f}:sft`][t], acc[`${f}:vggm`][t], acc[`${f}:distill`][t]);
+        if (!g.exists) {
+          noGap.push(`${FAMILY_LABEL[f]} ${t} ${g.gap.mean >= 0 ? '+' : ''}${g.gap.mean.toFixed(1)}${g.gap.ci95 === null ? '' : ` ± ${g.gap.ci95.toFixed(1)}`}`);
+          return [];
+        }
+        const p = PAPER_TABLE2[f];
+        return [pointOf(f, t, g.shares, (p.vggm[t] - p.sft[t]) / (p.distill[t] - p.sft[t]), g.kept.length < args.seeds.length ? g.kept.map((i) => args.seeds[i]) : undefined)];
+      }),
+    );
+    const gapRule =
+      args.seeds.length > 1
+        ? 'A share is given only where distill beats no-mask SFT beyond seed noise (the paired 95% t interval of distill − SFT lies above 0); within it, a seed where distill does not beat SFT has no share and is left out (the point lists its seeds).'
+        : 'One seed: no interval, so a share is given wherever distill beats no-mask SFT at all.';
     const noGapNote = noGap.length ? `No gap to close (distill − no-mask SFT, points, mean${args.seeds.length > 1 ? ' ± 95% CI' : ''}): ${noGap.join('; ')}.` : null;
     return {
       sets: {
@@ -103,19 +115,35 @@ await reproMain(
             `Ours: N = ${n} SFT traces; distill = ${distill.multiplier}×N traces of the same teacher from extra worlds (raw v mix; every evaluation, supplementary and development problem removed), trained ${distill.stepsFactor}× the SFT steps. Greedy, on Table 1's problems: ${count(problems)} (held-out ${count(heldOut)}; supplementary ${count(supplementary)}).`,
           ],
         },
-        ...(gap.length ? { gapClosed: {
-          title: 'Share of the no-mask → distill gap closed by VGGM',
-          chart: 'ratioBars',
-          group: { title: 'Family', order: fams, labels: FAMILY_LABEL },
-          x: TIER_AXIS,
-          y: { title: '(VGGM − SFT) / (Distill − SFT)' },
-          decimals: 2,
-          points: gap,
-          notes: [gapRule, ...(noGapNote ? [noGapNote] : [])],
-        } } : {}),
+        ...(gap.length
+          ? {
+              gapClosed: {
+                title: 'Share of the no-mask → distill gap closed by VGGM',
+                chart: 'ratioBars',
+                group: { title: 'Family', order: fams, labels: FAMILY_LABEL },
+                x: TIER_AXIS,
+                y: { title: '(VGGM − SFT) / (Distill − SFT)' },
+                decimals: 2,
+                points: gap,
+                notes: [gapRule, ...(noGapNote ? [noGapNote] : [])],
+              },
+            }
+          : {}),
       },
-      notes: gap.length ? undefined : [`On no family and benchmark did distill beat no-mask SFT beyond seed noise, so the share of the gap VGGM closes is undefined and its panel is left out. ${gapRule} ${noGapNote}`],
-      config: { families: fams, problems: problems.length, evalSets: { heldOut: heldOut.length, supplementary: supplementary.length }, n, distill: { ...distill, traces: n * distill.multiplier }, models: keys, meanAccuracy: Object.fromEntries(groups.map((g) => [g, Object.fromEntries(TIERS.map((t) => [t, measured(acc[g][t]).mean]))])) },
+      notes: gap.length
+        ? undefined
+        : [
+            `On no family and benchmark did distill beat no-mask SFT beyond seed noise, so the share of the gap VGGM closes is undefined and its panel is left out. ${gapRule} ${noGapNote}`,
+          ],
+      config: {
+        families: fams,
+        problems: problems.length,
+        evalSets: { heldOut: heldOut.length, supplementary: supplementary.length },
+        n,
+        distill: { ...distill, traces: n * distill.multiplier },
+        models: keys,
+        meanAccuracy: Object.fromEntries(groups.map((g) => [g, Object.fromEntries(TIERS.map((t) => [t, measured(acc[g][t]).mean]))])),
+      },
     };
   },
 );

@@ -65,7 +65,9 @@ async function main(): Promise<void> {
   };
 
   const params = model.params.layout.count;
-  console.log(`train-lm: ${args.preset}/${size} ${(params / 1e6).toFixed(2)}M params, vocab ${config.vocab}, ${data.length} tokens, batch ${B}x${T}, ${args.steps} steps on ${ctx.gpu.adapterName}`);
+  console.log(
+    `train-lm: ${args.preset}/${size} ${(params / 1e6).toFixed(2)}M params, vocab ${config.vocab}, ${data.length} tokens, batch ${B}x${T}, ${args.steps} steps on ${ctx.gpu.adapterName}`,
+  );
   const bar = progress('train-lm', args.steps);
   const schedule = { peak: args.lr, warmup: Math.max(1, Math.floor(args.steps / 20)), total: args.steps, minRatio: 0.1 };
   const losses: number[] = [];
@@ -89,7 +91,10 @@ async function main(): Promise<void> {
 
   const dir = join(args.out, `lm-${args.preset}-${size}-seed${seed}`);
   await saveCheckpoint(dir, {
-    config, params: model.params, tokenizer: { json: tokJson }, special: { eosTokenId: tok.eosId, bosTokenId: tok.bosId },
+    config,
+    params: model.params,
+    tokenizer: { json: tokJson },
+    special: { eosTokenId: tok.eosId, bosTokenId: tok.bosId },
     trainerState: { step: trainer.optimizer.step, seed, batch: B, seqLen: T, schedule, losses, tokensPerSec, text: args.text },
   });
 

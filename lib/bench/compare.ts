@@ -45,8 +45,9 @@ export function matmulRows(model: readonly MatmulShape[], ours: readonly MatmulR
     tPeer += (p.ms.median / 1000) * s.count;
   }
   if (model.length) {
-    rows.push(makeRow('matmul_model_step', 'GFLOP/s', 'higher', flops / tOurs / 1e9, flops / tPeer / 1e9,
-      'all products of one training step, weighted by count (from the medians)'));
+    rows.push(
+      makeRow('matmul_model_step', 'GFLOP/s', 'higher', flops / tOurs / 1e9, flops / tPeer / 1e9, 'all products of one training step, weighted by count (from the medians)'),
+    );
   }
   return rows;
 }

@@ -28,7 +28,8 @@ export function trainingFootprint(c: ModelConfig, batch: number, seqLen: number)
   const layout = paramLayout(c);
   const n = batch * seqLen;
   const hd = c.dModel / c.heads;
-  const qd = c.heads * hd, kvd = c.kvHeads * hd;
+  const qd = c.heads * hd,
+    kvd = c.kvHeads * hd;
   const perLayer = n * (4 * c.dModel + 2 * qd + 2 * kvd + 3 * c.ffn + 3) + batch * c.heads * seqLen;
   const acts = n * (c.layers + 1 + 2) * c.dModel + c.layers * perLayer + n * c.vocab;
   let largestMatrix = 0;
@@ -57,7 +58,10 @@ const gib = (b: number) => `${(b / 2 ** 30).toFixed(2)} GiB`;
 export function checkTrainingFits(limits: DeviceLimits, adapter: string, c: ModelConfig, batch: number, seqLen: number): Footprint {
   const f = trainingFootprint(c, batch, seqLen);
   const over = (what: string, bytes: number, limit: number, name: string) => {
-    if (bytes > limit) throw new DeviceLimitError(`${what} needs ${gib(bytes)} but ${adapter} allows ${name} ${gib(limit)}: lower the batch (${batch}) or sequence length (${seqLen}), or use a smaller model`);
+    if (bytes > limit)
+      throw new DeviceLimitError(
+        `${what} needs ${gib(bytes)} but ${adapter} allows ${name} ${gib(limit)}: lower the batch (${batch}) or sequence length (${seqLen}), or use a smaller model`,
+      );
   };
   over('each flat parameter/gradient/AdamW buffer', f.flatBytes, limits.maxBufferSize, 'maxBufferSize');
   over('the logits buffer', f.logitsBytes, limits.maxBufferSize, 'maxBufferSize');

@@ -3,8 +3,17 @@
 import type { KernelTime } from './profiler.ts';
 
 export const KERNEL_CLASSES = [
-  'matmul forward', 'matmul backward dX', 'matmul backward dW', 'attention forward', 'attention backward',
-  'loss', 'optimizer', 'norms, activations, rope, embedding', 'copies and reductions', 'sampling', 'other',
+  'matmul forward',
+  'matmul backward dX',
+  'matmul backward dW',
+  'attention forward',
+  'attention backward',
+  'loss',
+  'optimizer',
+  'norms, activations, rope, embedding',
+  'copies and reductions',
+  'sampling',
+  'other',
 ] as const;
 export type KernelClass = (typeof KERNEL_CLASSES)[number];
 

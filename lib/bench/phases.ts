@@ -26,7 +26,10 @@ interface Rec {
 
 function records(path: string): Rec[] {
   if (!existsSync(path)) return [];
-  return readFileSync(path, 'utf8').split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as Rec);
+  return readFileSync(path, 'utf8')
+    .split('\n')
+    .filter((l) => l.trim())
+    .map((l) => JSON.parse(l) as Rec);
 }
 
 /** "12s", "1m05s", "1h02m" (lib/util/cli.ts formatDuration) in seconds; NaN when not one. */
@@ -77,6 +80,11 @@ export function phaseTimes(cacheDir: string, logs: readonly string[]): PhaseTime
     } else add(done.stage ?? 'unknown stage', total);
   }
   const evals = logs.flatMap(evalSeconds);
-  if (evals.length) add('evaluation', evals.reduce((a, b) => a + b, 0), evals.length);
+  if (evals.length)
+    add(
+      'evaluation',
+      evals.reduce((a, b) => a + b, 0),
+      evals.length,
+    );
   return [...acc.values()].sort((a, b) => b.seconds - a.seconds);
 }

@@ -104,7 +104,8 @@ export function byKernel(times: readonly KernelTime[]): KernelTime[] {
 /** A plain-text top-N table with each kernel's share of the profiled GPU time. */
 export function formatProfile(times: readonly KernelTime[], top = 15): string {
   const total = times.reduce((s, t) => s + t.ms, 0);
-  const lines = times.slice(0, top).map((t) =>
-    `${t.ms.toFixed(2).padStart(9)} ms ${((100 * t.ms) / (total || 1)).toFixed(1).padStart(5)}% ${String(t.calls).padStart(5)} calls  ${t.label}`);
+  const lines = times
+    .slice(0, top)
+    .map((t) => `${t.ms.toFixed(2).padStart(9)} ms ${((100 * t.ms) / (total || 1)).toFixed(1).padStart(5)}% ${String(t.calls).padStart(5)} calls  ${t.label}`);
   return [`${total.toFixed(2).padStart(9)} ms total GPU time in ${times.reduce((s, t) => s + t.calls, 0)} dispatches`, ...lines].join('\n');
 }

@@ -26,14 +26,16 @@ export interface BenchResult {
 
 export const requiredRows = ['matmul_1024', 'train_tokens_per_s', 'sample_tokens_per_s'] as const;
 
-export function makeRow(
-  name: string, unit: string, better: 'higher' | 'lower',
-  ours: number | Spread, peer: number | Spread, note?: string,
-): BenchRow {
+export function makeRow(name: string, unit: string, better: 'higher' | 'lower', ours: number | Spread, peer: number | Spread, note?: string): BenchRow {
   const o = typeof ours === 'number' ? ours : ours.median;
   const p = typeof peer === 'number' ? peer : peer.median;
   return {
-    name, ours: o, peer: p, ratio: p > 0 ? o / p : Number.NaN, unit, better,
+    name,
+    ours: o,
+    peer: p,
+    ratio: p > 0 ? o / p : Number.NaN,
+    unit,
+    better,
     ...(typeof ours === 'number' ? {} : { oursSpread: ours }),
     ...(typeof peer === 'number' ? {} : { peerSpread: peer }),
     ...(note ? { note } : {}),
@@ -69,5 +71,12 @@ export function formatTable(rows: readonly BenchRow[]): string {
     lines.push([r.name, r.unit, fmt(r.ours) + spreadOf(r.oursSpread), fmt(r.peer) + spreadOf(r.peerSpread), `${fmt(r.ratio)}x (${r.better} is better)`]);
   }
   const widths = lines[0].map((_, i) => Math.max(...lines.map((l) => l[i].length)));
-  return lines.map((l) => l.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd()).join('\n');
+  return lines
+    .map((l) =>
+      l
+        .map((c, i) => c.padEnd(widths[i]))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
 }

@@ -24,12 +24,16 @@ const SAMPLES = [0.7371, 1.3183, 2.1419, -0.4637, 1.8871, -1.2953];
 function evalAt(p: Parsed & { k: 'sym' | 'num' }, vars: string[], j: number): Complex | null {
   if (p.k === 'num') return p.v;
   const scope: Record<string, number> = {};
-  vars.forEach((v, n) => { scope[v] = SAMPLES[(j + 2 * n) % SAMPLES.length] + 0.1 * n; });
+  vars.forEach((v, n) => {
+    scope[v] = SAMPLES[(j + 2 * n) % SAMPLES.length] + 0.1 * n;
+  });
   try {
     const r = p.f.evaluate(scope);
     if (typeof r === 'number') return { re: r, im: 0 };
     if (r && typeof r === 'object' && 're' in r) return { re: r.re, im: r.im };
-  } catch { /* outside the domain at this point */ }
+  } catch {
+    /* outside the domain at this point */
+  }
   return null;
 }
 

@@ -6,7 +6,10 @@
 import { compile, parse, type EvalFunction, type MathNode } from 'mathjs';
 import { latexToMathjs } from './latex-expr.ts';
 
-export interface Complex { re: number; im: number }
+export interface Complex {
+  re: number;
+  im: number;
+}
 
 export type Parsed =
   | { k: 'num'; v: Complex; pct: boolean }
@@ -36,7 +39,10 @@ export function normalize(raw: string): string {
   // A doubled backslash before a command name (\\frac, from text escaped twice) is that command;
   // a matrix row break (\\) is followed by a space, a digit or a sign instead.
   let s = raw.trim().replace(/\\\\(?=(?:frac|dfrac|tfrac|left|right|le|leq|ge|geq|boxed|sqrt|pi|cdot|times|infty|text|in|cup)(?![a-zA-Z]))/g, '\\');
-  s = s.replace(/^\$+|\$+$/g, '').replace(/^\\\(|\\\)$/g, '').replace(/^\\\[|\\\]$/g, '');
+  s = s
+    .replace(/^\$+|\$+$/g, '')
+    .replace(/^\\\(|\\\)$/g, '')
+    .replace(/^\\\[|\\\]$/g, '');
   // A whole \boxed{...} (golds copied with their box) is its content.
   const boxed = /^\\(?:boxed|fbox)\s*\{([\s\S]*)\}$/.exec(s);
   if (boxed) s = boxed[1].trim();
@@ -54,7 +60,10 @@ export function normalize(raw: string): string {
   s = s.replace(/\\le(?![a-zA-Z])|\\leq(?![a-zA-Z])/g, '≤').replace(/\\ge(?![a-zA-Z])|\\geq(?![a-zA-Z])/g, '≥');
   s = s.replace(/[−–]/g, '-').replace(/\\(?:emptyset|varnothing)(?![a-zA-Z])|∅/g, '\\{\\}');
   s = s.replace(/\\mathbb\s*\{?R\}?|ℝ/g, '(-\\infty,\\infty)');
-  s = s.replace(/\\neq?(?![a-zA-Z])/g, '≠').replace(/\\lt(?![a-zA-Z])/g, '<').replace(/\\gt(?![a-zA-Z])/g, '>');
+  s = s
+    .replace(/\\neq?(?![a-zA-Z])/g, '≠')
+    .replace(/\\lt(?![a-zA-Z])/g, '<')
+    .replace(/\\gt(?![a-zA-Z])/g, '>');
   s = approx(s);
   s = s.replace(/\s+/g, ' ').trim();
   s = s.replace(/[.\s]+$/, '');
@@ -155,7 +164,10 @@ const DECIMAL_COMMA = /^-?\d+,\d+$/;
 function parseScalar(s: string): Parsed | null {
   let t = s.trim();
   let pct = false;
-  if (t.endsWith('%')) { pct = true; t = t.slice(0, -1).trim(); }
+  if (t.endsWith('%')) {
+    pct = true;
+    t = t.slice(0, -1).trim();
+  }
   if (/^\s*percent\s*$/i.test(t)) return null;
   const unit = UNIT_WORDS.exec(t);
   if (unit && unit.index > 0 && /[\d})]\s*$/.test(t.slice(0, unit.index))) {
@@ -173,12 +185,20 @@ function parseScalar(s: string): Parsed | null {
   const expr = latexToMathjs(t);
   if (expr === null) return null;
   let node: MathNode;
-  try { node = parse(expr); } catch { return null; }
+  try {
+    node = parse(expr);
+  } catch {
+    return null;
+  }
   const vars = freeSymbols(node);
   const f = compile(expr);
   if (vars.length > 0) return pct ? null : { k: 'sym', f, vars, expr };
   let v: Complex | null;
-  try { v = toComplex(f.evaluate({})); } catch { return null; }
+  try {
+    v = toComplex(f.evaluate({}));
+  } catch {
+    return null;
+  }
   if (!v || Number.isNaN(v.re) || Number.isNaN(v.im)) return null;
   return { k: 'num', v, pct };
 }
@@ -274,10 +294,17 @@ function gridOp(a: Grid, b: Grid, op: string): Grid | null {
     return a.map((r, i) => r.map((x, j) => ({ re: x.re + k * b[i][j].re, im: x.im + k * b[i][j].im })));
   }
   if (a[0].length !== b.length) return null;
-  return a.map((r) => b[0].map((_, j) => r.reduce((acc, x, t) => {
-    const p = mul(x, b[t][j]);
-    return { re: acc.re + p.re, im: acc.im + p.im };
-  }, { re: 0, im: 0 })));
+  return a.map((r) =>
+    b[0].map((_, j) =>
+      r.reduce(
+        (acc, x, t) => {
+          const p = mul(x, b[t][j]);
+          return { re: acc.re + p.re, im: acc.im + p.im };
+        },
+        { re: 0, im: 0 },
+      ),
+    ),
+  );
 }
 
 /**
@@ -314,15 +341,14 @@ function parseInequality(s: string): Parsed | null | undefined {
     const lhs = parseScalar(a);
     const rhs = parseScalar(b);
     if (!lhs || !rhs) return null;
-    const rel = op === '>' || op === '≥'
-      ? { lhs: rhs, rhs: lhs, op: FLIP[op] as '<' | '≤' }
-      : { lhs, rhs, op: op as '<' | '≤' | '≠' };
+    const rel = op === '>' || op === '≥' ? { lhs: rhs, rhs: lhs, op: FLIP[op] as '<' | '≤' } : { lhs, rhs, op: op as '<' | '≤' | '≠' };
     let interval: Parsed | null = null;
     if (op !== '≠' && (isVar(a) || isVar(b))) {
       const [v, o] = isVar(a) ? [rhs, op] : [lhs, FLIP[op]];
-      interval = o === '<' || o === '≤'
-        ? { k: 'seq', open: '(', close: closed(o) ? ']' : ')', items: [inf('-'), v] }
-        : { k: 'seq', open: closed(o) ? '[' : '(', close: ')', items: [v, inf('+')] };
+      interval =
+        o === '<' || o === '≤'
+          ? { k: 'seq', open: '(', close: closed(o) ? ']' : ')', items: [inf('-'), v] }
+          : { k: 'seq', open: closed(o) ? '[' : '(', close: ')', items: [v, inf('+')] };
     }
     return { k: 'ineq', rel, interval };
   }
@@ -360,7 +386,10 @@ function parseStructure(s: string): Parsed | null {
     return items ? { k: 'list', items } : null;
   }
   // "and" / "or" between answers (19, 46, and 82; (11,7) or (7,11)) separate like commas.
-  s = s.replace(/(^|[^a-zA-Z\\])(?:and|or)(?![a-zA-Z])/g, '$1,').replace(/^,+|,+$/g, '').trim();
+  s = s
+    .replace(/(^|[^a-zA-Z\\])(?:and|or)(?![a-zA-Z])/g, '$1,')
+    .replace(/^,+|,+$/g, '')
+    .trim();
   const ineq = parseInequality(s);
   if (ineq !== undefined) return ineq;
   if (s.startsWith('\\begin')) return parseMatrix(s) ?? matrixArithmetic(s);

@@ -36,7 +36,9 @@ export function extractAnswer(text: string): string | null {
 
 /** String form used when structure does not decide: spacing, \text and delimiters removed. */
 function canon(s: string): string {
-  return normalize(s).replace(/\\text\s*\{([^{}]*)\}/g, '$1').replace(/\s+/g, '');
+  return normalize(s)
+    .replace(/\\text\s*\{([^{}]*)\}/g, '$1')
+    .replace(/\s+/g, '');
 }
 
 // Golds repeat across samples and epochs: parse each once.
@@ -54,14 +56,7 @@ function parseGold(gold: string): Parsed | null {
 }
 
 /** Which comparison decided a verdict (shown by scripts/grade.ts --explain). */
-export type DecidingRule =
-  | 'over-limits'
-  | 'empty-gold'
-  | 'same-string'
-  | 'unparseable-gold'
-  | 'unparseable-pred'
-  | 'text'
-  | `structure:${Parsed['k']}~${Parsed['k']}`;
+export type DecidingRule = 'over-limits' | 'empty-gold' | 'same-string' | 'unparseable-gold' | 'unparseable-pred' | 'text' | `structure:${Parsed['k']}~${Parsed['k']}`;
 
 export interface Comparison {
   equal: boolean;
@@ -74,7 +69,10 @@ export interface Comparison {
 /** Compare two bare answers, gold first, and say which rule decided. Never throws. */
 export function compareAnswers(gold: string, pred: string): Comparison {
   const out = (equal: boolean, rule: DecidingRule, g: Parsed | null = null, p: Parsed | null = null): Comparison => ({
-    equal, rule, goldForm: g ? canonicalForm(g) : null, predForm: p ? canonicalForm(p) : null,
+    equal,
+    rule,
+    goldForm: g ? canonicalForm(g) : null,
+    predForm: p ? canonicalForm(p) : null,
   });
   try {
     if (typeof gold !== 'string' || typeof pred !== 'string') return out(false, 'empty-gold');

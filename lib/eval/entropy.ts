@@ -46,16 +46,27 @@ async function responseEntropies(model: Model, seqs: number[][], promptLens: num
   const B = seqs.length;
   const T = Math.min(model.config.context, Math.max(...seqs.map((s) => s.length)) - 1);
   const acts = model.activations(B, T);
-  const ids = new Uint32Array(B * T), targets = new Uint32Array(B * T);
+  const ids = new Uint32Array(B * T),
+    targets = new Uint32Array(B * T);
   seqs.forEach((s, b) => {
     for (let j = 0; j < T && j < s.length; j++) ids[b * T + j] = s[j];
     for (let j = 0; j + 1 < s.length && j < T; j++) targets[b * T + j] = s[j + 1];
   });
   model.setBatch(acts, { ids, targets, weights: new Float32Array(B * T) });
   model.forwardLogits(acts);
-  crossEntropy(ctx, acts.logits, acts.targets, acts.weights, { loss: acts.loss, logprob: acts.logprob, entropy: acts.entropy }, {
-    rows: B * T, vocab: model.config.vocab, temperature, gradScale: 1,
-  });
+  crossEntropy(
+    ctx,
+    acts.logits,
+    acts.targets,
+    acts.weights,
+    { loss: acts.loss, logprob: acts.logprob, entropy: acts.entropy },
+    {
+      rows: B * T,
+      vocab: model.config.vocab,
+      temperature,
+      gradScale: 1,
+    },
+  );
   ctx.rec.submit();
   const ent = await read(ctx.gpu, acts.entropy);
   // row j holds the distribution of token j+1: response token i (at j+1 = promptLen+i) is row promptLen+i-1
@@ -76,10 +87,18 @@ export async function entropyAnalysis(
     const room = model.config.context - Math.max(...prompts.map((p) => p.length));
     const gens = await generate(model, prompts, {
       suppressTokens: paddingIds(tok, model.config.vocab),
-      maxNewTokens: Math.min(o.maxNewTokens, room), temperature: o.temperature, eosTokenId: tok.eosId, seed: derivedSeed(o.seed, 'entropy', i),
+      maxNewTokens: Math.min(o.maxNewTokens, room),
+      temperature: o.temperature,
+      eosTokenId: tok.eosId,
+      seed: derivedSeed(o.seed, 'entropy', i),
     });
     const seqs = gens.map((g, b) => [...prompts[b], ...g.tokens]);
-    const ents = await responseEntropies(model, seqs, prompts.map((p) => p.length), o.temperature);
+    const ents = await responseEntropies(
+      model,
+      seqs,
+      prompts.map((p) => p.length),
+      o.temperature,
+    );
     gens.forEach((g, b) => {
       const texts = g.tokens.map((t) => (t === tok.eosId ? '' : (tok.idToToken(t) ?? '')));
       rollouts.push({ id: chunk[b].id, text: tok.decode(g.tokens), tokens: g.tokens, entropy: ents[b], step: stepIndices(texts), tLast: tLastToken(texts) });

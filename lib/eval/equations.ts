@@ -22,7 +22,8 @@ const num = (s: string): Fraction => {
 
 /** Equations "a op b = c" found in the texts, and how many of them are right. */
 export function equationCounts(texts: readonly string[]): { checked: number; right: number } {
-  let checked = 0, right = 0;
+  let checked = 0,
+    right = 0;
   for (const t of texts) {
     for (const [, a, op, b, c] of t.matchAll(EQUATION)) {
       if (op === '/' && /^0(\/|$)/.test(b)) continue; // a division by zero is not an equation we can check

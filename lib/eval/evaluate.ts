@@ -67,13 +67,24 @@ export interface GenRecord {
   text: string;
 }
 
-async function generateTexts(model: Model, tok: LoadedTokenizer, prompts: number[][], opts: GenerateOptions, batch: number): Promise<{ text: string; tokens: number; stop: 'eos' | 'length' }[]> {
+async function generateTexts(
+  model: Model,
+  tok: LoadedTokenizer,
+  prompts: number[][],
+  opts: GenerateOptions,
+  batch: number,
+): Promise<{ text: string; tokens: number; stop: 'eos' | 'length' }[]> {
   const out: { text: string; tokens: number; stop: 'eos' | 'length' }[] = [];
   for (let i = 0; i < prompts.length; i += batch) {
     const chunk = prompts.slice(i, i + batch);
     const room = model.config.context - Math.max(...chunk.map((p) => p.length));
     if (room <= 0) throw new Error(`a prompt of ${Math.max(...chunk.map((p) => p.length))} tokens leaves no room in the context of ${model.config.context}`);
-    const gens = await generate(model, chunk, { ...opts, suppressTokens: paddingIds(tok, model.config.vocab), maxNewTokens: Math.min(opts.maxNewTokens, room), seed: opts.seed === undefined ? undefined : derivedSeed(opts.seed, 'eval-batch', i) });
+    const gens = await generate(model, chunk, {
+      ...opts,
+      suppressTokens: paddingIds(tok, model.config.vocab),
+      maxNewTokens: Math.min(opts.maxNewTokens, room),
+      seed: opts.seed === undefined ? undefined : derivedSeed(opts.seed, 'eval-batch', i),
+    });
     for (const g of gens) out.push({ text: tok.decode(g.tokens), tokens: g.tokens.length, stop: g.stop });
   }
   return out;
@@ -111,15 +122,26 @@ export async function evaluate(model: Model, tok: LoadedTokenizer, problems: rea
   let forcedRecs: GenRecord[] | undefined;
   if (o.budgetForcing && o.budgetForcing > 0) {
     const forcingTokens = o.forcingTokens ?? 64;
-    const forced = await budgetForce(greedy.map((g) => g.text), o.budgetForcing, forcingTokens, async (prefixes, budget) => {
-      const ps = prefixes.map((pre, i) => [...prompts[i], ...tok.encode(pre).ids]);
-      // A prefix that already fills the context gets no continuation (its budget is spent).
-      const fits = ps.map((p) => p.length < model.config.context);
-      const gens = await generateTexts(model, tok, ps.filter((_, i) => fits[i]), { ...base, greedy: true, maxNewTokens: budget }, o.batch);
-      tick(problems.length);
-      let j = 0;
-      return ps.map((_, i) => (fits[i] ? gens[j++].text : ''));
-    });
+    const forced = await budgetForce(
+      greedy.map((g) => g.text),
+      o.budgetForcing,
+      forcingTokens,
+      async (prefixes, budget) => {
+        const ps = prefixes.map((pre, i) => [...prompts[i], ...tok.encode(pre).ids]);
+        // A prefix that already fills the context gets no continuation (its budget is spent).
+        const fits = ps.map((p) => p.length < model.config.context);
+        const gens = await generateTexts(
+          model,
+          tok,
+          ps.filter((_, i) => fits[i]),
+          { ...base, greedy: true, maxNewTokens: budget },
+          o.batch,
+        );
+        tick(problems.length);
+        let j = 0;
+        return ps.map((_, i) => (fits[i] ? gens[j++].text : ''));
+      },
+    );
     forcedRecs = forced.map((f, i) => rec(problems[i], 'forced', 0, { text: f.text, tokens: tok.encode(f.text).ids.length, stop: 'forced' }));
   }
 

@@ -94,10 +94,14 @@ export function analyseForks(rollouts: readonly RolloutEntropy[], opts: ForkOpti
   const hiSeen = flat.reduce((m, x) => Math.max(m, x), 0);
   const entropyHistogram = histogram(flat, opts.entropyBins ?? 30, 0, opts.entropyMax ?? (hiSeen > 0 ? hiSeen : 1));
 
-  const posForks = new Array<number>(pBins).fill(0), posTokens = new Array<number>(pBins).fill(0);
-  const stepForks = new Array<number>(maxStep + 1).fill(0), stepTokens = new Array<number>(maxStep + 1).fill(0);
-  const before = { tokens: 0, forks: 0, sum: 0 }, after = { tokens: 0, forks: 0, sum: 0 };
-  let withTLast = 0, forks = 0;
+  const posForks = new Array<number>(pBins).fill(0),
+    posTokens = new Array<number>(pBins).fill(0);
+  const stepForks = new Array<number>(maxStep + 1).fill(0),
+    stepTokens = new Array<number>(maxStep + 1).fill(0);
+  const before = { tokens: 0, forks: 0, sum: 0 },
+    after = { tokens: 0, forks: 0, sum: 0 };
+  let withTLast = 0,
+    forks = 0;
   rollouts.forEach((r, ri) => {
     const L = r.entropy.length;
     if (r.tLast !== null) withTLast++;

@@ -8,17 +8,24 @@
 // functions, |x|, parentheses and implicit multiplication. Anything else makes it return null,
 // which callers treat as "not a scalar expression" (never as a value).
 
-type Tok =
-  | { t: 'num'; v: string }
-  | { t: 'id'; v: string }
-  | { t: 'word'; v: string }
-  | { t: 'cmd'; v: string }
-  | { t: 'op'; v: string };
+type Tok = { t: 'num'; v: string } | { t: 'id'; v: string } | { t: 'word'; v: string } | { t: 'cmd'; v: string } | { t: 'op'; v: string };
 
 const FUNCS: Record<string, string> = {
-  sin: 'sin', cos: 'cos', tan: 'tan', cot: 'cot', sec: 'sec', csc: 'csc',
-  arcsin: 'asin', arccos: 'acos', arctan: 'atan', sinh: 'sinh', cosh: 'cosh', tanh: 'tanh',
-  ln: 'log', log: 'log', exp: 'exp',
+  sin: 'sin',
+  cos: 'cos',
+  tan: 'tan',
+  cot: 'cot',
+  sec: 'sec',
+  csc: 'csc',
+  arcsin: 'asin',
+  arccos: 'acos',
+  arctan: 'atan',
+  sinh: 'sinh',
+  cosh: 'cosh',
+  tanh: 'tanh',
+  ln: 'log',
+  log: 'log',
+  exp: 'exp',
 };
 
 const CONSTS: Record<string, string> = { pi: 'pi', infty: 'Infinity', infinity: 'Infinity' };
@@ -31,7 +38,10 @@ function tokenize(s: string): Tok[] {
   let i = 0;
   while (i < s.length) {
     const c = s[i];
-    if (/\s/.test(c)) { i++; continue; }
+    if (/\s/.test(c)) {
+      i++;
+      continue;
+    }
     if (c === '\\') {
       const m = /^\\([a-zA-Z]+|.)/.exec(s.slice(i));
       if (!m) throw new Fail();
@@ -41,7 +51,11 @@ function tokenize(s: string): Tok[] {
     }
     // Scientific notation (1.5e3, 2E-4) only when digits follow the e: 2e alone is 2·e.
     const num = /^((?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+(?![\d.]))?)/.exec(s.slice(i));
-    if (num) { out.push({ t: 'num', v: num[1] }); i += num[1].length; continue; }
+    if (num) {
+      out.push({ t: 'num', v: num[1] });
+      i += num[1].length;
+      continue;
+    }
     const word = /^[a-zA-Z]+/.exec(s.slice(i));
     if (word) {
       const w = word[0];
@@ -52,12 +66,36 @@ function tokenize(s: string): Tok[] {
       i += w.length;
       continue;
     }
-    if ('+-*/^_()[]{}!|=,'.includes(c)) { out.push({ t: 'op', v: c }); i++; continue; }
-    if (c === '·' || c === '×') { out.push({ t: 'op', v: '*' }); i++; continue; }
-    if (c === '÷') { out.push({ t: 'op', v: '/' }); i++; continue; }
-    if (c === 'π') { out.push({ t: 'cmd', v: 'pi' }); i++; continue; }
-    if (c === '∞') { out.push({ t: 'cmd', v: 'infty' }); i++; continue; }
-    if (c === '√') { out.push({ t: 'cmd', v: 'sqrt' }); i++; continue; }
+    if ('+-*/^_()[]{}!|=,'.includes(c)) {
+      out.push({ t: 'op', v: c });
+      i++;
+      continue;
+    }
+    if (c === '·' || c === '×') {
+      out.push({ t: 'op', v: '*' });
+      i++;
+      continue;
+    }
+    if (c === '÷') {
+      out.push({ t: 'op', v: '/' });
+      i++;
+      continue;
+    }
+    if (c === 'π') {
+      out.push({ t: 'cmd', v: 'pi' });
+      i++;
+      continue;
+    }
+    if (c === '∞') {
+      out.push({ t: 'cmd', v: 'infty' });
+      i++;
+      continue;
+    }
+    if (c === '√') {
+      out.push({ t: 'cmd', v: 'sqrt' });
+      i++;
+      continue;
+    }
     throw new Fail();
   }
   return out;
@@ -67,7 +105,9 @@ class Parser {
   private i = 0;
   constructor(private toks: Tok[]) {}
 
-  private peek(): Tok | undefined { return this.toks[this.i]; }
+  private peek(): Tok | undefined {
+    return this.toks[this.i];
+  }
   private isOp(v: string, k = 0): boolean {
     const t = this.toks[this.i + k];
     return t !== undefined && t.t === 'op' && t.v === v;
@@ -123,8 +163,14 @@ class Parser {
   }
 
   private unary(): string {
-    if (this.isOp('-')) { this.i++; return `-(${this.unary()})`; }
-    if (this.isOp('+')) { this.i++; return this.unary(); }
+    if (this.isOp('-')) {
+      this.i++;
+      return `-(${this.unary()})`;
+    }
+    if (this.isOp('+')) {
+      this.i++;
+      return this.unary();
+    }
     return this.power();
   }
 
@@ -142,7 +188,10 @@ class Parser {
 
   private postfix(): string {
     let p = this.primary();
-    while (this.isOp('!')) { this.i++; p = `factorial(${p})`; }
+    while (this.isOp('!')) {
+      this.i++;
+      p = `factorial(${p})`;
+    }
     return p;
   }
 
@@ -155,9 +204,16 @@ class Parser {
       // \frac12 → 1 and 2: LaTeX takes a single character as an undelimited argument.
       this.i++;
       if (t.v.length > 1) this.toks.splice(this.i, 0, { t: 'num', v: t.v.slice(1) });
-      return t.v[0] === '.' ? (() => { throw new Fail(); })() : t.v[0];
+      return t.v[0] === '.'
+        ? (() => {
+            throw new Fail();
+          })()
+        : t.v[0];
     }
-    if (t.t === 'id') { this.i++; return t.v; }
+    if (t.t === 'id') {
+      this.i++;
+      return t.v;
+    }
     if (t.t === 'cmd') return this.primary();
     throw new Fail();
   }
@@ -167,7 +223,10 @@ class Parser {
     const t = this.peek();
     if (!t) throw new Fail();
     if (t.t === 'op' && t.v === '{') return this.group();
-    if (t.t === 'num') { this.i++; return num(t.v); }
+    if (t.t === 'num') {
+      this.i++;
+      return num(t.v);
+    }
     return this.primary();
   }
 
@@ -199,8 +258,10 @@ class Parser {
         this.i++;
         const sub = this.peek();
         let s: string;
-        if (sub && (sub.t === 'num' || sub.t === 'id')) { this.i++; s = sub.v; }
-        else {
+        if (sub && (sub.t === 'num' || sub.t === 'id')) {
+          this.i++;
+          s = sub.v;
+        } else {
           this.expect('{');
           const inner = this.toks[this.i++];
           if (!inner || (inner.t !== 'num' && inner.t !== 'id')) throw new Fail();
@@ -220,7 +281,10 @@ class Parser {
         this.i++;
         return `(${e})`;
       }
-      if (t.v === '{') { this.i--; return this.group(); }
+      if (t.v === '{') {
+        this.i--;
+        return this.group();
+      }
       if (t.v === '|') {
         const e = this.expr();
         this.expect('|');
@@ -248,10 +312,15 @@ class Parser {
     if (c in FUNCS) {
       let fn = FUNCS[c];
       let base: string | null = null;
-      if (c === 'log' && this.isOp('_')) { this.i++; base = this.atomArg(); }
-      else if (c === 'log') fn = 'log10';
+      if (c === 'log' && this.isOp('_')) {
+        this.i++;
+        base = this.atomArg();
+      } else if (c === 'log') fn = 'log10';
       let pow: string | null = null;
-      if (this.isOp('^')) { this.i++; pow = this.atomArg(); }
+      if (this.isOp('^')) {
+        this.i++;
+        pow = this.atomArg();
+      }
       const arg = this.isOp('(') ? this.primary() : this.power();
       const call = base ? `log(${arg}, ${base})` : `${fn}(${arg})`;
       return pow ? `(${call})^(${pow})` : call;

@@ -65,7 +65,15 @@ export function answerMechanism(gens: readonly { gold: string; text: string }[])
   }
   const n = gens.length;
   const r = (k: number) => (n ? k / n : NaN);
-  return { generations: n, firstPassAccuracy: r(c.firstPassRight), finalAccuracy: r(c.finalRight), verifyRate: r(c.verifies), fixedRate: r(c.fixed), brokenRate: r(c.broken), counts: c };
+  return {
+    generations: n,
+    firstPassAccuracy: r(c.firstPassRight),
+    finalAccuracy: r(c.finalRight),
+    verifyRate: r(c.verifies),
+    fixedRate: r(c.fixed),
+    brokenRate: r(c.broken),
+    counts: c,
+  };
 }
 
 const SYMBOL: Record<string, string> = { '+': '+', '-': '-', '*': '\\times' };
@@ -89,7 +97,9 @@ export interface WrongFactCopies {
  */
 export function wrongFactCopies(texts: readonly string[], wrongFacts: WorldConfig['slips']['wrongFacts']): WrongFactCopies {
   const wrong = new Map(wrongFacts.map((f) => [`${f.a} ${SYMBOL[f.op]} ${f.b}`, { wrong: f.wrong, right: f.op === '+' ? f.a + f.b : f.op === '-' ? f.a - f.b : f.a * f.b }]));
-  let attempts = 0, copies = 0, right = 0;
+  let attempts = 0,
+    copies = 0,
+    right = 0;
   for (const t of texts) {
     for (const [, a, op, b, c] of t.matchAll(EQUATION)) {
       const f = wrong.get(`${a} ${op} ${b}`);
@@ -126,7 +136,8 @@ export function firstPassTraces(ds: Dataset, n: number, context: number): Weight
 
 /** Mean entropy (nats) of the model's next-token distribution over the weighted tokens, and their count (forward only). */
 export async function teacherForcedEntropy(model: Model, traces: readonly WeightedSequence[], batch = 32): Promise<{ entropy: number; tokens: number }> {
-  let sum = 0, count = 0;
+  let sum = 0,
+    count = 0;
   for (let i = 0; i < traces.length; i += batch) {
     const chunk = traces.slice(i, i + batch);
     const b = packBatch(chunk, roundedSeqLen(chunk));

@@ -38,7 +38,9 @@ export function rowSpans(rows: number, rowElems: number, maxElems: number, what:
   if (rows * rowElems <= maxElems && rows <= maxRows) return [{ start: 0, count: rows }];
   const per = Math.floor(Math.min(maxElems / rowElems, maxRows) / unit) * unit;
   if (per === 0) {
-    throw new DeviceLimitError(`${what}: ${unit} row(s) of ${rowElems} floats (${((unit * rowElems * 4) / 1024).toFixed(1)} KiB) is the smallest piece it splits into, and it exceeds one storage binding of ${((maxElems * 4) / 1024).toFixed(1)} KiB`);
+    throw new DeviceLimitError(
+      `${what}: ${unit} row(s) of ${rowElems} floats (${((unit * rowElems * 4) / 1024).toFixed(1)} KiB) is the smallest piece it splits into, and it exceeds one storage binding of ${((maxElems * 4) / 1024).toFixed(1)} KiB`,
+    );
   }
   const out: Span[] = [];
   for (let start = 0; start < rows; start += per) out.push({ start, count: Math.min(per, rows - start) });

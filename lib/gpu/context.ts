@@ -19,7 +19,10 @@ export class GpuContext {
   readonly rec: Recorder;
   /** Elements (f32/u32) one storage binding may hold: a multiple of 64, so pieces stay aligned. */
   readonly bindElements: number;
-  constructor(readonly gpu: Gpu, opts: ContextOptions = {}) {
+  constructor(
+    readonly gpu: Gpu,
+    opts: ContextOptions = {},
+  ) {
     const bytes = Math.min(deviceBindingBytes(gpu), opts.maxBindingBytes ?? Infinity);
     this.bindElements = Math.floor(bytes / 256) * 64;
     if (this.bindElements < 64) throw new Error(`GpuContext: a binding limit of ${bytes} bytes is below 256`);

@@ -34,18 +34,22 @@ export async function acquireGpu(): Promise<Gpu> {
   instance ??= create(['disable-dawn-features=timestamp_quantization']);
   const adapter = await instance.requestAdapter({ powerPreference: 'high-performance' });
   if (!adapter) {
-    throw new GpuUnavailableError(
-      'no WebGPU adapter found (Dawn needs a Vulkan driver): run `npm run setup`, which installs Mesa lavapipe from bookworm-backports',
-    );
+    throw new GpuUnavailableError('no WebGPU adapter found (Dawn needs a Vulkan driver): run `npm run setup`, which installs Mesa lavapipe from bookworm-backports');
   }
   const info = adapter.info;
   const adapterName = [info.vendor, info.device || info.description, info.architecture].filter(Boolean).join(' ');
   const isSoftware = /llvmpipe|lavapipe|swiftshader|software/i.test(`${info.device} ${info.description} ${info.architecture}`);
   const requiredLimits: Record<string, number> = {};
   for (const key of [
-    'maxStorageBufferBindingSize', 'maxBufferSize', 'maxComputeWorkgroupStorageSize',
-    'maxComputeInvocationsPerWorkgroup', 'maxComputeWorkgroupSizeX', 'maxComputeWorkgroupSizeY',
-    'maxComputeWorkgroupsPerDimension', 'maxStorageBuffersPerShaderStage', 'maxBindGroups',
+    'maxStorageBufferBindingSize',
+    'maxBufferSize',
+    'maxComputeWorkgroupStorageSize',
+    'maxComputeInvocationsPerWorkgroup',
+    'maxComputeWorkgroupSizeX',
+    'maxComputeWorkgroupSizeY',
+    'maxComputeWorkgroupsPerDimension',
+    'maxStorageBuffersPerShaderStage',
+    'maxBindGroups',
   ] as const) {
     requiredLimits[key] = adapter.limits[key] as number;
   }
@@ -62,7 +66,11 @@ export async function acquireGpu(): Promise<Gpu> {
     process.exitCode = 1;
   });
   live = {
-    device, adapterName, isSoftware, limits: device.limits, hasTimestamps,
+    device,
+    adapterName,
+    isSoftware,
+    limits: device.limits,
+    hasTimestamps,
     subgroupSizes: hasSubgroups && info.subgroupMinSize && info.subgroupMaxSize ? [info.subgroupMinSize, info.subgroupMaxSize] : undefined,
     destroy() {
       device.destroy();

@@ -38,7 +38,10 @@ export class PipelineCache {
   }
 
   fromSource(code: string, constants: Constants = {}, entry = 'main', label = 'kernel'): Pipeline {
-    const constKey = Object.keys(constants).sort().map((k) => `${k}=${constants[k]}`).join(',');
+    const constKey = Object.keys(constants)
+      .sort()
+      .map((k) => `${k}=${constants[k]}`)
+      .join(',');
     const key = `${entry}|${constKey}|${code}`;
     let p = this.byKey.get(key);
     if (p) return p;

@@ -67,7 +67,11 @@ export class Recorder {
   timer: DispatchTimer | undefined;
 
   /** @param maxBindingBytes the context's binding limit; a tensor bound whole above it is refused. */
-  constructor(readonly gpu: Gpu, readonly pipelines: PipelineCache, readonly maxBindingBytes = Infinity) {}
+  constructor(
+    readonly gpu: Gpu,
+    readonly pipelines: PipelineCache,
+    readonly maxBindingBytes = Infinity,
+  ) {}
 
   private ensurePass(): GPUComputePassEncoder {
     if (!this.encoder) this.encoder = this.gpu.device.createCommandEncoder();

@@ -32,9 +32,7 @@ export interface ModelConfig {
  * `linear` divides every inverse frequency by factor; `llama3` divides the low frequencies by
  * factor, keeps the high ones and interpolates between (transformers' _compute_llama3_parameters).
  */
-export type RopeScaling =
-  | { type: 'linear'; factor: number }
-  | { type: 'llama3'; factor: number; lowFreqFactor: number; highFreqFactor: number; originalContext: number };
+export type RopeScaling = { type: 'linear'; factor: number } | { type: 'llama3'; factor: number; lowFreqFactor: number; highFreqFactor: number; originalContext: number };
 
 export type Family = 'qwen-like' | 'llama-like';
 export type Size = 'tiny' | 'cpu' | 'paper';
@@ -51,7 +49,14 @@ const shapes: Record<Family, Record<Size, Shape>> = {
     cpu: { dModel: 128, layers: 4, heads: 4, kvHeads: 2, ffn: 352, context: 256, ropeTheta: 10000, rmsEps: 1e-6 },
     // Qwen2.5-7B
     paper: {
-      dModel: 3584, layers: 28, heads: 28, kvHeads: 4, ffn: 18944, context: 4096, ropeTheta: 1e6, rmsEps: 1e-6,
+      dModel: 3584,
+      layers: 28,
+      heads: 28,
+      kvHeads: 4,
+      ffn: 18944,
+      context: 4096,
+      ropeTheta: 1e6,
+      rmsEps: 1e-6,
       tieEmbeddings: false,
     },
   },
@@ -67,8 +72,17 @@ const shapes: Record<Family, Record<Size, Shape>> = {
 /** Qwen2.5-0.5B's shapes (its config.json), for the `gpu` scale's device check (lib/train/scales.ts GPU_SCALE). */
 export function qwen25HalfBConfig(context = 32768): ModelConfig {
   return validateConfig({
-    dModel: 896, layers: 24, heads: 14, kvHeads: 2, ffn: 4864, vocab: 151936, context,
-    ropeTheta: 1e6, rmsEps: 1e-6, qkvBias: true, tieEmbeddings: true,
+    dModel: 896,
+    layers: 24,
+    heads: 14,
+    kvHeads: 2,
+    ffn: 4864,
+    vocab: 151936,
+    context,
+    ropeTheta: 1e6,
+    rmsEps: 1e-6,
+    qkvBias: true,
+    tieEmbeddings: true,
   });
 }
 
@@ -266,7 +280,10 @@ function readRope(j: Record<string, any>): { theta: number; scaling?: RopeScalin
         return v;
       };
       const s: RopeScaling = {
-        type: 'llama3', factor: factor(), lowFreqFactor: need('low_freq_factor'), highFreqFactor: need('high_freq_factor'),
+        type: 'llama3',
+        factor: factor(),
+        lowFreqFactor: need('low_freq_factor'),
+        highFreqFactor: need('high_freq_factor'),
         originalContext: need('original_max_position_embeddings'),
       };
       if (!(s.highFreqFactor > s.lowFreqFactor)) refuse(`${field}.high_freq_factor`, s.highFreqFactor, 'must exceed low_freq_factor');

@@ -87,7 +87,11 @@ export async function generate(model: Model, prompts: readonly (readonly number[
   const vCache = Array.from({ length: c.layers }, (_, l) => alloc([B, maxLen, kvd], `vcache${l}`));
   const rng = new Rng(opts.seed ?? 0);
   const rngState = alloc([B], 'rng', 'u32');
-  write(gpu, rngState, Uint32Array.from({ length: B }, () => (rng.next() * 2 ** 32) >>> 0));
+  write(
+    gpu,
+    rngState,
+    Uint32Array.from({ length: B }, () => (rng.next() * 2 ** 32) >>> 0),
+  );
   const lastLogits = alloc([B, c.vocab], 'lastLogits');
   const zeroWeights = alloc([B], 'zeroWeights');
   const ceLoss = alloc([B], 'ceLoss');
@@ -102,12 +106,27 @@ export async function generate(model: Model, prompts: readonly (readonly number[
   // Sample row j from `logits` [B, V] and record its statistics.
   const sampleInto = (logits: Tensor, j: number) => {
     sample(ctx, logits, row(tokTable, j), rngState, {
-      batch: B, vocab: c.vocab, temperature: opts.temperature ?? 1, topK: opts.topK ?? 0, topP: opts.topP ?? 1, greedy: opts.greedy ?? false,
+      batch: B,
+      vocab: c.vocab,
+      temperature: opts.temperature ?? 1,
+      topK: opts.topK ?? 0,
+      topP: opts.topP ?? 1,
+      greedy: opts.greedy ?? false,
     });
     if (opts.returnStats) {
-      crossEntropy(ctx, logits, row(tokTable, j), zeroWeights, { loss: ceLoss, logprob: row(lpTable, j), entropy: row(entTable, j) }, {
-        rows: B, vocab: c.vocab, temperature: 1, gradScale: 1,
-      });
+      crossEntropy(
+        ctx,
+        logits,
+        row(tokTable, j),
+        zeroWeights,
+        { loss: ceLoss, logprob: row(lpTable, j), entropy: row(entTable, j) },
+        {
+          rows: B,
+          vocab: c.vocab,
+          temperature: 1,
+          gradScale: 1,
+        },
+      );
     }
   };
 
@@ -135,9 +154,22 @@ export async function generate(model: Model, prompts: readonly (readonly number[
     // The new token's k/v go into the caches inside the attention dispatch (one dispatch per layer
     // fewer than a separate kvAppend): decode row j's lengths already count the token at len+j-1.
     const decodeAttention: AttentionStep = (l, la) => {
-      attentionDecode(ctx, la.q, kCache[l], vCache[l], row(posTable, decodeRow), la.att, {
-        batch: B, maxLen, heads: c.heads, kvHeads: c.kvHeads, headDim: headDim(c),
-      }, { k: la.k, v: la.v });
+      attentionDecode(
+        ctx,
+        la.q,
+        kCache[l],
+        vCache[l],
+        row(posTable, decodeRow),
+        la.att,
+        {
+          batch: B,
+          maxLen,
+          heads: c.heads,
+          kvHeads: c.kvHeads,
+          headDim: headDim(c),
+        },
+        { k: la.k, v: la.v },
+      );
     };
     const finished = new Array<boolean>(B).fill(false);
     let tokens: Int32Array = new Int32Array(0);

@@ -33,19 +33,33 @@ import { layerName, Parameters } from './params.ts';
 
 /** Activations of one layer, kept for the backward pass. */
 interface LayerActs {
-  h1: Tensor; rstd1: Tensor;
-  q: Tensor; k: Tensor; v: Tensor; att: Tensor; lse: Tensor;
+  h1: Tensor;
+  rstd1: Tensor;
+  q: Tensor;
+  k: Tensor;
+  v: Tensor;
+  att: Tensor;
+  lse: Tensor;
   r: Tensor;
-  h2: Tensor; rstd2: Tensor;
-  gate: Tensor; up: Tensor; s: Tensor;
+  h2: Tensor;
+  rstd2: Tensor;
+  gate: Tensor;
+  up: Tensor;
+  s: Tensor;
 }
 
 /** Gradient scratch, shared by all layers (allocated on the first backward). */
 interface GradActs {
   dlogits: Tensor;
-  dx: Tensor; dh: Tensor;
-  datt: Tensor; dq: Tensor; dk: Tensor; dv: Tensor;
-  ds: Tensor; dgate: Tensor; dup: Tensor;
+  dx: Tensor;
+  dh: Tensor;
+  datt: Tensor;
+  dq: Tensor;
+  dk: Tensor;
+  dv: Tensor;
+  ds: Tensor;
+  dgate: Tensor;
+  dup: Tensor;
 }
 
 /** Everything one (batch, seqLen) shape needs on the device: inputs, activations, outputs. */
@@ -60,14 +74,22 @@ export class Activations {
   readonly x: Tensor[];
   readonly layers: LayerActs[];
   readonly proj: Tensor; // o_proj / down_proj output before the residual add
-  readonly hf: Tensor; readonly rstdf: Tensor;
+  readonly hf: Tensor;
+  readonly rstdf: Tensor;
   readonly logits: Tensor;
   /** Outputs of the loss, per token: -w log p, log p, entropy of p. */
-  readonly loss: Tensor; readonly logprob: Tensor; readonly entropy: Tensor;
+  readonly loss: Tensor;
+  readonly logprob: Tensor;
+  readonly entropy: Tensor;
   private gradActs: GradActs | undefined;
   private readonly owned: Tensor[] = [];
 
-  constructor(readonly ctx: GpuContext, readonly config: ModelConfig, readonly batch: number, readonly seqLen: number) {
+  constructor(
+    readonly ctx: GpuContext,
+    readonly config: ModelConfig,
+    readonly batch: number,
+    readonly seqLen: number,
+  ) {
     const c = config;
     const n = (this.rows = batch * seqLen);
     const qd = c.heads * headDim(c);
@@ -89,12 +111,19 @@ export class Activations {
     this.positions = a([n], 'positions', 'u32');
     this.x = Array.from({ length: c.layers + 1 }, (_, l) => a([n, c.dModel], `x${l}`));
     this.layers = Array.from({ length: c.layers }, (_, l) => ({
-      h1: a([n, c.dModel], `h1.${l}`), rstd1: a([n], `rstd1.${l}`),
-      q: a([n, qd], `q.${l}`), k: a([n, kvd], `k.${l}`), v: a([n, kvd], `v.${l}`),
-      att: a([n, qd], `att.${l}`), lse: a([batch * c.heads * seqLen], `lse.${l}`),
+      h1: a([n, c.dModel], `h1.${l}`),
+      rstd1: a([n], `rstd1.${l}`),
+      q: a([n, qd], `q.${l}`),
+      k: a([n, kvd], `k.${l}`),
+      v: a([n, kvd], `v.${l}`),
+      att: a([n, qd], `att.${l}`),
+      lse: a([batch * c.heads * seqLen], `lse.${l}`),
       r: a([n, c.dModel], `r.${l}`),
-      h2: a([n, c.dModel], `h2.${l}`), rstd2: a([n], `rstd2.${l}`),
-      gate: a([n, c.ffn], `gate.${l}`), up: a([n, c.ffn], `up.${l}`), s: a([n, c.ffn], `s.${l}`),
+      h2: a([n, c.dModel], `h2.${l}`),
+      rstd2: a([n], `rstd2.${l}`),
+      gate: a([n, c.ffn], `gate.${l}`),
+      up: a([n, c.ffn], `up.${l}`),
+      s: a([n, c.ffn], `s.${l}`),
     }));
     this.proj = a([n, c.dModel], 'proj');
     this.hf = a([n, c.dModel], 'hf');
@@ -125,9 +154,15 @@ export class Activations {
       };
       this.gradActs = {
         dlogits: a([n, c.vocab], 'dlogits'),
-        dx: a([n, c.dModel], 'dx'), dh: a([n, c.dModel], 'dh'),
-        datt: a([n, qd], 'datt'), dq: a([n, qd], 'dq'), dk: a([n, kvd], 'dk'), dv: a([n, kvd], 'dv'),
-        ds: a([n, c.ffn], 'ds'), dgate: a([n, c.ffn], 'dgate'), dup: a([n, c.ffn], 'dup'),
+        dx: a([n, c.dModel], 'dx'),
+        dh: a([n, c.dModel], 'dh'),
+        datt: a([n, qd], 'datt'),
+        dq: a([n, qd], 'dq'),
+        dk: a([n, kvd], 'dk'),
+        dv: a([n, kvd], 'dv'),
+        ds: a([n, c.ffn], 'ds'),
+        dgate: a([n, c.ffn], 'dgate'),
+        dup: a([n, c.ffn], 'dup'),
       };
     }
     return this.gradActs;
@@ -150,7 +185,10 @@ export class Model {
   readonly config: ModelConfig;
   private readonly actsByShape = new Map<string, Activations>();
 
-  constructor(readonly ctx: GpuContext, readonly params: Parameters) {
+  constructor(
+    readonly ctx: GpuContext,
+    readonly params: Parameters,
+  ) {
     this.config = params.config;
   }
 
@@ -203,7 +241,11 @@ export class Model {
   readonly causalAttention: AttentionStep = (_l, la, acts) => {
     const c = this.config;
     attentionForward(this.ctx, la.q, la.k, la.v, la.att, la.lse, {
-      batch: acts.batch, seqLen: acts.seqLen, heads: c.heads, kvHeads: c.kvHeads, headDim: headDim(c),
+      batch: acts.batch,
+      seqLen: acts.seqLen,
+      heads: c.heads,
+      kvHeads: c.kvHeads,
+      headDim: headDim(c),
     });
   };
 
@@ -254,7 +296,10 @@ export class Model {
    */
   loss(acts: Activations, grad: boolean): void {
     crossEntropy(
-      this.ctx, acts.logits, acts.targets, acts.weights,
+      this.ctx,
+      acts.logits,
+      acts.targets,
+      acts.weights,
       { loss: acts.loss, logprob: acts.logprob, entropy: acts.entropy, dlogits: grad ? acts.grads.dlogits : undefined },
       { rows: acts.rows, vocab: this.config.vocab, temperature: 1, gradScale: 1 },
     );
@@ -285,14 +330,15 @@ export class Model {
     const kvd = c.kvHeads * headDim(c);
     const rope = { rows, headDim: headDim(c), theta: c.ropeTheta, scaling: c.ropeScaling };
     // y = x W^T:  dx (=|+=) dy W ;  dW += dy^T x
-    const dInput = (dy: Tensor, w: string, dx: Tensor, out: number, inp: number, accumulate = false) =>
-      matmul(ctx, dy, P.get(w), dx, { m: rows, n: inp, k: out, accumulate });
-    const dWeight = (dy: Tensor, x: Tensor, w: string, out: number, inp: number) =>
-      matmul(ctx, dy, x, P.grad(w), { m: out, n: inp, k: rows, transA: true, accumulate: true });
+    const dInput = (dy: Tensor, w: string, dx: Tensor, out: number, inp: number, accumulate = false) => matmul(ctx, dy, P.get(w), dx, { m: rows, n: inp, k: out, accumulate });
+    const dWeight = (dy: Tensor, x: Tensor, w: string, out: number, inp: number) => matmul(ctx, dy, x, P.grad(w), { m: out, n: inp, k: rows, transA: true, accumulate: true });
 
     lmHeadBackward(ctx, g.dlogits, acts.hf, P.get(P.lmHeadName), P.grad(P.lmHeadName), g.dh, { rows, vocab: c.vocab, dim: D });
     rmsnormBackward(ctx, g.dh, acts.x[c.layers], P.get('model.norm.weight'), acts.rstdf, g.dx, P.grad('model.norm.weight'), {
-      rows, dim: D, accumulateDx: false, accumulateDweight: true,
+      rows,
+      dim: D,
+      accumulateDx: false,
+      accumulateDweight: true,
     });
     for (let l = c.layers - 1; l >= 0; l--) {
       const la = acts.layers[l];
@@ -306,25 +352,39 @@ export class Model {
       dWeight(g.dgate, la.h2, p('mlp.gate_proj.weight'), c.ffn, D);
       dWeight(g.dup, la.h2, p('mlp.up_proj.weight'), c.ffn, D);
       rmsnormBackward(ctx, g.dh, la.r, P.get(p('post_attention_layernorm.weight')), la.rstd2, g.dx, P.grad(p('post_attention_layernorm.weight')), {
-        rows, dim: D, accumulateDx: true, accumulateDweight: true,
+        rows,
+        dim: D,
+        accumulateDx: true,
+        accumulateDweight: true,
       });
       // Attention: r = x_l + o_proj(attention(rope(q), rope(k), v))
       dInput(g.dx, p('self_attn.o_proj.weight'), g.datt, D, qd);
       dWeight(g.dx, la.att, p('self_attn.o_proj.weight'), D, qd);
       if (c.attnOutBias) columnSum(ctx, g.dx, P.grad(p('self_attn.o_proj.bias')), { rows, n: D, accumulate: true });
       attentionBackward(ctx, g.datt, la.q, la.k, la.v, la.att, la.lse, g.dq, g.dk, g.dv, {
-        batch: acts.batch, seqLen: acts.seqLen, heads: c.heads, kvHeads: c.kvHeads, headDim: headDim(c),
+        batch: acts.batch,
+        seqLen: acts.seqLen,
+        heads: c.heads,
+        kvHeads: c.kvHeads,
+        headDim: headDim(c),
       });
       ropeBackward(ctx, g.dq, acts.positions, g.dq, { ...rope, heads: c.heads });
       ropeBackward(ctx, g.dk, acts.positions, g.dk, { ...rope, heads: c.kvHeads });
-      const qkv: [Tensor, string, number][] = [[g.dq, 'q_proj', qd], [g.dk, 'k_proj', kvd], [g.dv, 'v_proj', kvd]];
+      const qkv: [Tensor, string, number][] = [
+        [g.dq, 'q_proj', qd],
+        [g.dk, 'k_proj', kvd],
+        [g.dv, 'v_proj', kvd],
+      ];
       qkv.forEach(([dy, proj, out], i) => {
         dInput(dy, p(`self_attn.${proj}.weight`), g.dh, out, D, i > 0);
         dWeight(dy, la.h1, p(`self_attn.${proj}.weight`), out, D);
         if (c.qkvBias) columnSum(ctx, dy, P.grad(p(`self_attn.${proj}.bias`)), { rows, n: out, accumulate: true });
       });
       rmsnormBackward(ctx, g.dh, acts.x[l], P.get(p('input_layernorm.weight')), la.rstd1, g.dx, P.grad(p('input_layernorm.weight')), {
-        rows, dim: D, accumulateDx: true, accumulateDweight: true,
+        rows,
+        dim: D,
+        accumulateDx: true,
+        accumulateDweight: true,
       });
     }
     embeddingBackward(ctx, acts.ids, g.dx, P.grad('model.embed_tokens.weight'), { rows, dim: D, vocab: c.vocab, accumulate: true });

@@ -111,7 +111,11 @@ export class Parameters {
   private gViews: Map<string, Tensor> | undefined;
   private lazyGrads: Tensor | undefined;
 
-  private constructor(readonly ctx: GpuContext, readonly config: ModelConfig, readonly layout: ParamLayout) {
+  private constructor(
+    readonly ctx: GpuContext,
+    readonly config: ModelConfig,
+    readonly layout: ParamLayout,
+  ) {
     checkBufferFits(ctx.gpu, layout.total * 4, `the ${(layout.count / 1e6).toFixed(1)}M-parameter model (flat parameter buffer)`);
     // Only the embedding and the LM head are split (by vocabulary rows, in pieces of 64 rows; see
     // lib/ops/lmhead.ts); every other tensor is bound whole by its kernels.

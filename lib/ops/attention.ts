@@ -101,8 +101,17 @@ export function attentionForward(ctx: GpuContext, q: Tensor, k: Tensor, v: Tenso
 
 /** dq, dk, dv (overwritten) from dout and the forward's q, k, v, out, lse. Two dispatches, no atomics. */
 export function attentionBackward(
-  ctx: GpuContext, dout: Tensor, q: Tensor, k: Tensor, v: Tensor, out: Tensor, lse: Tensor,
-  dq: Tensor, dk: Tensor, dv: Tensor, opts: AttentionOpts,
+  ctx: GpuContext,
+  dout: Tensor,
+  q: Tensor,
+  k: Tensor,
+  v: Tensor,
+  out: Tensor,
+  lse: Tensor,
+  dq: Tensor,
+  dk: Tensor,
+  dv: Tensor,
+  opts: AttentionOpts,
 ): void {
   const op = 'attentionBackward';
   checkTrain(op, opts, q, k, v);
@@ -116,7 +125,12 @@ export function attentionBackward(
   const consts = { WG: BWD_WG, R: BWD_R, DH4: opts.headDim / 4 };
   const blocks = Math.ceil(opts.seqLen / (BWD_WG * BWD_R));
   ctx.rec.dispatch(ctx.pipelines.kernel(kernelName(ctx, 'attention_backward_dq', opts.kernel), consts), [blocks, opts.heads, opts.batch], [dout, q, k, v, out, lse, D, dq], params);
-  ctx.rec.dispatch(ctx.pipelines.kernel(kernelName(ctx, 'attention_backward_dkdv', opts.kernel), consts), [blocks, opts.kvHeads, opts.batch], [dout, q, k, v, lse, D, dk, dv], params);
+  ctx.rec.dispatch(
+    ctx.pipelines.kernel(kernelName(ctx, 'attention_backward_dkdv', opts.kernel), consts),
+    [blocks, opts.kvHeads, opts.batch],
+    [dout, q, k, v, lse, D, dk, dv],
+    params,
+  );
 }
 
 /**
@@ -124,9 +138,7 @@ export function attentionBackward(
  * With `append`, position lengths[b]-1 is the new k/v row, written into the caches by the same
  * dispatch (kvAppend at lengths[b]-1 without advancing, then decode, in one dispatch).
  */
-export function attentionDecode(
-  ctx: GpuContext, q: Tensor, kCache: Tensor, vCache: Tensor, lengths: Tensor, out: Tensor, opts: AttentionDecodeOpts, append?: DecodeAppend,
-): void {
+export function attentionDecode(ctx: GpuContext, q: Tensor, kCache: Tensor, vCache: Tensor, lengths: Tensor, out: Tensor, opts: AttentionDecodeOpts, append?: DecodeAppend): void {
   const op = 'attentionDecode';
   checkHeads(op, opts.heads, opts.kvHeads, opts.headDim);
   checkSize(op, q, opts.batch * opts.heads * opts.headDim);

@@ -16,7 +16,8 @@ export interface CopyBlockOptions {
 
 /** dst[r, dstCol + c] = src[r, srcCol + c] for r < rows, c < cols. */
 export function copyBlock(ctx: GpuContext, src: Tensor, dst: Tensor, o: CopyBlockOptions): void {
-  if (o.srcCol + o.cols > o.srcLd || o.dstCol + o.cols > o.dstLd) throw new Error(`copyBlock: ${o.cols} columns from ${o.srcCol} / ${o.dstCol} overrun rows of ${o.srcLd} / ${o.dstLd}`);
+  if (o.srcCol + o.cols > o.srcLd || o.dstCol + o.cols > o.dstLd)
+    throw new Error(`copyBlock: ${o.cols} columns from ${o.srcCol} / ${o.dstCol} overrun rows of ${o.srcLd} / ${o.dstLd}`);
   if (src.size < (o.rows - 1) * o.srcLd + o.srcCol + o.cols) throw new Error(`copyBlock: src ${src.name} has ${src.size} elements, too few for ${o.rows} rows of ${o.srcLd}`);
   if (dst.size < (o.rows - 1) * o.dstLd + o.dstCol + o.cols) throw new Error(`copyBlock: dst ${dst.name} has ${dst.size} elements, too few for ${o.rows} rows of ${o.dstLd}`);
   const rowGroups = Math.min(o.rows, ROW_GROUPS);

@@ -40,14 +40,25 @@ export function rowMode(rows: number, vocab: number): 'serial' | 'workgroup' {
 }
 
 export function crossEntropy(
-  ctx: GpuContext, logits: Tensor, targets: Tensor, weights: Tensor, out: CrossEntropyOutputs, opts: CrossEntropyOpts,
+  ctx: GpuContext,
+  logits: Tensor,
+  targets: Tensor,
+  weights: Tensor,
+  out: CrossEntropyOutputs,
+  opts: CrossEntropyOpts,
   mode: 'serial' | 'workgroup' = rowMode(opts.rows, opts.vocab),
 ): void {
   const { rows, vocab, temperature, gradScale } = opts;
   if (!(temperature > 0)) throw new Error(`crossEntropy: temperature must be > 0, got ${temperature}`);
   if (targets.dtype !== 'u32') throw new Error(`crossEntropy: targets must be u32, got ${targets.dtype}`);
   const want: [Tensor | undefined, number][] = [
-    [logits, rows * vocab], [targets, rows], [weights, rows], [out.loss, rows], [out.logprob, rows], [out.entropy, rows], [out.dlogits, rows * vocab],
+    [logits, rows * vocab],
+    [targets, rows],
+    [weights, rows],
+    [out.loss, rows],
+    [out.logprob, rows],
+    [out.entropy, rows],
+    [out.dlogits, rows * vocab],
   ];
   for (const [t, n] of want) if (t && t.size !== n) throw new Error(`crossEntropy: ${t.name} has ${t.size} elements, expected ${n}`);
   const serial = mode === 'serial';
@@ -57,7 +68,13 @@ export function crossEntropy(
   for (const { start, count } of spans) {
     const rowsOf = (t: Tensor) => (spans.length === 1 ? t : ctx.pool.piece(t, start * vocab, [count, vocab]));
     const { grid, rowStride } = grid1d(count, serial ? ROWS_PER_WG : 1, ctx.gpu.limits.maxComputeWorkgroupsPerDimension);
-    const params = new Params().u32(count).u32(vocab).u32(rowStride).f32(1 / temperature).f32(gradScale).u32(start);
+    const params = new Params()
+      .u32(count)
+      .u32(vocab)
+      .u32(rowStride)
+      .f32(1 / temperature)
+      .f32(gradScale)
+      .u32(start);
     const tensors = [rowsOf(logits), targets, weights, out.loss, out.logprob, out.entropy];
     if (out.dlogits) tensors.push(rowsOf(out.dlogits));
     ctx.rec.dispatch(p, grid, tensors, params);

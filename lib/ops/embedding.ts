@@ -33,21 +33,33 @@ export function embeddingForward(ctx: GpuContext, ids: Tensor, table: Tensor, ou
   const p = ctx.pipelines.kernel('embedding_forward', { WG: WG_FORWARD });
   for (const s of rowSpans(vocab, dim, ctx.bindElements, `embedding table ${table.name}`)) {
     const hi = s.start + s.count;
-    ctx.rec.dispatch(p, [Math.ceil(dim / WG_FORWARD), rowGroups], [ids, piece(ctx, table, s, opts), out],
-      new Params().u32(rows).u32(dim).u32(s.start).u32(hi).u32(hi === vocab ? 1 : 0).u32(rowGroups));
+    ctx.rec.dispatch(
+      p,
+      [Math.ceil(dim / WG_FORWARD), rowGroups],
+      [ids, piece(ctx, table, s, opts), out],
+      new Params()
+        .u32(rows)
+        .u32(dim)
+        .u32(s.start)
+        .u32(hi)
+        .u32(hi === vocab ? 1 : 0)
+        .u32(rowGroups),
+    );
   }
 }
 
 /** dtable[v, :] (= | +=) sum of dout[r, :] over rows with ids[r] == v. */
-export function embeddingBackward(
-  ctx: GpuContext, ids: Tensor, dout: Tensor, dtable: Tensor, opts: EmbeddingOptions & { accumulate?: boolean },
-): void {
+export function embeddingBackward(ctx: GpuContext, ids: Tensor, dout: Tensor, dtable: Tensor, opts: EmbeddingOptions & { accumulate?: boolean }): void {
   check('embeddingBackward', ids, dout, dtable, opts);
   const { rows, dim, vocab, accumulate = false } = opts;
   const p = ctx.pipelines.kernel('embedding_backward', { WG: WG_BACKWARD });
   const maxRows = ctx.gpu.limits.maxComputeWorkgroupsPerDimension;
   for (const s of rowSpans(vocab, dim, ctx.bindElements, `embedding gradient ${dtable.name}`, undefined, maxRows)) {
-    const params = new Params().u32(rows).u32(dim).u32(s.start).u32(accumulate ? 1 : 0);
+    const params = new Params()
+      .u32(rows)
+      .u32(dim)
+      .u32(s.start)
+      .u32(accumulate ? 1 : 0);
     ctx.rec.dispatch(p, [Math.ceil(dim / (WG_BACKWARD * 16)), s.count], [ids, dout, piece(ctx, dtable, s, opts)], params);
   }
 }

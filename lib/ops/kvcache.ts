@@ -20,9 +20,19 @@ const WG = 8;
  */
 export function kvAppend(ctx: GpuContext, k: Tensor, v: Tensor, kCache: Tensor, vCache: Tensor, lengths: Tensor, opts: KvAppendOpts): void {
   const { batch, maxLen, kvDim } = opts;
-  const want: [Tensor, number][] = [[k, batch * kvDim], [v, batch * kvDim], [kCache, batch * maxLen * kvDim], [vCache, batch * maxLen * kvDim], [lengths, batch]];
+  const want: [Tensor, number][] = [
+    [k, batch * kvDim],
+    [v, batch * kvDim],
+    [kCache, batch * maxLen * kvDim],
+    [vCache, batch * maxLen * kvDim],
+    [lengths, batch],
+  ];
   for (const [t, n] of want) if (t.size !== n) throw new Error(`kvAppend: ${t.name} has ${t.size} elements, expected ${n}`);
   if (lengths.dtype !== 'u32') throw new Error(`kvAppend: lengths must be u32, got ${lengths.dtype}`);
-  const params = new Params().u32(batch).u32(maxLen).u32(kvDim).u32(opts.advance === false ? 0 : 1);
+  const params = new Params()
+    .u32(batch)
+    .u32(maxLen)
+    .u32(kvDim)
+    .u32(opts.advance === false ? 0 : 1);
   ctx.rec.dispatch(ctx.pipelines.kernel('kv_append', { WG }), [Math.ceil(batch / WG)], [k, v, kCache, vCache, lengths], params);
 }

@@ -37,12 +37,17 @@ export function matmul(ctx: GpuContext, a: Tensor, b: Tensor, out: Tensor, opts:
   const fits = tunedMatmulFits(ctx, opts);
   if (kernel === 'tuned' && !fits) throw new Error(`matmul: tuned kernel needs n, k (and m when transA) multiples of 4 and subgroups >= 8`);
   const constants = { HAS_BIAS: bias ? 1 : 0, TRANS_A: transA ? 1 : 0, TRANS_B: transB ? 1 : 0 };
-  const params = new Params().u32(m).u32(n).u32(k).u32(accumulate ? 1 : 0);
+  const params = new Params()
+    .u32(m)
+    .u32(n)
+    .u32(k)
+    .u32(accumulate ? 1 : 0);
   const tensors = [a, b, bias ?? dummyTensor(ctx), out];
   if (fits && kernel !== 'naive') {
     ctx.rec.dispatch(ctx.pipelines.kernel('matmul', constants), [Math.ceil(n / 32), Math.ceil(m / 16)], tensors, params);
   } else {
-    const TX = 8, TY = 8;
+    const TX = 8,
+      TY = 8;
     ctx.rec.dispatch(ctx.pipelines.kernel('matmul_naive', { ...constants, TX, TY }), [Math.ceil(n / TX), Math.ceil(m / TY)], tensors, params);
   }
 }

@@ -14,5 +14,13 @@ export function columnSum(ctx: GpuContext, x: Tensor, out: Tensor, opts: ColumnS
   const { rows, n, accumulate = false } = opts;
   if (x.size < rows * n) throw new Error(`columnSum: x ${x.name} has ${x.size} elements, needs ${rows}x${n}`);
   if (out.size < n) throw new Error(`columnSum: out ${out.name} has ${out.size} elements, needs ${n}`);
-  ctx.rec.dispatch(ctx.pipelines.kernel('column_sum', { WG }), [Math.ceil(n / WG)], [x, out], new Params().u32(rows).u32(n).u32(accumulate ? 1 : 0));
+  ctx.rec.dispatch(
+    ctx.pipelines.kernel('column_sum', { WG }),
+    [Math.ceil(n / WG)],
+    [x, out],
+    new Params()
+      .u32(rows)
+      .u32(n)
+      .u32(accumulate ? 1 : 0),
+  );
 }

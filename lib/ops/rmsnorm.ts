@@ -14,9 +14,7 @@ export interface RmsnormOptions {
 }
 
 /** out = x * rstd * weight with rstd[r] = 1/sqrt(mean(x[r]^2) + eps) saved for the backward. */
-export function rmsnormForward(
-  ctx: GpuContext, x: Tensor, weight: Tensor, out: Tensor, rstd: Tensor, opts: RmsnormOptions & { eps: number },
-): void {
+export function rmsnormForward(ctx: GpuContext, x: Tensor, weight: Tensor, out: Tensor, rstd: Tensor, opts: RmsnormOptions & { eps: number }): void {
   const { rows, dim, eps } = opts;
   need('rmsnormForward', x, rows * dim, `${rows}x${dim}`);
   need('rmsnormForward', out, rows * dim, `${rows}x${dim}`);
@@ -27,7 +25,13 @@ export function rmsnormForward(
 
 /** dx (= | +=) d(out)/dx^T dout and dweight (= | +=) sum_r dout * x * rstd. */
 export function rmsnormBackward(
-  ctx: GpuContext, dout: Tensor, x: Tensor, weight: Tensor, rstd: Tensor, dx: Tensor, dweight: Tensor,
+  ctx: GpuContext,
+  dout: Tensor,
+  x: Tensor,
+  weight: Tensor,
+  rstd: Tensor,
+  dx: Tensor,
+  dweight: Tensor,
   opts: RmsnormOptions & { accumulateDx?: boolean; accumulateDweight?: boolean },
 ): void {
   const { rows, dim, accumulateDx = false, accumulateDweight = false } = opts;
@@ -35,8 +39,22 @@ export function rmsnormBackward(
   need('rmsnormBackward', weight, dim, `${dim}`);
   need('rmsnormBackward', dweight, dim, `${dim}`);
   need('rmsnormBackward', rstd, rows, `${rows}`);
-  ctx.rec.dispatch(ctx.pipelines.kernel('rmsnorm_backward', { WG: WG_ROWS }), [Math.ceil(rows / WG_ROWS)], [dout, x, weight, rstd, dx],
-    new Params().u32(rows).u32(dim).u32(accumulateDx ? 1 : 0));
-  ctx.rec.dispatch(ctx.pipelines.kernel('rmsnorm_dweight', { WG: WG_COLS }), [Math.ceil(dim / WG_COLS)], [dout, x, rstd, dweight],
-    new Params().u32(rows).u32(dim).u32(accumulateDweight ? 1 : 0));
+  ctx.rec.dispatch(
+    ctx.pipelines.kernel('rmsnorm_backward', { WG: WG_ROWS }),
+    [Math.ceil(rows / WG_ROWS)],
+    [dout, x, weight, rstd, dx],
+    new Params()
+      .u32(rows)
+      .u32(dim)
+      .u32(accumulateDx ? 1 : 0),
+  );
+  ctx.rec.dispatch(
+    ctx.pipelines.kernel('rmsnorm_dweight', { WG: WG_COLS }),
+    [Math.ceil(dim / WG_COLS)],
+    [dout, x, rstd, dweight],
+    new Params()
+      .u32(rows)
+      .u32(dim)
+      .u32(accumulateDweight ? 1 : 0),
+  );
 }

@@ -37,7 +37,13 @@ export function sample(ctx: GpuContext, logits: Tensor, ids: Tensor, rngState: T
   const spans = rowSpans(batch, vocab, ctx.bindElements, `logits ${logits.name}`, alignedRowUnit(vocab));
   for (const { start, count } of spans) {
     const rows = spans.length === 1 ? logits : ctx.pool.piece(logits, start * vocab, [count, vocab]);
-    const params = new Params().u32(vocab).u32(topK).u32(greedy ? 1 : 0).f32(greedy ? 1 : 1 / temperature).f32(topP).u32(start);
+    const params = new Params()
+      .u32(vocab)
+      .u32(topK)
+      .u32(greedy ? 1 : 0)
+      .f32(greedy ? 1 : 1 / temperature)
+      .f32(topP)
+      .u32(start);
     ctx.rec.dispatch(p, [count], [rows, ids, rngState], params);
   }
 }

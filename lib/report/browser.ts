@@ -9,8 +9,14 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 export const CHROMIUM_PATH = process.env.VGGM_CHROMIUM || '/usr/bin/chromium';
 
 const FLAGS = [
-  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-  '--disable-component-update', '--disable-sync',
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
 ];
 
 export function chromiumAvailable(): boolean {
@@ -38,7 +44,8 @@ export async function openReport(htmlPath: string, viewport = { width: 1400, hei
     context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM_PATH, headless: true, args: FLAGS, viewport });
     browser = context.browser();
     const page = context.pages()[0] ?? (await context.newPage());
-    const errors: string[] = [], network: string[] = [];
+    const errors: string[] = [],
+      network: string[] = [];
     page.on('console', (m) => {
       if (m.type() === 'error') errors.push(m.text());
     });
@@ -47,10 +54,14 @@ export async function openReport(htmlPath: string, viewport = { width: 1400, hei
       if (!/^(file|data|blob|about):/.test(r.url())) network.push(r.url());
     });
     await page.goto(pathToFileURL(htmlPath).href, { waitUntil: 'load' });
-    await page.waitForFunction(() => document.body.dataset.chartsReady !== undefined && document.getElementById('explorer')?.dataset.ready !== undefined, null, { timeout: 30_000 });
+    await page.waitForFunction(() => document.body.dataset.chartsReady !== undefined && document.getElementById('explorer')?.dataset.ready !== undefined, null, {
+      timeout: 30_000,
+    });
     const ctx = context;
     return {
-      page, errors, network,
+      page,
+      errors,
+      network,
       close: async () => {
         await ctx.close();
         await browser?.close();

@@ -74,15 +74,24 @@ function seedRows(set: ResultSet, fileSeeds: readonly number[], points: readonly
 }
 
 function groupLabels(set: ResultSet): string[] {
-  return categories(set.group, set.points.map((p) => p.group)).map((g) => label(set.group, g));
+  return categories(
+    set.group,
+    set.points.map((p) => p.group),
+  ).map((g) => label(set.group, g));
 }
 function xLabels(set: ResultSet): string[] {
-  return categories(set.x, set.points.map((p) => p.x)).map((x) => label(set.x, x));
+  return categories(
+    set.x,
+    set.points.map((p) => p.x),
+  ).map((x) => label(set.x, x));
 }
 
 /** Colour encoding by group label, stable across panels of one figure. */
 function colorEncoding(set: ResultSet, style: GroupStyle = {}, legend: boolean | Spec = true): Spec {
-  const keys = categories(set.group, set.points.map((p) => p.group));
+  const keys = categories(
+    set.group,
+    set.points.map((p) => p.group),
+  );
   if (keys.length < 2) legend = false; // one group: the panel title already says what it is
   let next = 0;
   const range = keys.map((k) => style.colors?.[k] ?? PALETTE[next++ % PALETTE.length]);
@@ -132,13 +141,18 @@ export function groupedBars(set: ResultSet, opts: BarOptions = {}): Spec {
     {
       mark: { type: 'bar' },
       encoding: {
-        x, xOffset,
+        x,
+        xOffset,
         y: { field: 'mean', type: 'quantitative', title: yTitle, scale: yScale },
         color: colorEncoding(set, opts),
         tooltip: [
-          { field: 'groupLabel', title: set.group.title }, { field: 'xLabel', title: set.x.title },
-          { field: 'mean', format: '.2f', title: 'ours (mean)' }, { field: 'ci95', format: '.2f', title: '95% CI ±' },
-          { field: 'paper', title: 'paper' }, { field: 'n', title: 'seeds' }, { field: 'perSeed', title: 'per seed' },
+          { field: 'groupLabel', title: set.group.title },
+          { field: 'xLabel', title: set.x.title },
+          { field: 'mean', format: '.2f', title: 'ours (mean)' },
+          { field: 'ci95', format: '.2f', title: '95% CI ±' },
+          { field: 'paper', title: 'paper' },
+          { field: 'n', title: 'seeds' },
+          { field: 'perSeed', title: 'per seed' },
         ],
       },
     },
@@ -154,7 +168,9 @@ export function groupedBars(set: ResultSet, opts: BarOptions = {}): Spec {
       data: { values: seedRows(set, opts.fileSeeds) },
       mark: { type: 'point', size: 14, filled: true, color: '#333', opacity: 0.55 },
       encoding: {
-        x, xOffset, y: { field: 'value', type: 'quantitative' },
+        x,
+        xOffset,
+        y: { field: 'value', type: 'quantitative' },
         tooltip: [{ field: 'groupLabel', title: set.group.title }, { field: 'xLabel', title: set.x.title }, { field: 'seed' }, { field: 'value', format: '.4~g' }],
       },
     });
@@ -229,8 +245,11 @@ export function histogram(set: ResultSet, opts: HistogramOptions = {}): Spec {
         ...(opts.logY ? { y2: { datum: floor } } : {}),
         color: colorEncoding(set, opts, false),
         tooltip: [
-          { field: 'groupLabel', title: set.group.title }, { field: 'x', title: `${xTitle} (bin centre)` },
-          { field: 'mean', format: '.4~g', title: 'mean' }, { field: 'ci95', format: '.3~g', title: '95% CI ±' }, { field: 'perSeed', title: 'per seed' },
+          { field: 'groupLabel', title: set.group.title },
+          { field: 'x', title: `${xTitle} (bin centre)` },
+          { field: 'mean', format: '.4~g', title: 'mean' },
+          { field: 'ci95', format: '.3~g', title: '95% CI ±' },
+          { field: 'perSeed', title: 'per seed' },
         ],
       },
     },
@@ -287,10 +306,15 @@ export function lines(set: ResultSet, opts: LineOptions = {}): Spec {
   layer.push({
     mark: { type: 'line', strokeWidth: 2, point: { size: 30, filled: true } },
     encoding: {
-      x, y, color,
+      x,
+      y,
+      color,
       tooltip: [
-        { field: 'groupLabel', title: set.group.title }, { field: 'x', title: axisTitle(set.x) }, { field: 'mean', format: '.4~g' },
-        { field: 'ci95', format: '.3~g', title: '95% CI ±' }, { field: 'perSeed', title: 'per seed' },
+        { field: 'groupLabel', title: set.group.title },
+        { field: 'x', title: axisTitle(set.x) },
+        { field: 'mean', format: '.4~g' },
+        { field: 'ci95', format: '.3~g', title: '95% CI ±' },
+        { field: 'perSeed', title: 'per seed' },
       ],
     },
   });
@@ -360,9 +384,15 @@ export function loss(set: ResultSet, opts: LossOptions): Spec {
       transform: [{ filter: "datum.kind === 'spike'" }],
       mark: { type: 'point', shape: 'triangle-up', filled: true, color: '#d62728', size: 55 },
       encoding: {
-        x, y,
+        x,
+        y,
         tooltip: [{ field: 'groupLabel', title: set.group.title }, { field: 'seed' }, { field: 'x', title: axisTitle(set.x) }, { field: 'value', format: '.4~g', title: 'loss' }],
-        shape: { datum: `loss spike (${spikes.length} in all)`, type: 'nominal', scale: { range: ['triangle-up'] }, legend: { title: null, orient: 'right', symbolFillColor: '#d62728', symbolStrokeColor: '#d62728', symbolOpacity: 1 } },
+        shape: {
+          datum: `loss spike (${spikes.length} in all)`,
+          type: 'nominal',
+          scale: { range: ['triangle-up'] },
+          legend: { title: null, orient: 'right', symbolFillColor: '#d62728', symbolStrokeColor: '#d62728', symbolOpacity: 1 },
+        },
       },
     });
   }
@@ -397,10 +427,17 @@ export function ratioBars(set: ResultSet, opts: RatioOptions = {}): Spec {
     {
       mark: { type: 'bar' },
       encoding: {
-        y, yOffset, x: xEnc, color: colorEncoding(set, opts),
+        y,
+        yOffset,
+        x: xEnc,
+        color: colorEncoding(set, opts),
         tooltip: [
-          { field: 'groupLabel', title: set.group.title }, { field: 'xLabel', title: set.x.title }, { field: 'mean', format: '.3~g' },
-          { field: 'ci95', format: '.3~g', title: '95% CI ±' }, { field: 'paper' }, { field: 'perSeed', title: 'per seed' },
+          { field: 'groupLabel', title: set.group.title },
+          { field: 'xLabel', title: set.x.title },
+          { field: 'mean', format: '.3~g' },
+          { field: 'ci95', format: '.3~g', title: '95% CI ±' },
+          { field: 'paper' },
+          { field: 'perSeed', title: 'per seed' },
         ],
       },
     },

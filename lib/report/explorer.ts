@@ -118,13 +118,16 @@ function readRecords<T>(path: string): T[] {
 }
 
 function readJsonlFile<T>(path: string): T[] {
-  return readFileSync(path, 'utf8').split('\n').filter((l) => l.trim()).map((l, i) => {
-    try {
-      return JSON.parse(l) as T;
-    } catch (err) {
-      throw new Error(`${path}:${i + 1}: ${(err as Error).message}`);
-    }
-  });
+  return readFileSync(path, 'utf8')
+    .split('\n')
+    .filter((l) => l.trim())
+    .map((l, i) => {
+      try {
+        return JSON.parse(l) as T;
+      } catch (err) {
+        throw new Error(`${path}:${i + 1}: ${(err as Error).message}`);
+      }
+    });
 }
 
 /**
@@ -142,7 +145,11 @@ export function findModelRuns(cacheModels: string, ds: Dataset, scale: string, e
     if (!existsSync(donePath)) continue;
     const done = JSON.parse(readFileSync(donePath, 'utf8')) as Record<string, unknown>;
     if (done.stage !== 'sft' || !METHODS.includes(done.method as Method)) continue;
-    const bfs = existsSync(dir) ? readdirSync(dir).filter((f) => f.startsWith(`eval-${scale}-bf`) && f.endsWith('.jsonl')).sort() : [];
+    const bfs = existsSync(dir)
+      ? readdirSync(dir)
+          .filter((f) => f.startsWith(`eval-${scale}-bf`) && f.endsWith('.jsonl'))
+          .sort()
+      : [];
     const beside = (f: string | undefined) => (f && existsSync(join(dir, f)) ? join(dir, f) : null);
     // a budget-forcing run holds the same greedy generations (mode 'greedy') as a plain one
     const ent = beside(`entropy-${scale}.jsonl`) ?? cached.get(key)?.entropy ?? null;
@@ -151,13 +158,19 @@ export function findModelRuns(cacheModels: string, ds: Dataset, scale: string, e
     const tokPath = join(dir, 'tokenizer.json');
     if (!existsSync(tokPath) || canonicalJson(JSON.parse(readFileSync(tokPath, 'utf8'))) !== tokJson) continue;
     found.push({
-      method: done.method as Method, family: String(done.family), seed: Number(done.seed), dir,
-      entropyJsonl: ent, evalJsonl: ev, finished: String(done.finishedAt ?? ''),
+      method: done.method as Method,
+      family: String(done.family),
+      seed: Number(done.seed),
+      dir,
+      entropyJsonl: ent,
+      evalJsonl: ev,
+      finished: String(done.finishedAt ?? ''),
     });
   }
   const rank = (r: (typeof found)[number]) => [r.family === 'qwen-like' ? 0 : 1, r.seed, r.entropyJsonl ? 0 : 1];
   const cmp = (a: (typeof found)[number], b: (typeof found)[number]) => {
-    const ra = rank(a), rb = rank(b);
+    const ra = rank(a),
+      rb = rank(b);
     for (let i = 0; i < ra.length; i++) if (ra[i] !== rb[i]) return ra[i] - rb[i];
     return b.finished.localeCompare(a.finished);
   };
@@ -173,7 +186,9 @@ export function findModelRuns(cacheModels: string, ds: Dataset, scale: string, e
 function evalCacheByModel(dir: string): Map<string, { entropy?: string; acc?: string }> {
   const out = new Map<string, { entropy?: string; acc?: string }>();
   if (!existsSync(dir)) return out;
-  for (const f of readdirSync(dir).filter((n) => n.endsWith('.json')).sort()) {
+  for (const f of readdirSync(dir)
+    .filter((n) => n.endsWith('.json'))
+    .sort()) {
     const kind = f.startsWith('entropy-') ? 'entropy' : f.startsWith('acc-') ? 'acc' : null;
     if (!kind) continue;
     let model: unknown;
@@ -204,7 +219,8 @@ function sampleTraces(pool: readonly Example[], tiers: readonly string[], perTie
     const v0 = sft.filter((e) => e.v === 0).slice(0, perTier - n1);
     // Interleave in proportion so that the first few of a tier show both kinds.
     const a = ordered1.slice(0, n1);
-    let i = 0, j = 0;
+    let i = 0,
+      j = 0;
     while (i < a.length || j < v0.length) {
       if (j >= v0.length || (i < a.length && i * v0.length <= j * a.length)) out.push(a[i++]);
       else out.push(v0[j++]);
@@ -236,9 +252,19 @@ export function traceOf(ds: Dataset, e: Example): ExplorerTrace {
   }
   const slip = e.truth?.slip;
   return {
-    id: e.id, tier: e.tier, split: e.split, v: e.v, problem: e.problem, answer: e.answer,
-    kind: e.truth?.kind ?? null, slip: slip ? `${slip.kind}: ${slip.wrong} instead of ${slip.right}` : null,
-    ids: enc.ids, responseStart: enc.responseStart, tLast: enc.tLastToken, wrong, methods,
+    id: e.id,
+    tier: e.tier,
+    split: e.split,
+    v: e.v,
+    problem: e.problem,
+    answer: e.answer,
+    kind: e.truth?.kind ?? null,
+    slip: slip ? `${slip.kind}: ${slip.wrong} instead of ${slip.right}` : null,
+    ids: enc.ids,
+    responseStart: enc.responseStart,
+    tLast: enc.tLastToken,
+    wrong,
+    methods,
   };
 }
 
@@ -321,17 +347,37 @@ export function extractExplorer(ds: Dataset, scale: string, o: ExtractOptions = 
         add(l.id, { mode: 'rollout', ids, text: l.text, entropy: ids ? l.entropy.map(r3) : null, tLast: l.tLast, pred: v.pred, equal: v.equal });
       }
     } else missing.push(`${basename(run.dir)} (sft-${run.method}): no entropy rollouts (entropy-${scale}.jsonl beside it, or an entropy evaluation in .cache/evals naming it)`);
-    models.push({ method: run.method, label: `sft-${run.method} ${run.family} seed ${run.seed} (${basename(run.dir)})`, forkThreshold: threshold === null ? null : r3(threshold), problems });
+    models.push({
+      method: run.method,
+      label: `sft-${run.method} ${run.family} seed ${run.seed} (${basename(run.dir)})`,
+      forkThreshold: threshold === null ? null : r3(threshold),
+      problems,
+    });
   }
-  if (unrecovered) missing.push(`${unrecovered} rollouts shown without entropies: their token ids are not saved (entropy jsonl has no 'tokens') and re-encoding the text gave a different token count`);
+  if (unrecovered)
+    missing.push(
+      `${unrecovered} rollouts shown without entropies: their token ids are not saved (entropy jsonl has no 'tokens') and re-encoding the text gave a different token count`,
+    );
 
   const used = new Set(models.flatMap((m) => Object.keys(m.problems)));
-  const evalProblems = ds.eval.filter((p) => wanted.has(p.id) && (used.size === 0 || used.has(p.id))).map((p) => ({ id: p.id, tier: p.tier, problem: p.problem, answer: p.answer }));
+  const evalProblems = ds.eval
+    .filter((p) => wanted.has(p.id) && (used.size === 0 || used.has(p.id)))
+    .map((p) => ({ id: p.id, tier: p.tier, problem: p.problem, answer: p.answer }));
   const vocab: string[] = [];
   for (let i = 0; i < tok.vocabSize; i++) vocab.push(tok.idToToken(i) ?? '');
   return {
-    version: EXPLORER_VERSION, scale, dataset: basename(ds.dir), vocab, eosId: tok.eosId, bosId: tok.bosId ?? null,
-    methods: [...METHODS], tiers, traces, evalProblems, models, missing,
+    version: EXPLORER_VERSION,
+    scale,
+    dataset: basename(ds.dir),
+    vocab,
+    eosId: tok.eosId,
+    bosId: tok.bosId ?? null,
+    methods: [...METHODS],
+    tiers,
+    traces,
+    evalProblems,
+    models,
+    missing,
   };
 }
 
@@ -355,20 +401,34 @@ export function validateExplorer(v: unknown, where: string): asserts v is Explor
   if (!strs(d.vocab) || !strs(d.methods) || !strs(d.tiers) || !strs(d.missing)) fail('vocab, methods, tiers and missing must be arrays of strings');
   if (!isNum(d.eosId) || !(d.bosId === null || isNum(d.bosId))) fail('eosId and bosId must be numbers');
   for (const t of d.traces) {
-    if (![t.id, t.tier, t.split, t.problem, t.answer].every(isStr) || !(t.slip === null || isStr(t.slip)) || !(t.kind === null || isStr(t.kind))) fail(`trace ${String(t.id)}: text fields must be strings`);
-    if (!nums(t.ids) || !isNum(t.responseStart) || !(t.tLast === null || isNum(t.tLast)) || !Array.isArray(t.wrong) || !t.wrong.every(nums)) fail(`trace ${t.id}: positions must be numbers`);
+    if (![t.id, t.tier, t.split, t.problem, t.answer].every(isStr) || !(t.slip === null || isStr(t.slip)) || !(t.kind === null || isStr(t.kind)))
+      fail(`trace ${String(t.id)}: text fields must be strings`);
+    if (!nums(t.ids) || !isNum(t.responseStart) || !(t.tLast === null || isNum(t.tLast)) || !Array.isArray(t.wrong) || !t.wrong.every(nums))
+      fail(`trace ${t.id}: positions must be numbers`);
     for (const m of d.methods) {
       const w = t.methods?.[m];
       if (!w || !nums(w.inputIds) || !nums(w.weights)) fail(`trace ${t.id} method ${m}: input ids and weights must be numbers`);
       if (w.inputIds.length !== w.weights.length) fail(`trace ${t.id} method ${m}: ids and weights differ in length`);
     }
   }
-  if (!Array.isArray(d.evalProblems) || !d.evalProblems.every((p) => [p.id, p.tier, p.problem, p.answer].every(isStr))) fail('eval problems need string id, tier, problem and answer');
+  if (!Array.isArray(d.evalProblems) || !d.evalProblems.every((p) => [p.id, p.tier, p.problem, p.answer].every(isStr)))
+    fail('eval problems need string id, tier, problem and answer');
   for (const m of d.models) {
-    if (!isStr(m.method) || !isStr(m.label) || !(m.forkThreshold === null || isNum(m.forkThreshold)) || !m.problems || typeof m.problems !== 'object') fail(`model ${String(m.label)}: method, label, forkThreshold and problems`);
+    if (!isStr(m.method) || !isStr(m.label) || !(m.forkThreshold === null || isNum(m.forkThreshold)) || !m.problems || typeof m.problems !== 'object')
+      fail(`model ${String(m.label)}: method, label, forkThreshold and problems`);
     for (const [id, gens] of Object.entries(m.problems)) {
-      const ok = Array.isArray(gens) && gens.every((g) => isStr(g.text) && isStr(g.mode) && typeof g.equal === 'boolean' && (g.pred === null || isStr(g.pred))
-        && (g.ids === null || nums(g.ids)) && (g.entropy === null || nums(g.entropy)) && (g.tLast === null || isNum(g.tLast)));
+      const ok =
+        Array.isArray(gens) &&
+        gens.every(
+          (g) =>
+            isStr(g.text) &&
+            isStr(g.mode) &&
+            typeof g.equal === 'boolean' &&
+            (g.pred === null || isStr(g.pred)) &&
+            (g.ids === null || nums(g.ids)) &&
+            (g.entropy === null || nums(g.entropy)) &&
+            (g.tLast === null || isNum(g.tLast)),
+        );
       if (!ok) fail(`model ${m.label} problem ${id}: generations need text, mode, verdict, and numbers for ids, entropy and tLast`);
     }
   }

@@ -14,8 +14,20 @@ import { join } from 'node:path';
 import type { TopLevelSpec } from 'vega-lite';
 import { writeFileAtomic } from '../util/atomic.ts';
 import {
-  column, groupedBars, histogram, lines, loss, ratioBars, row, titled, topLevel,
-  type BarOptions, type HistogramOptions, type LineOptions, type RatioOptions, type Spec,
+  column,
+  groupedBars,
+  histogram,
+  lines,
+  loss,
+  ratioBars,
+  row,
+  titled,
+  topLevel,
+  type BarOptions,
+  type HistogramOptions,
+  type LineOptions,
+  type RatioOptions,
+  type Spec,
 } from './charts.ts';
 import { resultsToMarkdown } from './markdown.ts';
 import { renderChart } from './render.ts';
@@ -63,7 +75,10 @@ const LAYOUTS: Record<string, Layout> = {
   diagnostics: {
     rows: [['answers'], ['wrongFacts', 'entropy']],
     options: { answers: { seedDots: true, yDomain: [0, 100] }, wrongFacts: { seedDots: true, yDomain: [0, 100] }, entropy: { seedDots: true } },
-    intro: (f) => [scaleNote(f), 'What "sees but does not learn" means, measured on the Table 1 models of the same run (docs/mechanism.md): the answer before and after the verification, how often the model verifies, whether it writes the teacher\'s systematic wrong facts, and its entropy on held-out teacher first passes.'],
+    intro: (f) => [
+      scaleNote(f),
+      'What "sees but does not learn" means, measured on the Table 1 models of the same run (docs/mechanism.md): the answer before and after the verification, how often the model verifies, whether it writes the teacher\'s systematic wrong facts, and its entropy on held-out teacher first passes.',
+    ],
   },
   table2: {
     rows: [['accuracy'], ['gapClosed']],
@@ -121,7 +136,9 @@ export function renderResults(file: ResultsFile): Rendered {
   const listed = new Set(layout.rows.flat());
   const rowsOfIds = [
     ...layout.rows.map((r) => r.filter((id) => file.sets[id])),
-    ...Object.keys(file.sets).filter((id) => !listed.has(id) && !drawnElsewhere.has(id)).map((id) => [id]),
+    ...Object.keys(file.sets)
+      .filter((id) => !listed.has(id) && !drawnElsewhere.has(id))
+      .map((id) => [id]),
   ].filter((r) => r.length > 0);
 
   const panelRows: Spec[] = [];

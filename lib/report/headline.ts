@@ -82,18 +82,25 @@ function agreement(paper: number | null, verdict: Verdict): Agreement {
 /** The paper's a − b on tier x, from the accuracy set's paper numbers. */
 function paperDiff(acc: ResultSet, a: string, b: string, x: string): number | null {
   const at = (g: string) => acc.points.find((p) => canonical(p.group) === g && String(p.x) === x)?.paper;
-  const pa = at(a), pb = at(b);
+  const pa = at(a),
+    pb = at(b);
   return pa != null && pb != null ? pa - pb : null;
 }
 
 function fromDifferences(acc: ResultSet, diffs: ResultSet): Headline {
   const known = new Map(TABLE1_DIFFERENCES.map((c) => [c.id, c]));
   const lines: VerdictLine[] = [];
-  for (const id of categories(diffs.group, diffs.points.map((p) => p.group))) {
+  for (const id of categories(
+    diffs.group,
+    diffs.points.map((p) => p.group),
+  )) {
     const c = known.get(id);
     // A comparison this code does not know cannot be matched to the paper's rows: left out.
     if (!c) continue;
-    const cells = categories(diffs.x, diffs.points.map((p) => p.x)).flatMap((x): Cell[] => {
+    const cells = categories(
+      diffs.x,
+      diffs.points.map((p) => p.x),
+    ).flatMap((x): Cell[] => {
       const p = diffs.points.find((q) => q.group === id && String(q.x) === x);
       if (!p?.interval) return [];
       const verdict = p.verdict ?? intervalVerdict(p.interval.lo, p.interval.hi);
@@ -110,12 +117,21 @@ function fromDifferences(acc: ResultSet, diffs: ResultSet): Headline {
 }
 
 function fromSeeds(set: ResultSet, fileSeeds: number[]): VerdictLine[] {
-  const groups = new Map(categories(set.group, set.points.map((p) => p.group)).map((g) => [canonical(g), g]));
+  const groups = new Map(
+    categories(
+      set.group,
+      set.points.map((p) => p.group),
+    ).map((g) => [canonical(g), g]),
+  );
   const lines: VerdictLine[] = [];
   for (const [t, b] of TABLE1_COMPARISONS) {
-    const treated = groups.get(t), baseline = groups.get(b);
+    const treated = groups.get(t),
+      baseline = groups.get(b);
     if (treated === undefined || baseline === undefined) continue;
-    const cells = categories(set.x, set.points.map((p) => p.x)).flatMap((x) => {
+    const cells = categories(
+      set.x,
+      set.points.map((p) => p.x),
+    ).flatMap((x) => {
       const c = seedCell(set, fileSeeds, treated, baseline, x);
       return c ? [c] : [];
     });
@@ -126,10 +142,12 @@ function fromSeeds(set: ResultSet, fileSeeds: number[]): VerdictLine[] {
 
 function seedCell(set: ResultSet, fileSeeds: number[], treated: string, baseline: string, x: string): Cell | null {
   const at = (g: string) => set.points.find((p) => p.group === g && String(p.x) === x);
-  const a = at(treated), b = at(baseline);
+  const a = at(treated),
+    b = at(baseline);
   if (!a || !b) return null;
   const seedsOf = (p: Point) => p.seeds ?? set.seeds ?? fileSeeds;
-  const sa = seedsOf(a), sb = seedsOf(b);
+  const sa = seedsOf(a),
+    sb = seedsOf(b);
   // Pair seed with seed; a seed one method lacks is left out.
   const diffs = sa.flatMap((s, i) => {
     const j = sb.indexOf(s);

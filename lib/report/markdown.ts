@@ -62,8 +62,14 @@ function isCategorical(set: ResultSet): boolean {
  */
 export function setToMarkdown(set: ResultSet, opts: { maxRows?: number } = {}): string {
   const d = decimalsFor(set);
-  const groups = categories(set.group, set.points.map((p) => p.group));
-  const xs = categories(set.x, set.points.map((p) => p.x));
+  const groups = categories(
+    set.group,
+    set.points.map((p) => p.group),
+  );
+  const xs = categories(
+    set.x,
+    set.points.map((p) => p.x),
+  );
   const at = new Map(set.points.map((p) => [`${p.group}\u0000${p.x}`, p]));
   const get = (g: string, x: string) => at.get(`${g}\u0000${x}`);
   if (isCategorical(set)) {
@@ -82,7 +88,11 @@ export function setToMarkdown(set: ResultSet, opts: { maxRows?: number } = {}): 
       }
       return r;
     });
-    return table(header, body, header.map((_, i) => (i === 0 ? 'l' : 'r')));
+    return table(
+      header,
+      body,
+      header.map((_, i) => (i === 0 ? 'l' : 'r')),
+    );
   }
   const numericXs = xs.map(Number).sort((a, b) => a - b);
   const keep = thin(numericXs, opts.maxRows ?? 15);
@@ -94,7 +104,11 @@ export function setToMarkdown(set: ResultSet, opts: { maxRows?: number } = {}): 
       return p ? formatMeasured(p, d) : '–';
     }),
   ]);
-  const out = table(header, body, header.map((_, i) => (i === 0 ? 'l' : 'r')));
+  const out = table(
+    header,
+    body,
+    header.map((_, i) => (i === 0 ? 'l' : 'r')),
+  );
   return keep.length < numericXs.length ? `${out}\n\n(${keep.length} of ${numericXs.length} rows shown; all are in the JSON.)` : out;
 }
 

@@ -64,11 +64,15 @@ export function ensureKernel(deno: string, kernelPath = KERNEL_PATH_DEFAULT): st
     try {
       const argv0 = (JSON.parse(readFileSync(spec, 'utf8')) as { argv?: string[] }).argv?.[0];
       if (argv0 && resolve(argv0) === resolve(deno)) return kernelPath;
-    } catch { /* unreadable: reinstall below */ }
+    } catch {
+      /* unreadable: reinstall below */
+    }
   }
   // `deno jupyter --install` writes to $XDG_DATA_HOME/jupyter/kernels/deno.
   const r = spawnSync(deno, ['jupyter', '--install', '--force'], {
-    encoding: 'utf8', timeout: 60_000, env: { ...process.env, XDG_DATA_HOME: dirname(kernelPath) },
+    encoding: 'utf8',
+    timeout: 60_000,
+    env: { ...process.env, XDG_DATA_HOME: dirname(kernelPath) },
   });
   if (r.status !== 0 || !existsSync(spec)) throw new Error(`deno jupyter --install failed: ${(r.stderr || r.stdout || String(r.error)).trim().split('\n').pop()}`);
   return kernelPath;
@@ -98,20 +102,35 @@ export interface ExecuteOptions {
 export function executeNotebook(notebook: string, o: ExecuteOptions): Executed {
   const stem = notebook.replace(/^.*\//, '').replace(/\.ipynb$/, '');
   const t0 = performance.now();
-  const r = spawnSync(o.tools.nbconvert, [
-    // Not `--execute`: the same executor, but one that keeps outputs Deno sends after "idle" (late_output.py).
-    '--to', 'notebook', '--NotebookExporter.preprocessors=["late_output.LateOutputExecutePreprocessor"]', '--LateOutputExecutePreprocessor.enabled=True',
-    '--ExecutePreprocessor.kernel_name=deno', `--ExecutePreprocessor.timeout=${o.cellTimeout ?? 120}`,
-    '--output-dir', o.outDir, '--output', stem, notebook,
-  ], {
-    encoding: 'utf8',
-    cwd: dirname(notebook),
-    timeout: 600_000,
-    env: {
-      ...process.env, JUPYTER_PATH: o.kernelPath, VGGM_RESULTS_DIR: resolve(o.resultsDir), NO_COLOR: '1',
-      PYTHONPATH: [join(ROOT, 'lib', 'report'), process.env.PYTHONPATH].filter(Boolean).join(delimiter),
+  const r = spawnSync(
+    o.tools.nbconvert,
+    [
+      // Not `--execute`: the same executor, but one that keeps outputs Deno sends after "idle" (late_output.py).
+      '--to',
+      'notebook',
+      '--NotebookExporter.preprocessors=["late_output.LateOutputExecutePreprocessor"]',
+      '--LateOutputExecutePreprocessor.enabled=True',
+      '--ExecutePreprocessor.kernel_name=deno',
+      `--ExecutePreprocessor.timeout=${o.cellTimeout ?? 120}`,
+      '--output-dir',
+      o.outDir,
+      '--output',
+      stem,
+      notebook,
+    ],
+    {
+      encoding: 'utf8',
+      cwd: dirname(notebook),
+      timeout: 600_000,
+      env: {
+        ...process.env,
+        JUPYTER_PATH: o.kernelPath,
+        VGGM_RESULTS_DIR: resolve(o.resultsDir),
+        NO_COLOR: '1',
+        PYTHONPATH: [join(ROOT, 'lib', 'report'), process.env.PYTHONPATH].filter(Boolean).join(delimiter),
+      },
     },
-  });
+  );
   const seconds = (performance.now() - t0) / 1000;
   const output = join(o.outDir, `${stem}.ipynb`);
   if (r.status !== 0) return { notebook, output: existsSync(output) ? output : null, ok: false, error: nbconvertError(r.stderr || String(r.error)), seconds };
@@ -121,14 +140,23 @@ export function executeNotebook(notebook: string, o: ExecuteOptions): Executed {
 
 /** The useful line of nbconvert's stderr: the cell's error ("Error: …"), else its last line. */
 function nbconvertError(stderr: string): string {
-  const lines = stderr.trim().split('\n').map((l) => l.trim()).filter(Boolean);
+  const lines = stderr
+    .trim()
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
   const err = [...lines].reverse().find((l) => /^(Uncaught )?[A-Za-z]*Error: /.test(l));
   return err ?? lines.at(-1) ?? 'nbconvert failed with no message';
 }
 
 export interface NotebookJson {
   metadata: { kernelspec?: { name?: string } };
-  cells: { cell_type: string; source: string | string[]; execution_count?: number | null; outputs?: { output_type: string; ename?: string; evalue?: string; name?: string; text?: string | string[]; data?: Record<string, unknown> }[] }[];
+  cells: {
+    cell_type: string;
+    source: string | string[];
+    execution_count?: number | null;
+    outputs?: { output_type: string; ename?: string; evalue?: string; name?: string; text?: string | string[]; data?: Record<string, unknown> }[];
+  }[];
 }
 
 /** Code cells that did not run, or whose outputs hold an error or stderr text. */

@@ -61,7 +61,10 @@ export function scriptSafe(s: string): string {
 
 /** JSON for a <script type="application/json"> element. */
 export function jsonScript(v: unknown): string {
-  return JSON.stringify(v).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+  return JSON.stringify(v)
+    .replace(/</g, '\\u003c')
+    .replace(/\u2028/g, '\\u2028')
+    .replace(/\u2029/g, '\\u2029');
 }
 
 /** Text for HTML element content or a double- or single-quoted attribute value. */
@@ -74,7 +77,33 @@ const markdown = new Marked({ gfm: true, renderer: { html: ({ text }) => escapeH
 
 /** What rendered Markdown may contain: text formatting, lists, tables, code, links. */
 const SANITIZE: sanitizeHtml.IOptions = {
-  allowedTags: ['h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'p', 'br', 'hr', 'blockquote', 'ul', 'ol', 'li', 'strong', 'em', 'del', 'code', 'pre', 'a', 'table', 'thead', 'tbody', 'tr', 'th', 'td'],
+  allowedTags: [
+    'h1',
+    'h2',
+    'h3',
+    'h4',
+    'h5',
+    'h6',
+    'p',
+    'br',
+    'hr',
+    'blockquote',
+    'ul',
+    'ol',
+    'li',
+    'strong',
+    'em',
+    'del',
+    'code',
+    'pre',
+    'a',
+    'table',
+    'thead',
+    'tbody',
+    'tr',
+    'th',
+    'td',
+  ],
   allowedAttributes: { a: ['href', 'title'], th: ['align'], td: ['align'], ol: ['start'], code: ['class'] },
   allowedSchemes: ['http', 'https', 'mailto'],
   allowProtocolRelative: false,
@@ -92,12 +121,20 @@ function bodyOf(md: string): string {
 }
 
 function benchSpec(rows: BenchRow[]): TopLevelSpec {
-  const values = rows.filter((r) => Number.isFinite(r.ratio) && r.ratio > 0).map((r) => ({
-    name: r.name, ratio: r.ratio, ours: r.ours, peer: r.peer, unit: r.unit, better: r.better ?? 'higher',
-    verdict: (r.better === 'lower' ? r.ratio <= 1 : r.ratio >= 1) ? 'ours better or equal' : 'peer better',
-  }));
+  const values = rows
+    .filter((r) => Number.isFinite(r.ratio) && r.ratio > 0)
+    .map((r) => ({
+      name: r.name,
+      ratio: r.ratio,
+      ours: r.ours,
+      peer: r.peer,
+      unit: r.unit,
+      better: r.better ?? 'higher',
+      verdict: (r.better === 'lower' ? r.ratio <= 1 : r.ratio >= 1) ? 'ours better or equal' : 'peer better',
+    }));
   const ratios = values.map((v) => v.ratio);
-  const lo = 10 ** Math.floor(Math.log10(Math.min(1, ...ratios))), hi = 10 ** Math.ceil(Math.log10(Math.max(1, ...ratios)) + 1e-9);
+  const lo = 10 ** Math.floor(Math.log10(Math.min(1, ...ratios))),
+    hi = 10 ** Math.ceil(Math.log10(Math.max(1, ...ratios)) + 1e-9);
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     title: { text: 'Ours ÷ peer', subtitle: 'log scale; the rule marks parity' },
@@ -114,8 +151,12 @@ function benchSpec(rows: BenchRow[]): TopLevelSpec {
           x2: { datum: 1 },
           color: { field: 'verdict', type: 'nominal', title: null, scale: { domain: ['ours better or equal', 'peer better'], range: ['#54a24b', '#e45756'] } },
           tooltip: [
-            { field: 'name' }, { field: 'ours', format: '.4~g' }, { field: 'peer', format: '.4~g' }, { field: 'unit' },
-            { field: 'ratio', format: '.3~g' }, { field: 'better', title: 'better is' },
+            { field: 'name' },
+            { field: 'ours', format: '.4~g' },
+            { field: 'peer', format: '.4~g' },
+            { field: 'unit' },
+            { field: 'ratio', format: '.3~g' },
+            { field: 'better', title: 'better is' },
           ],
         },
       },
@@ -126,7 +167,10 @@ function benchSpec(rows: BenchRow[]): TopLevelSpec {
 
 function benchTable(rows: BenchRow[]): string {
   const fmt = (x: number) => (Number.isFinite(x) ? (+x.toPrecision(4)).toLocaleString('en-US') : '–');
-  const body = rows.map((r) => `<tr><td>${escapeHtml(r.name)}</td><td class="num">${fmt(r.ours)}</td><td class="num">${fmt(r.peer)}</td><td class="num">${Number.isFinite(r.ratio) ? r.ratio.toPrecision(3) : '–'}</td><td>${escapeHtml(r.unit)}</td><td>${escapeHtml(r.better ?? '')}</td><td>${escapeHtml(r.note ?? '')}</td></tr>`);
+  const body = rows.map(
+    (r) =>
+      `<tr><td>${escapeHtml(r.name)}</td><td class="num">${fmt(r.ours)}</td><td class="num">${fmt(r.peer)}</td><td class="num">${Number.isFinite(r.ratio) ? r.ratio.toPrecision(3) : '–'}</td><td>${escapeHtml(r.unit)}</td><td>${escapeHtml(r.better ?? '')}</td><td>${escapeHtml(r.note ?? '')}</td></tr>`,
+  );
   return `<table class="bench"><thead><tr><th>measure</th><th>ours</th><th>peer</th><th>ratio</th><th>unit</th><th>better is</th><th>note</th></tr></thead><tbody>${body.join('')}</tbody></table>`;
 }
 
@@ -134,7 +178,11 @@ function benchTable(rows: BenchRow[]): string {
 function benchMeta(meta: Record<string, unknown> | undefined): string {
   if (!meta || !Object.keys(meta).length) return '';
   const m = meta as { command?: string; date?: string; machine?: { cpu?: string; cores?: number } };
-  const bits = [m.command && `made by <code>${escapeHtml(m.command)}</code>`, m.date && `on ${escapeHtml(String(m.date).slice(0, 10))}`, m.machine?.cpu && `(${escapeHtml(m.machine.cpu)}${m.machine.cores ? `, ${escapeHtml(m.machine.cores)} cores` : ''})`].filter(Boolean);
+  const bits = [
+    m.command && `made by <code>${escapeHtml(m.command)}</code>`,
+    m.date && `on ${escapeHtml(String(m.date).slice(0, 10))}`,
+    m.machine?.cpu && `(${escapeHtml(m.machine.cpu)}${m.machine.cores ? `, ${escapeHtml(m.machine.cores)} cores` : ''})`,
+  ].filter(Boolean);
   return `<p class="note">${bits.join(' ')}</p><details><summary>Everything recorded about the run (bench.json meta)</summary><pre class="note">${escapeHtml(JSON.stringify(meta, null, 2))}</pre></details>`;
 }
 
@@ -232,7 +280,9 @@ export function buildReportHtml(input: ReportInput): string {
 
   // Table 1's run also writes the mechanism diagnostics; the headline points to them when present.
   const diag = figs.find((f) => f.file.name === 'diagnostics');
-  const diagnosticsLink = diag ? `<p class="note">Why: what the models learned from the teacher's traces (first pass vs final answer, verification, the teacher's wrong facts, entropy) is in <a href="#${diag.id}-section">${escapeHtml(diag.file.title)}</a>.</p>` : '';
+  const diagnosticsLink = diag
+    ? `<p class="note">Why: what the models learned from the teacher's traces (first pass vs final answer, verification, the teacher's wrong facts, entropy) is in <a href="#${diag.id}-section">${escapeHtml(diag.file.title)}</a>.</p>`
+    : '';
 
   const section = (f: (typeof figs)[number]) => `
 <section id="${f.id}-section">
@@ -278,7 +328,9 @@ export function buildReportHtml(input: ReportInput): string {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(input.title)}</title>
 <style>${CSS}</style>
-${vegaBundles().map((b) => `<script>${scriptSafe(b)}</script>`).join('\n')}
+${vegaBundles()
+  .map((b) => `<script>${scriptSafe(b)}</script>`)
+  .join('\n')}
 </head>
 <body>
 <header><h1>${escapeHtml(input.title)}</h1><nav>${nav}</nav></header>

@@ -28,7 +28,11 @@ export interface Comparison {
 
 /** Accuracy in % per (row, tier), one value per seed in `seeds` order. */
 export function accuracyBySeed(outcomes: readonly Outcome[], seeds: readonly number[]): Map<string, number[]> {
-  const rows = aq.from(outcomes as Outcome[]).groupby('row', 'tier', 'seed').rollup({ acc: aq.op.mean('correct'), n: aq.op.count() }).objects() as { row: string; tier: string; seed: number; acc: number }[];
+  const rows = aq
+    .from(outcomes as Outcome[])
+    .groupby('row', 'tier', 'seed')
+    .rollup({ acc: aq.op.mean('correct'), n: aq.op.count() })
+    .objects() as { row: string; tier: string; seed: number; acc: number }[];
   const out = new Map<string, number[]>();
   for (const r of rows) {
     const k = `${r.row}\u0000${r.tier}`;
@@ -42,13 +46,17 @@ export function accuracyBySeed(outcomes: readonly Outcome[], seeds: readonly num
 /** Per seed, the per-problem differences a − b in percentage points (problems both rows answered). */
 export function pairedDiffs(outcomes: readonly Outcome[], c: Comparison, tier: string, seeds: readonly number[]): number[][] {
   // one row per (seed, problem) with a column per compared row, then the difference where both answered
-  const joined = aq.from(outcomes as Outcome[])
+  const joined = aq
+    .from(outcomes as Outcome[])
     .params({ tier, a: c.a, b: c.b })
     .filter((d: Outcome, $: { tier: string; a: string; b: string }) => d.tier === $.tier && (d.row === $.a || d.row === $.b))
-    .groupby('seed', 'id').pivot('row', 'correct')
+    .groupby('seed', 'id')
+    .pivot('row', 'correct')
     .filter((d: Record<string, number | null>, $: { a: string; b: string }) => d[$.a] != null && d[$.b] != null)
     .derive({ d: (d: Record<string, number>, $: { a: string; b: string }) => 100 * (d[$.a] - d[$.b]) })
-    .groupby('seed').rollup({ d: aq.op.array_agg('d') }).objects() as { seed: number; d: number[] }[];
+    .groupby('seed')
+    .rollup({ d: aq.op.array_agg('d') })
+    .objects() as { seed: number; d: number[] }[];
   const bySeed = new Map(joined.map((r) => [r.seed, r.d]));
   return seeds.map((s) => {
     const d = bySeed.get(s);
@@ -62,8 +70,13 @@ export function pairedDiffs(outcomes: readonly Outcome[], c: Comparison, tier: s
  * difference (values), the bootstrap interval, verdict and minimum detectable difference.
  */
 export function pairedDifferenceSet(
-  outcomes: readonly Outcome[], comparisons: readonly Comparison[], tiers: readonly string[], seeds: readonly number[], x: Axis,
-  rng: Rng, opts: { resamples: number; level: number; power: number },
+  outcomes: readonly Outcome[],
+  comparisons: readonly Comparison[],
+  tiers: readonly string[],
+  seeds: readonly number[],
+  x: Axis,
+  rng: Rng,
+  opts: { resamples: number; level: number; power: number },
 ): ResultSet {
   const points: Point[] = [];
   for (const c of comparisons)

@@ -96,7 +96,5 @@ export const PAPER_CLAIMS: Record<string, string[]> = {
     'No-mask accuracy peaks early (9k / 12k samples on GSM8K / MATH) then declines; VGGM improves until 15k / 19k.',
     'No-mask SFT shows frequent loss spikes; VGGM a smooth downward loss. (The paper does not measure gradient variance; it argues it is inflated without masking.)',
   ],
-  budget_forcing: [
-    'One "Wait!" changes SFT by -0.9 / +0.6 / +0.2 pp and VGGM by +1.1 / +2.3 / +1.8 pp (GSM8K / MATH / AMC\'23).',
-  ],
+  budget_forcing: ['One "Wait!" changes SFT by -0.9 / +0.6 / +0.2 pp and VGGM by +1.1 / +2.3 / +1.8 pp (GSM8K / MATH / AMC\'23).'],
 };

@@ -25,8 +25,11 @@ const NOT_RESULTS = new Set(['bench', 'explorer']);
  * other JSON files (eval/entropy run summaries, bench, explorer) that figures must not render.
  */
 export function listResults(dir: string): { names: string[]; others: string[] } {
-  const stems = readdirSync(dir).filter((f) => f.endsWith('.json') && !f.endsWith('.vl.json')).map((f) => f.slice(0, -5));
-  const names: string[] = [], others: string[] = [];
+  const stems = readdirSync(dir)
+    .filter((f) => f.endsWith('.json') && !f.endsWith('.vl.json'))
+    .map((f) => f.slice(0, -5));
+  const names: string[] = [],
+    others: string[] = [];
   for (const s of stems) {
     let isResults = false;
     if (!NOT_RESULTS.has(s)) {
@@ -75,7 +78,7 @@ export function buildReport(o: ReportOptions): ReportBuilt {
   });
   const scales = [...new Set(figures.map((f) => f.file.scale))];
   if (scales.length > 1) notes.push(`results files of several scales: ${scales.join(', ')}`);
-  const scale: Scale = o.scale ?? (figures.find((f) => f.file.name === 'table1')?.file.scale ?? scales[0] ?? 'cpu');
+  const scale: Scale = o.scale ?? figures.find((f) => f.file.name === 'table1')?.file.scale ?? scales[0] ?? 'cpu';
 
   let bench = null;
   const benchPath = join(o.out, 'bench.json');

@@ -96,9 +96,7 @@ export function measured(values: readonly number[]): Measured {
 }
 
 /** A point from per-seed values: point('vggm', 'gsm8k', [81, 83, 82], { paper: 83.1 }). */
-export function point(
-  group: string, x: string | number, values: readonly number[], extra: Pick<Point, 'paper' | 'seeds' | 'flag'> = {},
-): Point {
+export function point(group: string, x: string | number, values: readonly number[], extra: Pick<Point, 'paper' | 'seeds' | 'flag'> = {}): Point {
   return { group, x, ...measured(values), ...extra };
 }
 
@@ -155,9 +153,7 @@ export function writeResults(outDir: string, file: ResultsFile): string {
  */
 export function formatResults(file: ResultsFile): string {
   const compact: string[] = [];
-  const sets = Object.fromEntries(
-    Object.entries(file.sets).map(([id, set]) => [id, { ...set, points: set.points.map((p) => `\u0000${compact.push(JSON.stringify(p)) - 1}`) }]),
-  );
+  const sets = Object.fromEntries(Object.entries(file.sets).map(([id, set]) => [id, { ...set, points: set.points.map((p) => `\u0000${compact.push(JSON.stringify(p)) - 1}`) }]));
   return JSON.stringify({ ...file, sets }, null, 2).replace(/"\\u0000(\d+)"/g, (_, i: string) => compact[Number(i)]) + '\n';
 }
 

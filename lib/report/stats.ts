@@ -40,7 +40,7 @@ export function sampleStd(xs: readonly number[]): number {
 /** Half-width of the two-sided `level` confidence interval of the mean (t distribution). */
 export function ciHalfWidth(xs: readonly number[], level = 0.95): number {
   if (xs.length < 2) throw new Error('ciHalfWidth: needs at least 2 values');
-  return tQuantile(0.5 + level / 2, xs.length - 1) * sampleStd(xs) / Math.sqrt(xs.length);
+  return (tQuantile(0.5 + level / 2, xs.length - 1) * sampleStd(xs)) / Math.sqrt(xs.length);
 }
 
 export function summarize(xs: readonly number[]): Summary {
@@ -55,9 +55,7 @@ export function summarize(xs: readonly number[]): Summary {
 }
 
 /** Percentile bootstrap interval of the mean: [lo, hi] at `level`. Deterministic given `rng`. */
-export function bootstrapCI(
-  xs: readonly number[], rng: Rng, opts: { resamples?: number; level?: number } = {},
-): [number, number] {
+export function bootstrapCI(xs: readonly number[], rng: Rng, opts: { resamples?: number; level?: number } = {}): [number, number] {
   check(xs, 'bootstrapCI');
   const B = opts.resamples ?? 2000;
   const level = opts.level ?? 0.95;
@@ -114,9 +112,7 @@ export interface PairedBootstrap {
  * two stages carry the two sources of error: which seeds were trained, and which problems were
  * asked (docs/statistics.md). Deterministic given `rng`.
  */
-export function pairedBootstrap(
-  diffs: readonly (readonly number[])[], rng: Rng, opts: { resamples?: number; level?: number; power?: number } = {},
-): PairedBootstrap {
+export function pairedBootstrap(diffs: readonly (readonly number[])[], rng: Rng, opts: { resamples?: number; level?: number; power?: number } = {}): PairedBootstrap {
   if (diffs.length === 0) throw new Error('pairedBootstrap: no seeds');
   diffs.forEach((d, s) => check(d, `pairedBootstrap seed ${s}`));
   const B = opts.resamples ?? 4000;
@@ -144,8 +140,17 @@ export function pairedBootstrap(
   const lo = percentile(reps, (1 - level) / 2);
   const hi = percentile(reps, (1 + level) / 2);
   return {
-    perSeed, mean: m, lo, hi, se, mde: (zQuantile(0.5 + level / 2) + zQuantile(power)) * se, verdict: intervalVerdict(lo, hi),
-    level, power, resamples: B, problems: diffs.map((d) => d.length),
+    perSeed,
+    mean: m,
+    lo,
+    hi,
+    se,
+    mde: (zQuantile(0.5 + level / 2) + zQuantile(power)) * se,
+    verdict: intervalVerdict(lo, hi),
+    level,
+    power,
+    resamples: B,
+    problems: diffs.map((d) => d.length),
   };
 }
 

@@ -41,7 +41,15 @@ function supplementarySizes(ds: Dataset, sizes?: Sizes): Sizes {
 export function distillDescriptor(ds: Dataset, multiplier: number, supplementary?: Sizes): Record<string, unknown> {
   if (ds.manifest.source !== 'world') throw new Error(`the distill baseline needs the synthetic world (data folder ${ds.dir} is ${ds.manifest.source})`);
   if (!(Number.isInteger(multiplier) && multiplier > 0)) throw new Error(`distill multiplier must be a positive integer, got ${multiplier}`);
-  return { version: WORLD_CONFIG.version, worldSeed: ds.manifest.seed, scale: ds.manifest.scale, n: sftCount(ds), multiplier, supplementary: supplementarySizes(ds, supplementary), rule: 'extra-worlds-v2' };
+  return {
+    version: WORLD_CONFIG.version,
+    worldSeed: ds.manifest.seed,
+    scale: ds.manifest.scale,
+    n: sftCount(ds),
+    multiplier,
+    supplementary: supplementarySizes(ds, supplementary),
+    rule: 'extra-worlds-v2',
+  };
 }
 
 /**
@@ -50,7 +58,11 @@ export function distillDescriptor(ds: Dataset, multiplier: number, supplementary
  * `ds`'s vocabulary, until multiplier × N are collected. Each is given the SFT split of its label
  * so sftItems takes it.
  */
-export function buildDistillTraces(ds: Dataset, multiplier: number, o: { maxWorlds?: number; supplementary?: Sizes } = {}): { traces: Example[]; worlds: number; droppedEval: number; droppedUnk: number } {
+export function buildDistillTraces(
+  ds: Dataset,
+  multiplier: number,
+  o: { maxWorlds?: number; supplementary?: Sizes } = {},
+): { traces: Example[]; worlds: number; droppedEval: number; droppedUnk: number } {
   const d = distillDescriptor(ds, multiplier, o.supplementary);
   const want = multiplier * (d.n as number);
   const maxWorlds = o.maxWorlds ?? 1000;
@@ -58,7 +70,9 @@ export function buildDistillTraces(ds: Dataset, multiplier: number, o: { maxWorl
   const evalKeys = new Set([...ds.eval, ...ds.dev, ...supplementaryProblems(ds, d.supplementary as Sizes)].map((e) => e.key).filter((k): k is string => !!k));
   const unk = ds.tokenizer.unkId;
   const traces: Example[] = [];
-  let worlds = 0, droppedEval = 0, droppedUnk = 0;
+  let worlds = 0,
+    droppedEval = 0,
+    droppedUnk = 0;
   while (traces.length < want) {
     if (worlds >= maxWorlds) throw new Error(`distill: only ${traces.length} of ${want} traces after ${worlds} worlds`);
     const w = generateWorld({ seed: distillWorldSeed(d.worldSeed as number, worlds), scale: d.scale as ScaleName });
@@ -81,7 +95,10 @@ export function buildDistillTraces(ds: Dataset, multiplier: number, o: { maxWorl
 }
 
 function distillDir(ds: Dataset, multiplier: number): string {
-  const h = createHash('sha256').update(canonicalJson(distillDescriptor(ds, multiplier))).digest('hex').slice(0, 16);
+  const h = createHash('sha256')
+    .update(canonicalJson(distillDescriptor(ds, multiplier)))
+    .digest('hex')
+    .slice(0, 16);
   return join(dirname(cacheRoot()), 'data', `distill-${h}`);
 }
 
@@ -91,7 +108,9 @@ export function distillDataset(ds: Dataset, multiplier: number): Dataset {
   if (!existsSync(join(dir, 'manifest.json'))) {
     const r = buildDistillTraces(ds, multiplier);
     writeDataset(dir, {
-      pool: r.traces, eval: ds.eval, tokenizer: ds.tokenizer.json as never,
+      pool: r.traces,
+      eval: ds.eval,
+      tokenizer: ds.tokenizer.json as never,
       manifest: { source: 'world', distill: distillDescriptor(ds, multiplier), traces: r.traces.length, worlds: r.worlds, droppedEval: r.droppedEval, droppedUnk: r.droppedUnk },
     });
   }

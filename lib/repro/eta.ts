@@ -47,6 +47,8 @@ export function table1Eta(r: Repro, jobs: number, specs: readonly ModelSpec[]): 
   const p = table1EtaParts(r, jobs, specs);
   if (!p) return `no cost model at scale ${r.args.scale}: no ETA (lib/repro/plan.ts cost)`;
   const c = r.plan.cost!;
-  return `ETA ${formatDuration(p.wallSec)} for a fresh run (Base ${formatDuration(p.baseSec)}, training ${formatDuration(p.trainSec)} and evaluation ${formatDuration(p.evalSec)} ; seeds in ${Math.min(jobs, r.args.seeds.length)} worker(s)); ` +
-    `cost model: pretrain ${c.pretrainStep} s/step, SFT ${c.sftStep} s/step, GRPO ${c.grpoStep} s/step, ${c.evalProblem} s/problem, ${c.mechanismTrace} s/trace; cached SFT/GRPO models and evaluations make it shorter`;
+  return (
+    `ETA ${formatDuration(p.wallSec)} for a fresh run (Base ${formatDuration(p.baseSec)}, training ${formatDuration(p.trainSec)} and evaluation ${formatDuration(p.evalSec)} ; seeds in ${Math.min(jobs, r.args.seeds.length)} worker(s)); ` +
+    `cost model: pretrain ${c.pretrainStep} s/step, SFT ${c.sftStep} s/step, GRPO ${c.grpoStep} s/step, ${c.evalProblem} s/problem, ${c.mechanismTrace} s/trace; cached SFT/GRPO models and evaluations make it shorter`
+  );
 }

@@ -38,8 +38,12 @@ export function evalsRoot(): string {
 }
 
 function evalKey(kind: string, model: ModelHandle, problems: readonly EvalProblem[], opts: unknown): string {
-  const probs = createHash('sha256').update(problems.map((p) => `${p.id}\u0000${p.problem}\u0000${p.answer}`).join('\n')).digest('hex');
-  const h = createHash('sha256').update(canonicalJson({ kind, model: model.key, format: model.format, probs, opts, v: EVAL_CACHE_VERSION, code: TRAIN_CODE_VERSION })).digest('hex');
+  const probs = createHash('sha256')
+    .update(problems.map((p) => `${p.id}\u0000${p.problem}\u0000${p.answer}`).join('\n'))
+    .digest('hex');
+  const h = createHash('sha256')
+    .update(canonicalJson({ kind, model: model.key, format: model.format, probs, opts, v: EVAL_CACHE_VERSION, code: TRAIN_CODE_VERSION }))
+    .digest('hex');
   return `${kind}-${h.slice(0, 20)}`;
 }
 
@@ -81,7 +85,10 @@ export class Evaluator {
   /** evaluations recomputed in this process (--force recomputes each once) */
   private readonly fresh = new Set<string>();
 
-  constructor(readonly tokenizer: LoadedTokenizer, readonly force = false) {}
+  constructor(
+    readonly tokenizer: LoadedTokenizer,
+    readonly force = false,
+  ) {}
 
   /** The model's key is stored beside the result so the report's explorer can find its generations. */
   private async cached<T>(key: string, model: ModelHandle, compute: (jsonl: string) => Promise<T>): Promise<T> {
@@ -102,8 +109,16 @@ export class Evaluator {
         const bar = progress(`eval ${model.label}`, problems.length * (1 + opts.budgetForcing));
         let last = 0;
         const r = await evaluate(m, tokenizer, problems, {
-          format: model.format, samples: 0, passK: [], temperature: 1, maxNewTokens: o.maxNewTokens, batch: o.batch, seed: 0,
-          budgetForcing: opts.budgetForcing, forcingTokens: opts.forcingTokens, outJsonl: jsonl,
+          format: model.format,
+          samples: 0,
+          passK: [],
+          temperature: 1,
+          maxNewTokens: o.maxNewTokens,
+          batch: o.batch,
+          seed: 0,
+          budgetForcing: opts.budgetForcing,
+          forcingTokens: opts.forcingTokens,
+          outJsonl: jsonl,
           onProgress: (done) => {
             bar.tick(done - last);
             last = done;
@@ -125,24 +140,32 @@ export class Evaluator {
     const jsonl = join(evalsRoot(), `${key}.jsonl`);
     if (!existsSync(jsonl)) rmSync(join(evalsRoot(), `${key}.json`), { force: true });
     const result = await this.accuracy(model, problems, o);
-    const records = readFileSync(jsonl, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as GenRecord);
+    const records = readFileSync(jsonl, 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as GenRecord);
     const greedy = new Map(records.filter((r) => r.mode === 'greedy').map((r) => [r.id, r]));
-    return { result, records: problems.map((p) => {
-      const r = greedy.get(p.id);
-      if (!r) throw new Error(`${jsonl}: no greedy generation for problem ${p.id}; delete the file to recompute`);
-      return r;
-    }) };
+    return {
+      result,
+      records: problems.map((p) => {
+        const r = greedy.get(p.id);
+        if (!r) throw new Error(`${jsonl}: no greedy generation for problem ${p.id}; delete the file to recompute`);
+        return r;
+      }),
+    };
   }
 
   /** A forward-only measure of the model (e.g. teacher-forced entropy), cached under `kind` and `opts`. */
   measure<T>(kind: string, model: ModelHandle, opts: unknown, compute: (m: Model) => Promise<T>): Promise<T> {
-    return this.cached(evalKey(kind, model, [], opts), model, () =>
-      withContext(async (ctx) => compute(loadModelFolder(ctx, model.dir, this.tokenizer).model)),
-    );
+    return this.cached(evalKey(kind, model, [], opts), model, () => withContext(async (ctx) => compute(loadModelFolder(ctx, model.dir, this.tokenizer).model)));
   }
 
   /** Fig. 1's rollouts with per-token entropies (sampled at `temperature`, seeded). */
-  entropy(model: ModelHandle, problems: readonly EvalProblem[], o: { rollouts: number; temperature: number; maxNewTokens: number; batch: number; seed: number }): Promise<EntropyRollout[]> {
+  entropy(
+    model: ModelHandle,
+    problems: readonly EvalProblem[],
+    o: { rollouts: number; temperature: number; maxNewTokens: number; batch: number; seed: number },
+  ): Promise<EntropyRollout[]> {
     return this.cached(evalKey('entropy', model, problems, o), model, () =>
       withContext(async (ctx) => {
         const { model: m, tokenizer } = loadModelFolder(ctx, model.dir, this.tokenizer);

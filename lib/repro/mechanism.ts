@@ -35,55 +35,120 @@ export function mechanismSets(m: MechanismInput): { sets: Record<string, ResultS
     const per = m.seeds.map((s) => answerMechanism(m.generations(r.id, s)));
     const pct = (f: (a: (typeof per)[number]) => number) => per.map((a) => 100 * f(a));
     answers.push(
-      point(r.id, 'firstPass', pct((a) => a.firstPassAccuracy)), point(r.id, 'final', pct((a) => a.finalAccuracy)),
-      point(r.id, 'verify', pct((a) => a.verifyRate)), point(r.id, 'fixed', pct((a) => a.fixedRate)), point(r.id, 'broken', pct((a) => a.brokenRate)),
+      point(
+        r.id,
+        'firstPass',
+        pct((a) => a.firstPassAccuracy),
+      ),
+      point(
+        r.id,
+        'final',
+        pct((a) => a.finalAccuracy),
+      ),
+      point(
+        r.id,
+        'verify',
+        pct((a) => a.verifyRate),
+      ),
+      point(
+        r.id,
+        'fixed',
+        pct((a) => a.fixedRate),
+      ),
+      point(
+        r.id,
+        'broken',
+        pct((a) => a.brokenRate),
+      ),
     );
     // A seed whose generations never write one of the facts has no rate: left out of that point.
-    const copies = m.seeds.map((s) => wrongFactCopies(m.generations(r.id, s).map((g) => g.text), wrongFacts));
+    const copies = m.seeds.map((s) =>
+      wrongFactCopies(
+        m.generations(r.id, s).map((g) => g.text),
+        wrongFacts,
+      ),
+    );
     const kept = m.seeds.filter((_, i) => copies[i].attempts > 0);
     if (kept.length) {
       const rate = (f: (c: (typeof copies)[number]) => number) => copies.filter((c) => c.attempts > 0).map((c) => 100 * f(c));
-      facts.push(point(r.id, 'copied', rate((c) => c.copyRate), { seeds: kept }), point(r.id, 'right', rate((c) => c.right / c.attempts), { seeds: kept }));
+      facts.push(
+        point(
+          r.id,
+          'copied',
+          rate((c) => c.copyRate),
+          { seeds: kept },
+        ),
+        point(
+          r.id,
+          'right',
+          rate((c) => c.right / c.attempts),
+          { seeds: kept },
+        ),
+      );
     }
-    entropy.push(point(r.id, 'firstPass', m.seeds.map((s) => m.entropy(r.id, s))));
+    entropy.push(
+      point(
+        r.id,
+        'firstPass',
+        m.seeds.map((s) => m.entropy(r.id, s)),
+      ),
+    );
   }
-  const teacher = wrongFactCopies(m.data.pool.filter((e) => e.split === 'sft_v1' || e.split === 'sft_v0').map((e) => e.response), wrongFacts);
-  const attempts = m.rows.map((r) => `${r.id} ${m.seeds.map((s) => wrongFactCopies(m.generations(r.id, s).map((g) => g.text), wrongFacts).attempts).join('/')}`).join(', ');
+  const teacher = wrongFactCopies(
+    m.data.pool.filter((e) => e.split === 'sft_v1' || e.split === 'sft_v0').map((e) => e.response),
+    wrongFacts,
+  );
+  const attempts = m.rows
+    .map(
+      (r) =>
+        `${r.id} ${m.seeds
+          .map(
+            (s) =>
+              wrongFactCopies(
+                m.generations(r.id, s).map((g) => g.text),
+                wrongFacts,
+              ).attempts,
+          )
+          .join('/')}`,
+    )
+    .join(', ');
   const sets: Record<string, ResultSet> = {
-      answers: {
-        title: 'First pass and final answer',
-        chart: 'groupedBars',
-        group,
-        x: ANSWER_MEASURES,
-        y: { title: 'Share of generations', unit: '%' },
-        points: answers,
-        notes: [
-          'First-pass answer: the answer given before the first "Wait!"; final: the last \\boxed{} of the generation (the same answer when there is no "Wait!").',
-          'Verifies: the generation holds "Wait!". Fixed: first pass wrong and final right; broken: first pass right and final wrong (shares of all generations).',
-        ],
-      },
-      wrongFacts: {
-        title: "The teacher's wrong facts in the model's steps",
-        chart: 'groupedBars',
-        group,
-        x: { title: 'Result written', order: ['copied', 'right'], labels: { copied: "the teacher's wrong value", right: 'the right value' } },
-        y: { title: 'Share of equations on a wrong fact', unit: '%' },
-        points: facts,
-        notes: [
-          `Equations "a op b = c" whose "a op b" is one of the teacher's ${wrongFacts.length} systematic wrong facts (lib/data/world/config.ts slips.wrongFacts), anywhere in the greedy generations.`,
-          `Such equations per seed: ${attempts}.`,
-          `The teacher's SFT traces write the wrong value in ${teacher.attempts ? ((100 * teacher.copyRate).toFixed(1)) : '–'}% of their ${teacher.attempts} equations on those facts (first passes and verifications together).`,
-        ],
-      },
-      entropy: {
-        title: 'Teacher-forced entropy on first-pass tokens',
-        chart: 'groupedBars',
-        group,
-        x: { title: 'Tokens', labels: { firstPass: 'first pass' } },
-        y: { title: 'Mean entropy', unit: 'nats' },
-        points: entropy,
-        notes: ['Held-out verified teacher traces (pool traces outside every split, on problems no SFT trace holds), the whole trace in the input; the mean next-token entropy over the response tokens before T_last (what VGGM sees but does not learn).'],
-      },
+    answers: {
+      title: 'First pass and final answer',
+      chart: 'groupedBars',
+      group,
+      x: ANSWER_MEASURES,
+      y: { title: 'Share of generations', unit: '%' },
+      points: answers,
+      notes: [
+        'First-pass answer: the answer given before the first "Wait!"; final: the last \\boxed{} of the generation (the same answer when there is no "Wait!").',
+        'Verifies: the generation holds "Wait!". Fixed: first pass wrong and final right; broken: first pass right and final wrong (shares of all generations).',
+      ],
+    },
+    wrongFacts: {
+      title: "The teacher's wrong facts in the model's steps",
+      chart: 'groupedBars',
+      group,
+      x: { title: 'Result written', order: ['copied', 'right'], labels: { copied: "the teacher's wrong value", right: 'the right value' } },
+      y: { title: 'Share of equations on a wrong fact', unit: '%' },
+      points: facts,
+      notes: [
+        `Equations "a op b = c" whose "a op b" is one of the teacher's ${wrongFacts.length} systematic wrong facts (lib/data/world/config.ts slips.wrongFacts), anywhere in the greedy generations.`,
+        `Such equations per seed: ${attempts}.`,
+        `The teacher's SFT traces write the wrong value in ${teacher.attempts ? (100 * teacher.copyRate).toFixed(1) : '–'}% of their ${teacher.attempts} equations on those facts (first passes and verifications together).`,
+      ],
+    },
+    entropy: {
+      title: 'Teacher-forced entropy on first-pass tokens',
+      chart: 'groupedBars',
+      group,
+      x: { title: 'Tokens', labels: { firstPass: 'first pass' } },
+      y: { title: 'Mean entropy', unit: 'nats' },
+      points: entropy,
+      notes: [
+        'Held-out verified teacher traces (pool traces outside every split, on problems no SFT trace holds), the whole trace in the input; the mean next-token entropy over the response tokens before T_last (what VGGM sees but does not learn).',
+      ],
+    },
   };
   // A set with no point draws nothing: where no generation wrote one of the facts, a note says so.
   if (!facts.length) {

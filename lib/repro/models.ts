@@ -17,7 +17,20 @@ import { neededSeqLen } from '../train/batch.ts';
 import { cacheKey } from '../train/cache.ts';
 import { CacheMismatchError, DivergedError } from '../train/claim.ts';
 import { dataFingerprint, sftItems } from '../train/data.ts';
-import { ensureBase, ensureGrpo, ensureSft, modelConfig, promptFormat, runProgress, runStage, sftOptimConfig, startingModel, withSteps, type ModelSpec, type StageResult } from '../train/pipeline.ts';
+import {
+  ensureBase,
+  ensureGrpo,
+  ensureSft,
+  modelConfig,
+  promptFormat,
+  runProgress,
+  runStage,
+  sftOptimConfig,
+  startingModel,
+  withSteps,
+  type ModelSpec,
+  type StageResult,
+} from '../train/pipeline.ts';
 import { scaleTable, type ScaleTable } from '../train/scales.ts';
 import { curveSteps } from '../train/schedule.ts';
 import { snapshotDir, trainSupervised } from '../train/supervised.ts';
@@ -62,7 +75,13 @@ export class ModelStore {
    *   and the distill baseline's steps scale with it
    * @param sftLr the SFT runs' peak learning rate (default: the scale's); the distill baseline's too
    */
-  constructor(readonly data: Dataset, readonly force = false, readonly forceShared = true, readonly sftSteps?: number, readonly sftLr?: number) {}
+  constructor(
+    readonly data: Dataset,
+    readonly force = false,
+    readonly forceShared = true,
+    readonly sftSteps?: number,
+    readonly sftLr?: number,
+  ) {}
 
   /** The SFT optimiser config these models are trained with: the scale's, with --sft-steps and --sft-lr applied. */
   sftOptim(scale: Scale): ScaleTable['sft'] {
@@ -113,18 +132,31 @@ export class ModelStore {
     const sft = this.sftOptim(k.scale);
     const optim = withSteps(sft, Math.round(sft.steps * spec.stepsFactor));
     const key = cacheKey({
-      stage: 'distill', model: modelConfig(k.scale, k.family, this.data.tokenizer.vocabSize),
+      stage: 'distill',
+      model: modelConfig(k.scale, k.family, this.data.tokenizer.vocabSize),
       data: { sft: dataFingerprint(this.data), distill: distillDescriptor(this.data, spec.multiplier) },
-      method: 'sft', hparams: { optim }, seed: k.seed, parent: parent.key,
+      method: 'sft',
+      hparams: { optim },
+      seed: k.seed,
+      parent: parent.key,
     });
     return runStage(key, { data: this.data, parent }, async (dir) => {
       const ds = distillDataset(this.data, spec.multiplier);
       const items = sftItems(ds, 'sft');
       const bar = runProgress(`distill ${k.family} seed ${k.seed} (${items.length} traces)`, optim.steps, dir, true);
       const r = await trainSupervised({
-        runDir: dir, model: startingModel(ctx, dir, true, parent.dir, this.data.tokenizer), tokenizerJson: JSON.stringify(this.data.tokenizer.json),
-        items, seqLen: neededSeqLen(items), optim, seed: k.seed, diagEvery: 0, gradVar: { every: 0, batches: 0 },
-        checkpointEvery: t.checkpointEvery, info: { stage: 'distill', key, parent: parent.key, traces: items.length }, resume: true,
+        runDir: dir,
+        model: startingModel(ctx, dir, true, parent.dir, this.data.tokenizer),
+        tokenizerJson: JSON.stringify(this.data.tokenizer.json),
+        items,
+        seqLen: neededSeqLen(items),
+        optim,
+        seed: k.seed,
+        diagEvery: 0,
+        gradVar: { every: 0, batches: 0 },
+        checkpointEvery: t.checkpointEvery,
+        info: { stage: 'distill', key, parent: parent.key, traces: items.length },
+        resume: true,
         onStep: (s) => bar.tick(1, { loss: s.loss }),
       });
       bar.done();

@@ -99,6 +99,9 @@ export async function runWorkers(name: string, jobs: readonly WorkerJob[]): Prom
 }
 
 function lastLine(path: string): string {
-  const lines = readFileSync(path, 'utf8').split('\n').map((l) => l.trim()).filter(Boolean);
+  const lines = readFileSync(path, 'utf8')
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
   return lines.at(-1) ?? '(no output)';
 }

@@ -56,9 +56,36 @@ export interface CostModel {
 const CPU_COST: CostModel = { pretrainStep: 0.71, sftStep: 1.1, grpoStep: 9.4, evalProblem: 0.08, mechanismTrace: 0.05 };
 
 const PLANS: Record<Scale, Omit<ReproPlan, 'maxNewTokens' | 'genBatch' | 'entropy' | 'budget' | 'curvePoints' | 'bootstrap'> & { entropyBins: number }> = {
-  smoke: { seeds: [1], evalPerTier: { gsm8k: 4, math: 4, amc23: 3 }, supplementary: { gsm8k: 4, amc23: 3 }, mechanismTraces: 8, cost: null, curveTiers: ['gsm8k', 'math'], distill: { multiplier: 40, stepsFactor: 2 }, entropyBins: 12 },
-  cpu: { seeds: [1, 2, 3], evalPerTier: SCALES.cpu.eval, supplementary: { gsm8k: 1000, amc23: 300 }, mechanismTraces: 128, cost: CPU_COST, curveTiers: ['gsm8k', 'math'], distill: { multiplier: 40, stepsFactor: 1 }, entropyBins: 30 },
-  paper: { seeds: [1, 2, 3], evalPerTier: SCALES.paper.eval, supplementary: {}, mechanismTraces: 1024, cost: null, curveTiers: ['gsm8k', 'math'], distill: { multiplier: 40, stepsFactor: 40 }, entropyBins: 40 },
+  smoke: {
+    seeds: [1],
+    evalPerTier: { gsm8k: 4, math: 4, amc23: 3 },
+    supplementary: { gsm8k: 4, amc23: 3 },
+    mechanismTraces: 8,
+    cost: null,
+    curveTiers: ['gsm8k', 'math'],
+    distill: { multiplier: 40, stepsFactor: 2 },
+    entropyBins: 12,
+  },
+  cpu: {
+    seeds: [1, 2, 3],
+    evalPerTier: SCALES.cpu.eval,
+    supplementary: { gsm8k: 1000, amc23: 300 },
+    mechanismTraces: 128,
+    cost: CPU_COST,
+    curveTiers: ['gsm8k', 'math'],
+    distill: { multiplier: 40, stepsFactor: 1 },
+    entropyBins: 30,
+  },
+  paper: {
+    seeds: [1, 2, 3],
+    evalPerTier: SCALES.paper.eval,
+    supplementary: {},
+    mechanismTraces: 1024,
+    cost: null,
+    curveTiers: ['gsm8k', 'math'],
+    distill: { multiplier: 40, stepsFactor: 40 },
+    entropyBins: 40,
+  },
 };
 
 export function reproPlan(scale: Scale): ReproPlan {

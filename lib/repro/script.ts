@@ -65,13 +65,26 @@ export function reproMain(spec: ScriptSpec, body: (r: Repro) => Promise<ReproOut
     const t0 = performance.now();
     const own = spec.options ?? ((y: Argv<{}>) => y);
     const args = await parseCli({ name: spec.name, describe: spec.describe, defaultSeeds: (scale) => reproPlan(scale).seeds }, (y: Argv<{}>) =>
-      own(y
-        .option('world-seed', { type: 'number', default: 1, describe: 'seed of the synthetic world (frozen across methods and model seeds)' })
-        .option('family', { choices: families, default: spec.family ?? 'qwen-like', describe: 'student family (Table 2 always runs both)' })
-        .option('sft-steps', { type: 'number', describe: "the SFT runs' optimizer steps, an explicit override of the pre-registered choice (results/sft-budget.json; without one, the scale's default); every model trained from them follows, and results record it" })
-        .option('sft-lr', { type: 'number', describe: "the SFT runs' peak learning rate (default: the scale's); as --sft-steps, every model trained from them follows" })
-        .option('jobs', { type: 'number', describe: `seeds trained in parallel processes (default: the cores, ${availableParallelism()}, at most one per seed; 1 at the smoke scale)` })
-        .option('warm-only', { type: 'string', hidden: true, describe: 'worker mode: fill the caches for --seeds, write the trained model keys to this file, publish nothing' }) as unknown as Argv<{}>),
+      own(
+        y
+          .option('world-seed', { type: 'number', default: 1, describe: 'seed of the synthetic world (frozen across methods and model seeds)' })
+          .option('family', { choices: families, default: spec.family ?? 'qwen-like', describe: 'student family (Table 2 always runs both)' })
+          .option('sft-steps', {
+            type: 'number',
+            describe:
+              "the SFT runs' optimizer steps, an explicit override of the pre-registered choice (results/sft-budget.json; without one, the scale's default); every model trained from them follows, and results record it",
+          })
+          .option('sft-lr', { type: 'number', describe: "the SFT runs' peak learning rate (default: the scale's); as --sft-steps, every model trained from them follows" })
+          .option('jobs', {
+            type: 'number',
+            describe: `seeds trained in parallel processes (default: the cores, ${availableParallelism()}, at most one per seed; 1 at the smoke scale)`,
+          })
+          .option('warm-only', {
+            type: 'string',
+            hidden: true,
+            describe: 'worker mode: fill the caches for --seeds, write the trained model keys to this file, publish nothing',
+          }) as unknown as Argv<{}>,
+      ),
     );
     const a = { ...args, worldSeed: (args as { worldSeed?: number }).worldSeed ?? 1, family: (args as { family?: Family }).family ?? spec.family ?? 'qwen-like' };
     const { jobs: jobsArg, warmOnly, sftSteps, sftLr } = args as { jobs?: number; warmOnly?: string; sftSteps?: number; sftLr?: number };
@@ -80,7 +93,13 @@ export function reproMain(spec: ScriptSpec, body: (r: Repro) => Promise<ReproOut
     if (sftSteps !== undefined && !(Number.isInteger(sftSteps) && sftSteps >= 1)) throw new UsageError(`--sft-steps must be a positive integer, got ${sftSteps}`);
     if (sftLr !== undefined && !(Number.isFinite(sftLr) && sftLr > 0)) throw new UsageError(`--sft-lr must be a positive number, got ${sftLr}`);
     const data = loadData(a.scale, a.worldSeed);
-    const fresh = (force: boolean): Repro => ({ args: a, plan: reproPlan(a.scale), data, models: new ModelStore(data, force, !warmOnly, sftSteps, sftLr), evals: new Evaluator(data.tokenizer, force) });
+    const fresh = (force: boolean): Repro => ({
+      args: a,
+      plan: reproPlan(a.scale),
+      data,
+      models: new ModelStore(data, force, !warmOnly, sftSteps, sftLr),
+      evals: new Evaluator(data.tokenizer, force),
+    });
     let r = fresh(a.force);
     const groups = seedGroups(a.seeds, jobs);
     if (!warmOnly && spec.eta) {
@@ -93,17 +112,27 @@ export function reproMain(spec: ScriptSpec, body: (r: Repro) => Promise<ReproOut
       if (scaleTable(a.scale).sharedBase) {
         const bases = (spec.families ?? [a.family]).map((family) => ({ family, key: baseKey({ scale: a.scale, family, seed: 1, data }) }));
         const missing = bases.filter((b) => a.force || !isCached(b.key));
-        await runWorkers(spec.name, missing.map(({ family }) => ({
-          label: `the ${family} Base`, tag: `${spec.name}-base-${family}`, script: join(dirname(process.argv[1]), 'pretrain.ts'),
-          args: ['--scale', a.scale, '--family', family, '--seed', '1', '--world-seed', String(a.worldSeed), ...(a.force ? ['--force'] : [])],
-        })));
+        await runWorkers(
+          spec.name,
+          missing.map(({ family }) => ({
+            label: `the ${family} Base`,
+            tag: `${spec.name}-base-${family}`,
+            script: join(dirname(process.argv[1]), 'pretrain.ts'),
+            args: ['--scale', a.scale, '--family', family, '--seed', '1', '--world-seed', String(a.worldSeed), ...(a.force ? ['--force'] : [])],
+          })),
+        );
         trainedByWorkers.push(...missing.map((b) => b.key));
       }
       const user = hideBin(process.argv);
-      trainedByWorkers.push(...(await runWorkers(spec.name, groups.map((seeds) => {
-        const tag = `${spec.name}-seeds-${seeds.join('_')}`;
-        return { label: `seeds ${seeds.join(',')}`, tag, script: process.argv[1], args: workerArgv(user, seeds, workerFiles(tag).report) };
-      }))));
+      trainedByWorkers.push(
+        ...(await runWorkers(
+          spec.name,
+          groups.map((seeds) => {
+            const tag = `${spec.name}-seeds-${seeds.join('_')}`;
+            return { label: `seeds ${seeds.join(',')}`, tag, script: process.argv[1], args: workerArgv(user, seeds, workerFiles(tag).report) };
+          }),
+        )),
+      );
       // Everything is cached now (the workers honoured --force): collect it without retraining.
       r = fresh(false);
     }
@@ -136,7 +165,15 @@ export function reproMain(spec: ScriptSpec, body: (r: Repro) => Promise<ReproOut
       notes: out.notes,
     };
     for (const c of out.companions ?? []) {
-      const q = await publishResults(a.out, { ...file, name: c.name, title: c.title, sets: c.sets, config: { ...file.config, ...c.config }, notes: c.notes, paperNotes: PAPER_CLAIMS[c.name] });
+      const q = await publishResults(a.out, {
+        ...file,
+        name: c.name,
+        title: c.title,
+        sets: c.sets,
+        config: { ...file.config, ...c.config },
+        notes: c.notes,
+        paperNotes: PAPER_CLAIMS[c.name],
+      });
       for (const f of [q.json, q.md, q.vl, q.svg, q.png]) if (f) process.stdout.write(`${spec.name}: wrote ${f}\n`);
     }
     const p = await publishResults(a.out, file);

@@ -40,7 +40,7 @@ export class AddedTokenMatcher {
     const out: AddedMatch[] = [];
     if (this.empty) return out;
     let taken = 0; // end of the last accepted match's span
-    for (let p = 0; p < text.length; ) {
+    for (let p = 0; p < text.length;) {
       const tok = this.byFirst.get(text[p])?.find((t) => text.startsWith(t.content, p));
       if (!tok) {
         p++;

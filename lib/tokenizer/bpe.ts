@@ -20,8 +20,7 @@ import type { AddedTokenJson, ByteLevelBpeJson, Encoding, LoadedTokenizer } from
 export type { AddedTokenJson, ByteLevelBpeJson } from './types.ts';
 
 /** Qwen2's pre-tokenizer regex (digits one at a time, as the world tokenizer does). */
-export const QWEN2_SPLIT_PATTERN =
-  String.raw`(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+`;
+export const QWEN2_SPLIT_PATTERN = String.raw`(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+`;
 
 // GPT-2's bytes_to_unicode: printable bytes map to themselves, the rest to 256 + n in order.
 const BYTE_TO_CHAR: string[] = [];
@@ -57,8 +56,7 @@ function unsupported(why: string): never {
   throw new Error(`unsupported tokenizer.json: ${why} (supported: WordLevel with a Split pre-tokenizer, or byte-level BPE)`);
 }
 
-const hasByteLevel = (pt: any): boolean =>
-  pt?.type === 'ByteLevel' || (pt?.type === 'Sequence' && (pt.pretokenizers ?? []).some((p: any) => hasByteLevel(p)));
+const hasByteLevel = (pt: any): boolean => pt?.type === 'ByteLevel' || (pt?.type === 'Sequence' && (pt.pretokenizers ?? []).some((p: any) => hasByteLevel(p)));
 
 /** Throw one line unless `json` is a byte-level BPE this module encodes with exact offsets. */
 export function checkByteLevelBpe(json: Record<string, any>): void {
@@ -111,7 +109,7 @@ export function loadByteLevelBpe(json: Record<string, any>): LoadedTokenizer {
     const byteUnit = new Int32Array(bytes.length);
     const unitEnd = new Int32Array(bytes.length);
     let bi = 0;
-    for (let ci = 0; ci < piece.length; ) {
+    for (let ci = 0; ci < piece.length;) {
       const cp = piece.codePointAt(ci)!;
       const units = cp > 0xffff ? 2 : 1;
       const nb = cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
@@ -205,7 +203,17 @@ export function buildByteLevelBpe(texts: Iterable<string>, opts: { merges: numbe
       { type: 'ByteLevel', add_prefix_space: false, trim_offsets: false, use_regex: false },
     ],
   };
-  const pre = new Tokenizer({ model: { type: 'BPE', vocab: {}, merges: [], ignore_merges: false }, pre_tokenizer: preTokenizer, normalizer: { type: 'NFC' }, decoder: { type: 'ByteLevel' }, post_processor: null, added_tokens: [] }, {}).pre_tokenizer!;
+  const pre = new Tokenizer(
+    {
+      model: { type: 'BPE', vocab: {}, merges: [], ignore_merges: false },
+      pre_tokenizer: preTokenizer,
+      normalizer: { type: 'NFC' },
+      decoder: { type: 'ByteLevel' },
+      post_processor: null,
+      added_tokens: [],
+    },
+    {},
+  ).pre_tokenizer!;
   const words = new Map<string, number>();
   for (const t of texts) for (const w of pre.pre_tokenize(t.normalize('NFC'))) words.set(w, (words.get(w) ?? 0) + 1);
   const seqs = [...words.entries()].map(([w, n]) => ({ parts: [...w], n }));
@@ -214,10 +222,11 @@ export function buildByteLevelBpe(texts: Iterable<string>, opts: { merges: numbe
   const merges: string[] = [];
   for (let m = 0; m < opts.merges; m++) {
     const counts = new Map<string, number>();
-    for (const s of seqs) for (let i = 0; i + 1 < s.parts.length; i++) {
-      const k = s.parts[i] + ' ' + s.parts[i + 1];
-      counts.set(k, (counts.get(k) ?? 0) + s.n);
-    }
+    for (const s of seqs)
+      for (let i = 0; i + 1 < s.parts.length; i++) {
+        const k = s.parts[i] + ' ' + s.parts[i + 1];
+        counts.set(k, (counts.get(k) ?? 0) + s.n);
+      }
     let best: string | undefined;
     let bestN = 1; // a pair seen once is not worth a token
     for (const [k, n] of counts) if (n > bestN || (n === bestN && best !== undefined && k < best)) [best, bestN] = [k, n];
@@ -228,7 +237,7 @@ export function buildByteLevelBpe(texts: Iterable<string>, opts: { merges: numbe
     for (const s of seqs) {
       const out: string[] = [];
       for (let i = 0; i < s.parts.length; i++) {
-        if (i + 1 < s.parts.length && s.parts[i] === a && s.parts[i + 1] === b) out.push(a + b), i++;
+        if (i + 1 < s.parts.length && s.parts[i] === a && s.parts[i + 1] === b) (out.push(a + b), i++);
         else out.push(s.parts[i]);
       }
       s.parts = out;
@@ -236,17 +245,34 @@ export function buildByteLevelBpe(texts: Iterable<string>, opts: { merges: numbe
   }
   const base = Object.keys(vocab).length;
   const added = (opts.specials ?? ['<|endoftext|>', '<|im_start|>', '<|im_end|>']).map((content, i) => ({
-    id: base + i, content, single_word: false, lstrip: false, rstrip: false, normalized: false, special: true,
+    id: base + i,
+    content,
+    single_word: false,
+    lstrip: false,
+    rstrip: false,
+    normalized: false,
+    special: true,
   }));
   return {
-    version: '1.0', truncation: null, padding: null, added_tokens: added,
+    version: '1.0',
+    truncation: null,
+    padding: null,
+    added_tokens: added,
     normalizer: { type: 'NFC' },
     pre_tokenizer: preTokenizer,
     post_processor: { type: 'ByteLevel', add_prefix_space: false, trim_offsets: false, use_regex: false },
     decoder: { type: 'ByteLevel', add_prefix_space: false, trim_offsets: false, use_regex: false },
     model: {
-      type: 'BPE', dropout: null, unk_token: null, continuing_subword_prefix: null, end_of_word_suffix: null,
-      fuse_unk: false, byte_fallback: false, ignore_merges: false, vocab, merges,
+      type: 'BPE',
+      dropout: null,
+      unk_token: null,
+      continuing_subword_prefix: null,
+      end_of_word_suffix: null,
+      fuse_unk: false,
+      byte_fallback: false,
+      ignore_merges: false,
+      vocab,
+      merges,
     },
   };
 }

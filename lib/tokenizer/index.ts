@@ -67,10 +67,11 @@ function makeJson(pattern: string, pieces: string[]): TokenizerJson {
 
 function countPieces(texts: Iterable<string>, pattern: string): Map<string, number> {
   const counts = new Map<string, number>();
-  for (const t of texts) for (const [s, e] of splitPieces(t, pattern)) {
-    const p = t.slice(s, e);
-    counts.set(p, (counts.get(p) ?? 0) + 1);
-  }
+  for (const t of texts)
+    for (const [s, e] of splitPieces(t, pattern)) {
+      const p = t.slice(s, e);
+      counts.set(p, (counts.get(p) ?? 0) + 1);
+    }
   return counts;
 }
 

@@ -21,8 +21,16 @@ export interface ByteLevelBpeJson {
   post_processor: Record<string, unknown> | null;
   decoder: { type: 'ByteLevel'; [k: string]: unknown };
   model: {
-    type: 'BPE'; dropout: null; unk_token: null; continuing_subword_prefix: null; end_of_word_suffix: null;
-    fuse_unk: false; byte_fallback: false; ignore_merges: boolean; vocab: Record<string, number>; merges: string[] | [string, string][];
+    type: 'BPE';
+    dropout: null;
+    unk_token: null;
+    continuing_subword_prefix: null;
+    end_of_word_suffix: null;
+    fuse_unk: false;
+    byte_fallback: false;
+    ignore_merges: boolean;
+    vocab: Record<string, number>;
+    merges: string[] | [string, string][];
   };
 }
 
@@ -58,4 +66,3 @@ export interface LoadedTokenizer {
   tokenToId(token: string): number | undefined;
   json: TokenizerJson | ByteLevelBpeJson;
 }
-

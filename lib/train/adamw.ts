@@ -57,7 +57,10 @@ export class AdamW {
   private readonly v: Tensor;
   private readonly groups: Group[];
 
-  constructor(readonly model: Model, readonly config: AdamWConfig = ADAMW_DEFAULTS) {
+  constructor(
+    readonly model: Model,
+    readonly config: AdamWConfig = ADAMW_DEFAULTS,
+  ) {
     const { pool } = model.ctx;
     const P = model.params;
     this.stepScalars = pool.alloc([4], 'stepScalars');
@@ -65,7 +68,12 @@ export class AdamW {
     this.m = pool.alloc([P.layout.total], 'adam.m');
     this.v = pool.alloc([P.layout.total], 'adam.v');
     // One group per contiguous range of the layout: decayed tensors first, then the rest.
-    this.groups = ([[true, P.layout.decay], [false, P.layout.noDecay]] as const).map(([decay, [start, end]]) => {
+    this.groups = (
+      [
+        [true, P.layout.decay],
+        [false, P.layout.noDecay],
+      ] as const
+    ).map(([decay, [start, end]]) => {
       const n = end - start;
       const tag = decay ? 'decay' : 'nodecay';
       return {
@@ -73,7 +81,8 @@ export class AdamW {
         grads: pool.view(P.grads, start, [n], `grads.${tag}`),
         m: pool.view(this.m, start, [n], `m.${tag}`),
         v: pool.view(this.v, start, [n], `v.${tag}`),
-        n, decay,
+        n,
+        decay,
       };
     });
   }
@@ -90,7 +99,12 @@ export class AdamW {
     gradNormSq(ctx, this.model.params.grads, this.gradNormSq);
     for (const g of this.groups) {
       adamw(ctx, g.params, g.grads, g.m, g.v, this.stepScalars, this.gradNormSq, {
-        n: g.n, beta1: c.beta1, beta2: c.beta2, eps: c.eps, weightDecay: g.decay ? c.weightDecay : 0, maxGradNorm: c.maxGradNorm,
+        n: g.n,
+        beta1: c.beta1,
+        beta2: c.beta2,
+        eps: c.eps,
+        weightDecay: g.decay ? c.weightDecay : 0,
+        maxGradNorm: c.maxGradNorm,
       });
     }
   }
@@ -104,16 +118,23 @@ export class AdamW {
   async save(dir: string): Promise<void> {
     const { gpu } = this.model.ctx;
     const [m, v] = [await read(gpu, this.m), await read(gpu, this.v)];
-    writeFileAtomic(join(dir, FILE), encodeSafetensors(new Map([
-      ['adam.m', { shape: [m.length], data: m }],
-      ['adam.v', { shape: [v.length], data: v }],
-    ]), { adam_step: String(this.step) }));
+    writeFileAtomic(
+      join(dir, FILE),
+      encodeSafetensors(
+        new Map([
+          ['adam.m', { shape: [m.length], data: m }],
+          ['adam.v', { shape: [v.length], data: v }],
+        ]),
+        { adam_step: String(this.step) },
+      ),
+    );
   }
 
   /** Restore the state that save() wrote for a model of the same shape. */
   load(dir: string): void {
     const opt = decodeSafetensors(readFileSync(join(dir, FILE)), dir);
-    const m = opt.tensors.get('adam.m'), v = opt.tensors.get('adam.v');
+    const m = opt.tensors.get('adam.m'),
+      v = opt.tensors.get('adam.v');
     if (!m || !v || m.data.length !== this.m.size || v.data.length !== this.v.size) throw new Error(`checkpoint ${dir}: ${FILE} does not match the model`);
     write(this.model.ctx.gpu, this.m, m.data);
     write(this.model.ctx.gpu, this.v, v.data);

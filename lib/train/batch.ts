@@ -96,7 +96,8 @@ export function packDocuments(items: readonly PackItem[], rowLen: number): PackI
 }
 
 function insertSorted(list: number[], x: number): void {
-  let lo = 0, hi = list.length;
+  let lo = 0,
+    hi = list.length;
   while (lo < hi) {
     const mid = (lo + hi) >> 1;
     if (list[mid] < x) lo = mid + 1;
@@ -125,7 +126,9 @@ export function tokensLearned(b: Batch): number {
 
 /** Mean NLL and entropy of the rows with tag & mask set (NaN when there are none). */
 export function taggedMeans(tags: Uint8Array, mask: number, logprob: ArrayLike<number>, entropy: ArrayLike<number>): { n: number; nll: number; entropy: number } {
-  let n = 0, nll = 0, ent = 0;
+  let n = 0,
+    nll = 0,
+    ent = 0;
   for (let i = 0; i < tags.length; i++) {
     if ((tags[i] & mask) === 0) continue;
     n++;

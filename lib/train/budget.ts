@@ -28,7 +28,13 @@ export interface BudgetRule {
 }
 
 const rule = (kind: BudgetKind, candidates: number[], heldout: number): BudgetRule => ({
-  rule: `${kind}-budget-v1`, candidates, tolerance: 0.02, seed: 1, family: 'qwen-like', methods: kind === 'sft' ? ['sft', 'vggm'] : [], heldout,
+  rule: `${kind}-budget-v1`,
+  candidates,
+  tolerance: 0.02,
+  seed: 1,
+  family: 'qwen-like',
+  methods: kind === 'sft' ? ['sft', 'vggm'] : [],
+  heldout,
 });
 
 /** The rules per scale (absent: that scale has none and keeps its table's step count). The smoke
@@ -87,9 +93,7 @@ export function budgetDir(): string {
   return resolve(process.env.VGGM_BUDGETS ?? 'results');
 }
 
-export type BudgetLookup =
-  | { steps: number; file: string; choice: BudgetChoice }
-  | { steps: undefined; file: string; reason: string };
+export type BudgetLookup = { steps: number; file: string; choice: BudgetChoice } | { steps: undefined; file: string; reason: string };
 
 /**
  * The chosen step count of `kind` for `scale`, from `dir`/<file> when that file holds a choice for

@@ -24,7 +24,9 @@ export interface CacheKeyInput {
 }
 
 export function cacheKey(input: CacheKeyInput): string {
-  const h = createHash('sha256').update(canonicalJson({ ...input, code: TRAIN_CODE_VERSION })).digest('hex');
+  const h = createHash('sha256')
+    .update(canonicalJson({ ...input, code: TRAIN_CODE_VERSION }))
+    .digest('hex');
   return `${input.stage}-${h.slice(0, 16)}`;
 }
 

@@ -77,7 +77,8 @@ export function resumeTrainingCheckpoint(model: Model, optimizer: AdamW, dir: st
   const ck = readCheckpoint(dir);
   for (const e of paramLayout(model.config).entries) {
     const t = ck.tensors.get(e.name);
-    if (!t || t.shape.length !== e.shape.length || t.shape.some((d, i) => d !== e.shape[i])) throw new Error(`checkpoint ${dir}: tensor ${e.name} ${t ? `has shape [${t.shape.join(', ')}]` : 'is missing'}; the model needs [${e.shape.join(', ')}]`);
+    if (!t || t.shape.length !== e.shape.length || t.shape.some((d, i) => d !== e.shape[i]))
+      throw new Error(`checkpoint ${dir}: tensor ${e.name} ${t ? `has shape [${t.shape.join(', ')}]` : 'is missing'}; the model needs [${e.shape.join(', ')}]`);
     write(model.ctx.gpu, model.params.params, t.data, e.offset);
   }
   optimizer.load(dir);

@@ -74,7 +74,10 @@ export function lockPath(key: string): string {
 /** A cached model that is not what its done.json says, named by the first thing that differs. */
 export class CacheMismatchError extends Error {
   readonly code = 'VGGM_CACHE_MISMATCH';
-  constructor(readonly dir: string, message: string) {
+  constructor(
+    readonly dir: string,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -82,7 +85,10 @@ export class CacheMismatchError extends Error {
 /** A key whose last run diverged: not cached; --force trains it again. */
 export class DivergedError extends Error {
   readonly code = 'VGGM_DIVERGED';
-  constructor(readonly dir: string, message: string) {
+  constructor(
+    readonly dir: string,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -111,7 +117,11 @@ export async function openEntry(key: string, o: OpenOptions): Promise<{ hit: Ent
     if (o.force) rmSync(dir, { recursive: true, force: true });
     removeStaleTemps(dir);
     const failed = readJson<{ reason: string }>(join(dir, FAILED_FILE));
-    if (failed) throw new DivergedError(dir, `${key}: its last run diverged (${failed.reason}) and is not cached (${join(dir, FAILED_FILE)}); change its settings, or train it again with --force`);
+    if (failed)
+      throw new DivergedError(
+        dir,
+        `${key}: its last run diverged (${failed.reason}) and is not cached (${join(dir, FAILED_FILE)}); change its settings, or train it again with --force`,
+      );
     const done = readJson<Done>(join(dir, DONE_FILE));
     if (done && !done.files) {
       say(`cache: ${key} finished before models recorded their content (no file hashes in done.json); training it again`);
@@ -152,7 +162,8 @@ function claimFor(key: string, dir: string, lock: Lock, o: OpenOptions): Claim {
     lock.release();
   };
   return {
-    key, dir,
+    key,
+    dir,
     finish(info) {
       if (!open) throw new Error(`${key}: claim already closed`);
       try {
@@ -163,8 +174,14 @@ function claimFor(key: string, dir: string, lock: Lock, o: OpenOptions): Claim {
         }
         const files = fileHashes(dir);
         const done: Done = {
-          key, ...info, finishedAt: new Date().toISOString(), ...spent(), files, contentHash: contentHash(files),
-          dataFiles: o.data ? dataHashes(o.data) : null, startedFrom: o.parent ? { key: o.parent.key, contentHash: parentHash(o.parent) } : null,
+          key,
+          ...info,
+          finishedAt: new Date().toISOString(),
+          ...spent(),
+          files,
+          contentHash: contentHash(files),
+          dataFiles: o.data ? dataHashes(o.data) : null,
+          startedFrom: o.parent ? { key: o.parent.key, contentHash: parentHash(o.parent) } : null,
         };
         writeJsonAtomic(join(dir, DONE_FILE), done);
         rmSync(join(dir, TIME_FILE), { force: true });

@@ -13,7 +13,11 @@ export function withTrainOptions<T>(y: Argv<T>) {
     .option('world-seed', { type: 'number', default: 1, describe: 'seed of the generated world (frozen across methods and model seeds)' })
     .option('resume', { type: 'boolean', default: true, describe: 'continue an interrupted run from its last checkpoint (--no-resume restarts it)' })
     .option('steps', { type: 'number', describe: "override the scale's number of optimizer steps" })
-    .option('init', { type: 'string', describe: 'start from this Hugging Face checkpoint folder (Qwen2/Llama config.json, safetensors, tokenizer.json) instead of the Base model; the data is encoded with its tokenizer' });
+    .option('init', {
+      type: 'string',
+      describe:
+        'start from this Hugging Face checkpoint folder (Qwen2/Llama config.json, safetensors, tokenizer.json) instead of the Base model; the data is encoded with its tokenizer',
+    });
 }
 
 export function familiesOf(f: Family | 'both'): Family[] {

@@ -50,7 +50,13 @@ export function firstFileMismatch(dir: string, recorded: Record<string, string>)
 
 /** The file of the data folder each part of a Dataset is read from (lib/data/dataset.ts). */
 const DATA_FILES: Record<string, string> = {
-  manifest: 'manifest.json', pool: 'pool.jsonl', eval: 'eval.jsonl', dev: 'dev.jsonl', base: 'base.jsonl', baseHeldout: 'base_heldout.jsonl', tokenizer: 'tokenizer.json',
+  manifest: 'manifest.json',
+  pool: 'pool.jsonl',
+  eval: 'eval.jsonl',
+  dev: 'dev.jsonl',
+  base: 'base.jsonl',
+  baseHeldout: 'base_heldout.jsonl',
+  tokenizer: 'tokenizer.json',
 };
 
 const dataMemo = new WeakMap<Dataset, Record<string, string>>();

@@ -20,8 +20,18 @@ export function loadData(scale: ScaleName, worldSeed: number, dir?: string): Dat
   if (!dir && !existsSync(join(d, 'manifest.json'))) {
     const w = generateWorld({ seed: worldSeed, scale });
     writeDataset(d, {
-      manifest: { source: 'world', seed: worldSeed, scale, version: WORLD_CONFIG.version, counts: { pool: w.pool.length, eval: w.eval.length, dev: w.dev.length, base: w.base.length, baseHeldout: w.baseHeldout.length } },
-      pool: w.pool, eval: w.eval, dev: w.dev, base: w.base, baseHeldout: w.baseHeldout,
+      manifest: {
+        source: 'world',
+        seed: worldSeed,
+        scale,
+        version: WORLD_CONFIG.version,
+        counts: { pool: w.pool.length, eval: w.eval.length, dev: w.dev.length, base: w.base.length, baseHeldout: w.baseHeldout.length },
+      },
+      pool: w.pool,
+      eval: w.eval,
+      dev: w.dev,
+      base: w.base,
+      baseHeldout: w.baseHeldout,
       tokenizer: buildWorldTokenizer(datasetTexts(w.pool, [...w.eval, ...w.dev], [...w.base, ...w.baseHeldout])),
     });
   }

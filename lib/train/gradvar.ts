@@ -26,10 +26,15 @@ export function gradientVariance(grads: readonly ArrayLike<number>[]): GradientV
   const mean = new Float64Array(n);
   for (const g of grads) for (let i = 0; i < n; i++) mean[i] += g[i];
   for (let i = 0; i < n; i++) mean[i] /= K;
-  let dev = 0, meanNormSq = 0, meanGradNormSq = 0, cos = 0;
+  let dev = 0,
+    meanNormSq = 0,
+    meanGradNormSq = 0,
+    cos = 0;
   for (let i = 0; i < n; i++) meanGradNormSq += mean[i] * mean[i];
   for (const g of grads) {
-    let nn = 0, gr = 0, rr = 0;
+    let nn = 0,
+      gr = 0,
+      rr = 0;
     for (let i = 0; i < n; i++) {
       const d = g[i] - mean[i];
       dev += d * d;

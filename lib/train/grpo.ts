@@ -89,7 +89,10 @@ async function rollout(run: GrpoRun, step: number): Promise<Rollouts> {
   const maxNew = Math.min(cfg.maxNewTokens, run.model.config.context - Math.max(...pids.map((p) => p.length)));
   const gens = await generate(run.model, batch, {
     suppressTokens: paddingIds(tok, run.model.config.vocab),
-    maxNewTokens: maxNew, temperature: cfg.temperature, eosTokenId: tok.eosId, seed: derivedSeed(run.seed, 'rollout', step),
+    maxNewTokens: maxNew,
+    temperature: cfg.temperature,
+    eosTokenId: tok.eosId,
+    seed: derivedSeed(run.seed, 'rollout', step),
   });
   const out: Rollouts = { seqs: [], promptLens: [], respLens: [], rewards: [], correct: 0 };
   gens.forEach((g, i) => {
@@ -131,10 +134,15 @@ export function microBatches(ro: Pick<Rollouts, 'seqs' | 'promptLens'>, advantag
     const longest = Math.max(...members.map((i) => ro.seqs[i].length));
     const T = Math.min(maxSeqLen, Math.ceil((longest - 1) / 32) * 32);
     // Weight 1 on the response tokens: packBatch turns it into the mask of their target rows.
-    const rows = packBatch(members.map((i) => ({
-      inputIds: ro.seqs[i], weights: Float32Array.from(ro.seqs[i], (_, j) => (j >= ro.promptLens[i] ? 1 : 0)),
-    })), T);
-    const advantage = new Float32Array(rows.weights.length), scale = new Float32Array(rows.weights.length);
+    const rows = packBatch(
+      members.map((i) => ({
+        inputIds: ro.seqs[i],
+        weights: Float32Array.from(ro.seqs[i], (_, j) => (j >= ro.promptLens[i] ? 1 : 0)),
+      })),
+      T,
+    );
+    const advantage = new Float32Array(rows.weights.length),
+      scale = new Float32Array(rows.weights.length);
     rows.weights.forEach((w, r) => {
       if (!w) return;
       const i = members[Math.floor(r / T)];
@@ -221,12 +229,18 @@ export async function trainGrpo(run: GrpoRun): Promise<{ model: Model; steps: nu
         optimizer.record(lr); // records the gradient norm it clips by (optimizer.gradNorm)
         ctx.rec.submit();
         // One readback per gradient step: the logged per-token values of every micro-batch.
-        const logged = await Promise.all(mbs.map((mb) => {
-          const n = mb.batch * mb.seqLen;
-          return Promise.all([mb.t.loss, mb.t.kl, mb.t.clipped, mb.t.entropy].map((x) => read(ctx.gpu, x, n)));
-        }));
+        const logged = await Promise.all(
+          mbs.map((mb) => {
+            const n = mb.batch * mb.seqLen;
+            return Promise.all([mb.t.loss, mb.t.kl, mb.t.clipped, mb.t.entropy].map((x) => read(ctx.gpu, x, n)));
+          }),
+        );
         const gn = await optimizer.gradNorm();
-        let L = 0, K = 0, C = 0, E = 0, m = 0;
+        let L = 0,
+          K = 0,
+          C = 0,
+          E = 0,
+          m = 0;
         mbs.forEach((mb, j) => {
           const [loss, kl, clipped, ent] = logged[j];
           for (let i = 0; i < loss.length; i++) {
@@ -238,7 +252,8 @@ export async function trainGrpo(run: GrpoRun): Promise<{ model: Model; steps: nu
             E += ent[i];
           }
         });
-        if (!Number.isFinite(L) || !Number.isFinite(gn)) throw new NonFiniteError(step, Number.isFinite(L) ? 'gradient norm' : 'GRPO loss', 0, Number.isFinite(L) ? gn : L, latestCheckpoint(run.runDir)?.step ?? null);
+        if (!Number.isFinite(L) || !Number.isFinite(gn))
+          throw new NonFiniteError(step, Number.isFinite(L) ? 'gradient norm' : 'GRPO loss', 0, Number.isFinite(L) ? gn : L, latestCheckpoint(run.runDir)?.step ?? null);
         const w = 1 / cfg.iterations;
         last.loss += w * L;
         last.kl += w * (m ? K / m : 0);
@@ -247,11 +262,17 @@ export async function trainGrpo(run: GrpoRun): Promise<{ model: Model; steps: nu
         last.gradNorm += w * gn;
       }
       const rec: GrpoStepRecord = {
-        step, kind: 'grpo',
+        step,
+        kind: 'grpo',
         reward: ro.rewards.reduce((a, b) => a + b, 0) / ro.rewards.length,
         accuracy: ro.correct / ro.rewards.length,
-        zeroStdFraction: zeroStdGroups / groups, lr,
-        loss: last.loss, kl: last.kl, clipFraction: last.clip, entropy: last.ent, gradNorm: last.gradNorm,
+        zeroStdFraction: zeroStdGroups / groups,
+        lr,
+        loss: last.loss,
+        kl: last.kl,
+        clipFraction: last.clip,
+        entropy: last.ent,
+        gradNorm: last.gradNorm,
         responseTokens: ro.respLens.reduce((a, b) => a + b, 0) / ro.respLens.length,
       };
       records.push(rec);

@@ -5,7 +5,13 @@ import type { MetricRecord } from './metrics.ts';
 
 export class NonFiniteError extends Error {
   /** `lastCheckpoint`: the step count of the newest checkpoint on disk, or null when none was written yet. */
-  constructor(readonly step: number, readonly tensor: string, readonly index: number, readonly value: number, readonly lastCheckpoint: number | null) {
+  constructor(
+    readonly step: number,
+    readonly tensor: string,
+    readonly index: number,
+    readonly value: number,
+    readonly lastCheckpoint: number | null,
+  ) {
     super(`step ${step}: ${tensor} is ${value} at element ${index}; stopped. ${checkpointNote(step, lastCheckpoint)}`);
   }
 }
@@ -44,7 +50,8 @@ export function divergence(records: readonly MetricRecord[], rule: DivergenceRul
   if (!losses.length) return null;
   const n = Math.max(1, Math.round(losses.length * rule.window));
   const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
-  const first = mean(losses.slice(0, n)), last = mean(losses.slice(-n));
+  const first = mean(losses.slice(0, n)),
+    last = mean(losses.slice(-n));
   if (last > rule.lossRatio * first) {
     return `mean loss of the last ${n} steps ${last.toPrecision(4)} is ${(last / first).toFixed(1)}× that of the first ${n} (${first.toPrecision(4)}; limit ${rule.lossRatio}×)`;
   }

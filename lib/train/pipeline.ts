@@ -67,11 +67,7 @@ export interface StageResult {
 export type GrpoFrom = 'base' | Method;
 
 /** A model of the pipeline: what the stages train and the reproduction scripts ask for. */
-export type ModelSpec =
-  | { kind: 'base' }
-  | { kind: 'sft'; method: Method }
-  | { kind: 'grpo'; from: GrpoFrom }
-  | { kind: 'distill'; multiplier: number; stepsFactor: number };
+export type ModelSpec = { kind: 'base' } | { kind: 'sft'; method: Method } | { kind: 'grpo'; from: GrpoFrom } | { kind: 'distill'; multiplier: number; stepsFactor: number };
 
 /** The prompt format a model answers in: the Base prompt for the Base and GRPO from it, the trace
  *  prompt for every model trained on teacher traces. */
@@ -116,7 +112,10 @@ export function sftOptimConfig(scale: Scale, steps?: number, lr?: number): Scale
 /** The Base stage of an --init folder: its key hashes the folder's config, tokenizer and weights. */
 function initStage(dir: string): StageResult {
   const h = createHash('sha256');
-  for (const f of readdirSync(dir).filter((f) => /^(config\.json|tokenizer\.json|.*\.safetensors)$/.test(f)).sort()) h.update(f).update(readFileSync(join(dir, f)));
+  for (const f of readdirSync(dir)
+    .filter((f) => /^(config\.json|tokenizer\.json|.*\.safetensors)$/.test(f))
+    .sort())
+    h.update(f).update(readFileSync(join(dir, f)));
   const key = `init-${h.digest('hex').slice(0, 16)}`;
   return { key, dir, cached: true, done: { key, stage: 'init', dir } };
 }
@@ -150,8 +149,12 @@ function baseSeed(o: StageOptions): number {
 export function baseKey(o: StageOptions): string {
   const t = scaleTable(o.scale);
   return cacheKey({
-    stage: 'pretrain', model: modelConfig(o.scale, o.family, o.data.tokenizer.vocabSize), data: dataFingerprint(o.data),
-    hparams: withSteps(t.pretrain, o.steps), seed: baseSeed(o), parent: null,
+    stage: 'pretrain',
+    model: modelConfig(o.scale, o.family, o.data.tokenizer.vocabSize),
+    data: dataFingerprint(o.data),
+    hparams: withSteps(t.pretrain, o.steps),
+    seed: baseSeed(o),
+    parent: null,
   });
 }
 
@@ -167,9 +170,18 @@ export async function ensureBase(ctx: GpuContext, o: StageOptions): Promise<Stag
     const items = t.pretrain.packLen ? packDocuments(documents, t.pretrain.packLen) : documents;
     const bar = runProgress(`pretrain ${o.family} seed ${seed}`, optim.steps, dir, o.resume);
     const r = await trainSupervised({
-      runDir: dir, model: Model.init(ctx, modelConfig(o.scale, o.family, o.data.tokenizer.vocabSize), seed), tokenizerJson: JSON.stringify(o.data.tokenizer.json),
-      items, seqLen: neededSeqLen(items), optim, seed, diagEvery: 0, gradVar: { every: 0, batches: 0 },
-      checkpointEvery: t.checkpointEvery, info: { stage: 'pretrain', key, family: o.family, scale: o.scale }, resume: o.resume ?? true,
+      runDir: dir,
+      model: Model.init(ctx, modelConfig(o.scale, o.family, o.data.tokenizer.vocabSize), seed),
+      tokenizerJson: JSON.stringify(o.data.tokenizer.json),
+      items,
+      seqLen: neededSeqLen(items),
+      optim,
+      seed,
+      diagEvery: 0,
+      gradVar: { every: 0, batches: 0 },
+      checkpointEvery: t.checkpointEvery,
+      info: { stage: 'pretrain', key, family: o.family, scale: o.scale },
+      resume: o.resume ?? true,
       onStep: (s) => bar.tick(1, { loss: s.loss }),
     });
     bar.done();
@@ -183,8 +195,13 @@ export async function ensureSft(ctx: GpuContext, o: StageOptions & { method: Met
   const optim = sftOptimConfig(o.scale, o.steps, o.lr);
   const { data, model: shape } = stageInputs(o);
   const key = cacheKey({
-    stage: 'sft', model: shape, data: dataFingerprint(data), method: o.method,
-    hparams: { optim, diag: t.diagEvery, gradVar: t.gradVar }, seed: o.seed, parent: parent.key,
+    stage: 'sft',
+    model: shape,
+    data: dataFingerprint(data),
+    method: o.method,
+    hparams: { optim, diag: t.diagEvery, gradVar: t.gradVar },
+    seed: o.seed,
+    parent: parent.key,
   });
   return runStage(key, { force: o.force, data, parent }, async (dir) => {
     // Sequences longer than the model's context are skipped (never truncated), counted and reported.
@@ -195,13 +212,34 @@ export async function ensureSft(ctx: GpuContext, o: StageOptions & { method: Met
     const model = startingModel(ctx, dir, o.resume, parent.dir, data.tokenizer);
     const bar = runProgress(`sft ${o.method} ${o.family} seed ${o.seed}`, optim.steps, dir, o.resume);
     const r = await trainSupervised({
-      runDir: dir, model, tokenizerJson: JSON.stringify(data.tokenizer.json), items, seqLen: neededSeqLen(items), optim, seed: o.seed,
-      diagEvery: t.diagEvery, gradVar: t.gradVar, checkpointEvery: t.checkpointEvery, snapshots: curveSteps(optim.steps, optim.snapshots),
-      info: { stage: 'sft', method: o.method, key, parent: parent.key }, resume: o.resume ?? true,
+      runDir: dir,
+      model,
+      tokenizerJson: JSON.stringify(data.tokenizer.json),
+      items,
+      seqLen: neededSeqLen(items),
+      optim,
+      seed: o.seed,
+      diagEvery: t.diagEvery,
+      gradVar: t.gradVar,
+      checkpointEvery: t.checkpointEvery,
+      snapshots: curveSteps(optim.steps, optim.snapshots),
+      info: { stage: 'sft', method: o.method, key, parent: parent.key },
+      resume: o.resume ?? true,
       onStep: (s) => bar.tick(1, { loss: s.loss }),
     });
     bar.done();
-    return { stage: 'sft', method: o.method, family: o.family, seed: o.seed, parent: parent.key, skippedLong: all.length - items.length, steps: r.steps, finalLoss: r.losses.at(-1), spikes: r.spikes, seconds: r.seconds };
+    return {
+      stage: 'sft',
+      method: o.method,
+      family: o.family,
+      seed: o.seed,
+      parent: parent.key,
+      skippedLong: all.length - items.length,
+      steps: r.steps,
+      finalLoss: r.losses.at(-1),
+      spikes: r.spikes,
+      seconds: r.seconds,
+    };
   });
 }
 
@@ -226,20 +264,39 @@ export async function ensureGrpo(ctx: GpuContext, o: StageOptions & { from: Grpo
   const { data, model: shape } = stageInputs(o);
   const reserve = grpoPrompts(data);
   const n = o.grpoReserve ?? reserve.length;
-  if (!(Number.isInteger(n) && n >= 1 && n <= reserve.length)) throw new Error(`--reserve ${o.grpoReserve}: the GRPO reserve has ${reserve.length} prompts; give a whole number from 1 to ${reserve.length}`);
-  const parent = o.from === 'base' ? await ensureBase(ctx, { ...o, steps: undefined, force: false }) : await ensureSft(ctx, { ...o, steps: o.sftSteps, lr: o.sftLr, method: o.from, force: false });
+  if (!(Number.isInteger(n) && n >= 1 && n <= reserve.length))
+    throw new Error(`--reserve ${o.grpoReserve}: the GRPO reserve has ${reserve.length} prompts; give a whole number from 1 to ${reserve.length}`);
+  const parent =
+    o.from === 'base'
+      ? await ensureBase(ctx, { ...o, steps: undefined, force: false })
+      : await ensureSft(ctx, { ...o, steps: o.sftSteps, lr: o.sftLr, method: o.from, force: false });
   const key = cacheKey({
-    stage: 'grpo', model: shape, data: dataFingerprint(data), method: o.from,
-    hparams: cfg, seed: o.seed, parent: parent.key, ...(n < reserve.length ? { reserve: n } : {}),
+    stage: 'grpo',
+    model: shape,
+    data: dataFingerprint(data),
+    method: o.from,
+    hparams: cfg,
+    seed: o.seed,
+    parent: parent.key,
+    ...(n < reserve.length ? { reserve: n } : {}),
   });
   return runStage(key, { force: o.force, data, parent }, async (dir) => {
     const model = startingModel(ctx, dir, o.resume, parent.dir, data.tokenizer);
     const reference = cfg.beta > 0 ? loadModelFolder(ctx, parent.dir, data.tokenizer).model : null;
     const bar = runProgress(`grpo from ${o.from} ${o.family} seed ${o.seed}`, cfg.steps, dir, o.resume);
     const r = await trainGrpo({
-      runDir: dir, model, reference, tokenizer: data.tokenizer, tokenizerJson: JSON.stringify(data.tokenizer.json), prompts: reserve.slice(0, n),
-      format: promptFormat({ kind: 'grpo', from: o.from }), cfg, seed: o.seed, checkpointEvery: t.checkpointEvery,
-      info: { stage: 'grpo', from: o.from, key, parent: parent.key }, resume: o.resume ?? true,
+      runDir: dir,
+      model,
+      reference,
+      tokenizer: data.tokenizer,
+      tokenizerJson: JSON.stringify(data.tokenizer.json),
+      prompts: reserve.slice(0, n),
+      format: promptFormat({ kind: 'grpo', from: o.from }),
+      cfg,
+      seed: o.seed,
+      checkpointEvery: t.checkpointEvery,
+      info: { stage: 'grpo', from: o.from, key, parent: parent.key },
+      resume: o.resume ?? true,
       onStep: (s) => bar.tick(1, { reward: s.reward, kl: s.kl }),
     });
     bar.done();
@@ -247,8 +304,16 @@ export async function ensureGrpo(ctx: GpuContext, o: StageOptions & { from: Grpo
     const first = r.records.slice(0, Math.max(1, Math.floor(r.records.length / 4)));
     const meanReward = (xs: typeof r.records) => xs.reduce((s, x) => s + x.reward, 0) / Math.max(1, xs.length);
     return {
-      stage: 'grpo', from: o.from, family: o.family, seed: o.seed, parent: parent.key, steps: r.steps,
-      rewardFirstQuarter: meanReward(first), rewardLastQuarter: meanReward(last), seconds: r.seconds, rolloutSeconds: r.rolloutSeconds,
+      stage: 'grpo',
+      from: o.from,
+      family: o.family,
+      seed: o.seed,
+      parent: parent.key,
+      steps: r.steps,
+      rewardFirstQuarter: meanReward(first),
+      rewardLastQuarter: meanReward(last),
+      seconds: r.seconds,
+      rolloutSeconds: r.rolloutSeconds,
     };
   });
 }

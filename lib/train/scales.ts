@@ -97,7 +97,24 @@ export const SCALE_TABLE: Record<Scale, ScaleTable> = {
     sharedBase: false,
     pretrain: { ...adam, steps: 12, batch: 4, lr: 3e-3, warmup: 2 },
     sft: { ...adam, steps: 8, batch: 4, lr: 1e-3, warmup: 1, snapshots: 2 },
-    grpo: { groupSize: 4, prompts: 2, microBatch: 4, steps: 3, lr: 1e-4, warmup: 0, epsLow: 0.2, epsHigh: 0.28, beta: 0.04, aggregation: 'token-mean', advantageNorm: 'std', iterations: 2, temperature: 1, maxNewTokens: 48, formatReward: 0, maxGradNorm: 1 },
+    grpo: {
+      groupSize: 4,
+      prompts: 2,
+      microBatch: 4,
+      steps: 3,
+      lr: 1e-4,
+      warmup: 0,
+      epsLow: 0.2,
+      epsHigh: 0.28,
+      beta: 0.04,
+      aggregation: 'token-mean',
+      advantageNorm: 'std',
+      iterations: 2,
+      temperature: 1,
+      maxNewTokens: 48,
+      formatReward: 0,
+      maxGradNorm: 1,
+    },
     diagEvery: 2,
     gradVar: { every: 4, batches: 3 },
     checkpointEvery: 4,
@@ -115,7 +132,24 @@ export const SCALE_TABLE: Record<Scale, ScaleTable> = {
     sharedBase: true,
     pretrain: { ...adam, steps: 1200, batch: 16, lr: 2e-3, warmup: 30, packLen: 128 },
     sft: { ...adam, steps: 240, batch: 16, lr: 2e-3, warmup: 10, snapshots: 4 },
-    grpo: { groupSize: 8, prompts: 8, microBatch: 16, steps: 16, lr: 5e-5, warmup: 4, epsLow: 0.2, epsHigh: 0.28, beta: 0.04, aggregation: 'token-mean', advantageNorm: 'std', iterations: 2, temperature: 1, maxNewTokens: 160, formatReward: 0, maxGradNorm: 1 },
+    grpo: {
+      groupSize: 8,
+      prompts: 8,
+      microBatch: 16,
+      steps: 16,
+      lr: 5e-5,
+      warmup: 4,
+      epsLow: 0.2,
+      epsHigh: 0.28,
+      beta: 0.04,
+      aggregation: 'token-mean',
+      advantageNorm: 'std',
+      iterations: 2,
+      temperature: 1,
+      maxNewTokens: 160,
+      formatReward: 0,
+      maxGradNorm: 1,
+    },
     diagEvery: 10,
     gradVar: { every: 20, batches: 4 },
     checkpointEvery: 40,
@@ -130,7 +164,24 @@ export const SCALE_TABLE: Record<Scale, ScaleTable> = {
     sharedBase: true,
     pretrain: { ...adam, steps: 0, batch: 0, lr: 0 }, // the paper starts from released Base models
     sft: { ...adam, steps: 1250, batch: 16, lr: 1e-5, warmup: 60, weightDecay: 0, snapshots: 10 },
-    grpo: { groupSize: 8, prompts: 32, microBatch: 16, steps: 300, lr: 1e-6, warmup: 0, epsLow: 0.2, epsHigh: 0.28, beta: 0.04, aggregation: 'token-mean', advantageNorm: 'std', iterations: 1, temperature: 1, maxNewTokens: 2048, formatReward: 0, maxGradNorm: 1 },
+    grpo: {
+      groupSize: 8,
+      prompts: 32,
+      microBatch: 16,
+      steps: 300,
+      lr: 1e-6,
+      warmup: 0,
+      epsLow: 0.2,
+      epsHigh: 0.28,
+      beta: 0.04,
+      aggregation: 'token-mean',
+      advantageNorm: 'std',
+      iterations: 1,
+      temperature: 1,
+      maxNewTokens: 2048,
+      formatReward: 0,
+      maxGradNorm: 1,
+    },
     diagEvery: 50,
     gradVar: { every: 100, batches: 8 },
     checkpointEvery: 250,
@@ -191,8 +242,7 @@ export function budgetSources(scale: Scale, sftSteps?: number): Record<BudgetKin
   const pretrain = fromRule('pretrain');
   let sft: BudgetSource = fromRule('sft');
   const sftBase = (sft as { baseSteps?: number }).baseSteps;
-  if (sftBase !== undefined && sftBase !== pretrain.steps)
-    sft = fallback('sft', `the SFT budget was chosen from a Base of ${sftBase} steps, the Base now has ${pretrain.steps}`);
+  if (sftBase !== undefined && sftBase !== pretrain.steps) sft = fallback('sft', `the SFT budget was chosen from a Base of ${sftBase} steps, the Base now has ${pretrain.steps}`);
   if (sftSteps !== undefined) sft = { steps: sftSteps, source: `--sft-steps ${sftSteps}, an explicit override (without it: ${sft.steps} steps, ${sft.source})` };
   const grpo = { steps: t.grpo.steps, source: `the ${scale} scale's fixed GRPO budget, exploratory: no rule chose it (docs/budget-rules.md)` };
   return { pretrain: { steps: pretrain.steps, source: pretrain.source }, sft: { steps: sft.steps, source: sft.source }, grpo };

@@ -11,7 +11,11 @@ export type ModelKind = (typeof MODEL_KINDS)[number];
 
 export function withModelOptions<T>(y: Argv<T>) {
   return y
-    .option('model', { choices: MODEL_KINDS, default: 'sft-vggm' as ModelKind, describe: 'which cached model: base, sft-<method>, grpo-base or grpo-<method> (trained first when not cached)' })
+    .option('model', {
+      choices: MODEL_KINDS,
+      default: 'sft-vggm' as ModelKind,
+      describe: 'which cached model: base, sft-<method>, grpo-base or grpo-<method> (trained first when not cached)',
+    })
     .option('checkpoint', { type: 'string', describe: 'evaluate this checkpoint folder instead of a cached model (needs --format)' })
     .option('format', { choices: ['base', 'trace'] as const, describe: 'prompt format (default: base for base and grpo-base, trace otherwise)' })
     .option('sft-steps', { type: 'number', describe: "grpo-<method>: the step count of its SFT parent (default: the scale's)" })
@@ -35,7 +39,11 @@ export function formatOfKind(kind: ModelKind): PromptFormat {
  * Face Base), so `--steps 720` finds the model `scripts/sft.ts --steps 720` trained. `sftLr` is the
  * peak learning rate of the SFT run (an sft-* model's own, a grpo-* model's parent's).
  */
-export async function modelDirOf(ctx: GpuContext, kind: ModelKind, o: Pick<StageOptions, 'scale' | 'family' | 'seed' | 'data' | 'resume' | 'steps' | 'sftSteps' | 'sftLr' | 'init'>): Promise<string> {
+export async function modelDirOf(
+  ctx: GpuContext,
+  kind: ModelKind,
+  o: Pick<StageOptions, 'scale' | 'family' | 'seed' | 'data' | 'resume' | 'steps' | 'sftSteps' | 'sftLr' | 'init'>,
+): Promise<string> {
   const spec = specOfKind(kind);
   if (spec.kind === 'sft') return (await ensureSft(ctx, { ...o, lr: o.sftLr, method: spec.method })).dir;
   if (spec.kind === 'grpo') return (await ensureGrpo(ctx, { ...o, from: spec.from })).dir;

@@ -26,7 +26,10 @@ export class TrainStep {
   private readonly weightSum: Tensor;
   private readonly stats: Tensor;
 
-  constructor(readonly model: Model, readonly optimizer: AdamW = new AdamW(model)) {
+  constructor(
+    readonly model: Model,
+    readonly optimizer: AdamW = new AdamW(model),
+  ) {
     const { pool } = model.ctx;
     this.lossSum = pool.alloc([1], 'lossSum');
     this.weightSum = pool.alloc([1], 'weightSum');

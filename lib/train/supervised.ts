@@ -127,7 +127,17 @@ export async function trainSupervised(run: SupervisedRun): Promise<SupervisedRes
       const what = bad ? bad.tensor : Number.isFinite(stats.loss) ? 'gradient norm' : 'loss';
       throw new NonFiniteError(step, what, bad?.index ?? 0, bad?.value ?? (Number.isFinite(stats.loss) ? stats.gradNorm : stats.loss), latestCheckpoint(run.runDir)?.step ?? null);
     }
-    const rec: StepRecord = { step, kind: 'step', loss: stats.loss, lr, gradNorm: stats.gradNorm, tokens: tokensLearned(b), spike: spikes.push(step, stats.loss), rows: b.batch * b.seqLen, ms: Math.round(performance.now() - tStep) };
+    const rec: StepRecord = {
+      step,
+      kind: 'step',
+      loss: stats.loss,
+      lr,
+      gradNorm: stats.gradNorm,
+      tokens: tokensLearned(b),
+      spike: spikes.push(step, stats.loss),
+      rows: b.batch * b.seqLen,
+      ms: Math.round(performance.now() - tStep),
+    };
     losses.push(stats.loss);
     metrics.append(rec);
     run.onStep?.(rec);
@@ -136,7 +146,8 @@ export async function trainSupervised(run: SupervisedRun): Promise<SupervisedRes
       // The step's own forward (before its update) left per-token log-probs and entropies in acts.
       const [logprob, entropy] = [await read(model.ctx.gpu, acts.logprob), await read(model.ctx.gpu, acts.entropy)];
       metrics.append({
-        step, kind: 'diag',
+        step,
+        kind: 'diag',
         prefix: taggedMeans(b.tags, TAG_PREFIX, logprob, entropy),
         learned: taggedMeans(b.tags, TAG_LEARNED, logprob, entropy),
       });

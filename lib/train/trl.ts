@@ -52,5 +52,11 @@ export function toPromptCompletion(tok: LoadedTokenizer, ex: Example, method: Me
 
 /** Plain SFT as chat messages (for trainers that apply the model's chat template). */
 export function toMessages(ex: Example): Messages {
-  return { id: ex.id, messages: [{ role: 'user', content: tracePrompt(ex.problem) }, { role: 'assistant', content: ex.response }] };
+  return {
+    id: ex.id,
+    messages: [
+      { role: 'user', content: tracePrompt(ex.problem) },
+      { role: 'assistant', content: ex.response },
+    ],
+  };
 }

@@ -30,7 +30,10 @@ export function defaultSeeds(scale: Scale): number[] {
 
 function parseSeeds(v: unknown): number[] | undefined {
   if (v === undefined) return undefined;
-  const parts = (Array.isArray(v) ? v : [v]).flatMap((x) => String(x).split(',')).map((s) => s.trim()).filter(Boolean);
+  const parts = (Array.isArray(v) ? v : [v])
+    .flatMap((x) => String(x).split(','))
+    .map((s) => s.trim())
+    .filter(Boolean);
   const seeds = parts.map(Number);
   const bad = parts.find((_, i) => !Number.isInteger(seeds[i]) || seeds[i] < 0);
   if (bad !== undefined || seeds.length === 0) throw new UsageError(`--seeds: expected non-negative integers like 1,2,3, got '${parts.join(',')}'`);
@@ -41,7 +44,11 @@ function parseSeeds(v: unknown): number[] | undefined {
 /** Add the common options to a yargs instance (for scripts that build their own). */
 export function withCommonOptions<T>(y: Argv<T>) {
   return y
-    .option('scale', { choices: SCALES, default: 'cpu' as Scale, describe: 'smoke: seconds, for CI; cpu: the default experiment on a 2-core CPU; paper: the paper\'s counts, for a real GPU' })
+    .option('scale', {
+      choices: SCALES,
+      default: 'cpu' as Scale,
+      describe: "smoke: seconds, for CI; cpu: the default experiment on a 2-core CPU; paper: the paper's counts, for a real GPU",
+    })
     .option('seed', { type: 'number', describe: 'run a single seed' })
     .option('seeds', { type: 'string', array: true, describe: 'seeds to run, e.g. --seeds 1,2,3 (default: 1 at smoke scale, 1,2,3 otherwise)' })
     .option('out', { type: 'string', default: 'results', describe: 'folder for <name>.json/.md/.vl.json/.svg/.png' })

@@ -36,7 +36,10 @@ export interface AcquireOptions {
 export class LockBusyError extends Error {
   /** a code makes runMain print it as one line (lib/util/cli.ts) */
   readonly code = 'VGGM_LOCKED';
-  constructor(readonly path: string, readonly owner: LockOwner) {
+  constructor(
+    readonly path: string,
+    readonly owner: LockOwner,
+  ) {
     super(`${owner.what} is locked by pid ${owner.pid} on ${owner.host} since ${owner.since} (${path})`);
   }
 }

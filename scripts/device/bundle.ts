@@ -21,10 +21,15 @@ async function main(): Promise<void> {
   // Entry points land in scripts/device/, two levels below the bundle root, where lib/gpu/pipelines.ts
   // looks for ../../kernels/ relative to the (bundled) module.
   await build({
-    entryPoints: ['scripts/device/subgroup-check.ts', 'scripts/device/gpu-train.ts', 'scripts/bench-ours.ts']
-      .map((e) => ({ in: join(root, e), out: basename(e, '.ts') })),
-    outdir: join(dir, 'scripts', 'device'), outExtension: { '.js': '.mjs' },
-    bundle: true, platform: 'node', format: 'esm', target: 'node20', external: ['webgpu'], logLevel: 'warning',
+    entryPoints: ['scripts/device/subgroup-check.ts', 'scripts/device/gpu-train.ts', 'scripts/bench-ours.ts'].map((e) => ({ in: join(root, e), out: basename(e, '.ts') })),
+    outdir: join(dir, 'scripts', 'device'),
+    outExtension: { '.js': '.mjs' },
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    external: ['webgpu'],
+    logLevel: 'warning',
     // CommonJS dependencies bundled into ESM still call require() for Node's built-ins
     banner: { js: "import { createRequire as __vggmRequire } from 'node:module'; const require = __vggmRequire(import.meta.url);" },
   });
@@ -45,7 +50,9 @@ async function main(): Promise<void> {
   execFileSync('tar', ['-cf', tar, '-C', outDir, 'vggm-device']);
   const bytes = statSync(tar).size;
   const mib = (bytes / 2 ** 20).toFixed(1);
-  console.log(`device:bundle: ${tar} ${mib} MiB (limit 64 MiB; node ${process.version} xz ${(statSync(join(dir, 'node.xz')).size / 2 ** 20).toFixed(1)} MiB, dawn.node ${(statSync(join(webgpu, 'dist', 'linux-x64.dawn.node')).size / 2 ** 20).toFixed(1)} MiB)`);
+  console.log(
+    `device:bundle: ${tar} ${mib} MiB (limit 64 MiB; node ${process.version} xz ${(statSync(join(dir, 'node.xz')).size / 2 ** 20).toFixed(1)} MiB, dawn.node ${(statSync(join(webgpu, 'dist', 'linux-x64.dawn.node')).size / 2 ** 20).toFixed(1)} MiB)`,
+  );
   if (bytes > LIMIT) throw new Error(`device bundle is ${mib} MiB, over the 64 MiB a device call carries`);
 }
 

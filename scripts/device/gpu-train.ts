@@ -34,8 +34,12 @@ async function main(): Promise<void> {
     .option('batch', { type: 'number', default: GPU_SCALE.batch })
     .option('seq-len', { type: 'number', default: GPU_SCALE.seqLen })
     .option('model', { choices: ['qwen2.5-0.5b', 'cpu'] as const, default: 'qwen2.5-0.5b' as const, describe: 'cpu: the qwen-like cpu preset, to check the path without a GPU' })
-    .strict().help().version(false)
-    .fail((msg, err) => { throw new UsageError(msg || err?.message || 'invalid command line'); })
+    .strict()
+    .help()
+    .version(false)
+    .fail((msg, err) => {
+      throw new UsageError(msg || err?.message || 'invalid command line');
+    })
     .parseAsync();
   const config = a.model === 'cpu' ? presetConfig('qwen-like', 'cpu', 512) : qwen25HalfBConfig(GPU_SCALE.context);
   if (a['seq-len'] > config.context) throw new UsageError(`--seq-len ${a['seq-len']} exceeds the model's context ${config.context}`);
@@ -50,7 +54,9 @@ async function main(): Promise<void> {
   for (let s = 0; s < a.steps; s++) {
     const ids = Uint32Array.from({ length: acts.rows + 1 }, () => rng.int(0, config.vocab - 1));
     const t0 = performance.now();
-    const st = await trainer.run(acts, { ids: ids.subarray(0, acts.rows), targets: ids.subarray(1), weights: new Float32Array(acts.rows).fill(1 / acts.rows) }, GPU_SCALE.lr).stats();
+    const st = await trainer
+      .run(acts, { ids: ids.subarray(0, acts.rows), targets: ids.subarray(1), weights: new Float32Array(acts.rows).fill(1 / acts.rows) }, GPU_SCALE.lr)
+      .stats();
     stepMs.push(performance.now() - t0);
     if (!Number.isFinite(st.loss) || !Number.isFinite(st.gradNorm)) throw new Error(`step ${s}: loss ${st.loss}, gradient norm ${st.gradNorm}`);
     losses.push(st.loss);
@@ -64,10 +70,19 @@ async function main(): Promise<void> {
   writeFileAtomic(join(a.out, 'ours_input.json'), JSON.stringify(input));
   const steady = stepMs.slice(1);
   const median = [...steady].sort((x, y) => x - y)[Math.floor(steady.length / 2)] ?? stepMs[0];
-  console.log(JSON.stringify({
-    adapter: ctx.gpu.adapterName, subgroupSizes: ctx.gpu.subgroupSizes ?? null, params: fit.params, footprintGiB: fit.totalBytes / 2 ** 30,
-    batch: a.batch, seqLen: a['seq-len'], losses, stepMs, tokensPerS: (acts.rows / median) * 1000,
-  }));
+  console.log(
+    JSON.stringify({
+      adapter: ctx.gpu.adapterName,
+      subgroupSizes: ctx.gpu.subgroupSizes ?? null,
+      params: fit.params,
+      footprintGiB: fit.totalBytes / 2 ** 30,
+      batch: a.batch,
+      seqLen: a['seq-len'],
+      losses,
+      stepMs,
+      tokensPerS: (acts.rows / median) * 1000,
+    }),
+  );
   ctx.destroy();
 }
 

@@ -68,38 +68,57 @@ export async function checkReportedSize(base: GpuContext, reported: number): Pro
   const up = (x: Float64Array, shape: number[], name: string): Tensor => ctx.pool.upload(Float32Array.from(x), shape, name);
   const cases: SubgroupCase[] = [];
   // m not a multiple of the 16-row tile, n not of the 32-column tile; n, k multiples of 4 so the tuned kernel may run.
-  for (const [transA, transB] of [[false, true], [false, false], [true, false]] as const) {
-    const m = 44, n = 40, k = 36;
-    cases.push(await runCase(ctx, reported, `matmul${transA ? ' A^T' : ''}${transB ? ' B^T' : ''}`, async () => {
-      const a = randn(rng, m * k), b = randn(rng, k * n);
-      const ta = up(a, transA ? [k, m] : [m, k], 'a'), tb = up(b, transB ? [n, k] : [k, n], 'b');
-      const out = ctx.pool.alloc([m, n], 'out');
-      matmul(ctx, ta, tb, out, { m, n, k, transA, transB });
-      ctx.rec.submit();
-      const got = await read(ctx.gpu, out);
-      for (const t of [ta, tb, out]) ctx.pool.free(t);
-      return maxScaledError(got, matmulRef(a, b, { m, n, k, transA, transB }), 1e-5, 1e-4);
-    }));
+  for (const [transA, transB] of [
+    [false, true],
+    [false, false],
+    [true, false],
+  ] as const) {
+    const m = 44,
+      n = 40,
+      k = 36;
+    cases.push(
+      await runCase(ctx, reported, `matmul${transA ? ' A^T' : ''}${transB ? ' B^T' : ''}`, async () => {
+        const a = randn(rng, m * k),
+          b = randn(rng, k * n);
+        const ta = up(a, transA ? [k, m] : [m, k], 'a'),
+          tb = up(b, transB ? [n, k] : [k, n], 'b');
+        const out = ctx.pool.alloc([m, n], 'out');
+        matmul(ctx, ta, tb, out, { m, n, k, transA, transB });
+        ctx.rec.submit();
+        const got = await read(ctx.gpu, out);
+        for (const t of [ta, tb, out]) ctx.pool.free(t);
+        return maxScaledError(got, matmulRef(a, b, { m, n, k, transA, transB }), 1e-5, 1e-4);
+      }),
+    );
   }
   const s: AttnShape = { batch: 2, seqLen: 45, heads: 4, kvHeads: 2, headDim: 8 };
-  const qn = s.batch * s.seqLen * s.heads * s.headDim, kn = s.batch * s.seqLen * s.kvHeads * s.headDim;
-  const q = randn(rng, qn), k = randn(rng, kn), v = randn(rng, kn), dout = randn(rng, qn);
+  const qn = s.batch * s.seqLen * s.heads * s.headDim,
+    kn = s.batch * s.seqLen * s.kvHeads * s.headDim;
+  const q = randn(rng, qn),
+    k = randn(rng, kn),
+    v = randn(rng, kn),
+    dout = randn(rng, qn);
   const want = attentionForwardRef(q, k, v, s);
   const grads = attentionBackwardRef(dout, q, k, v, s);
-  cases.push(await runCase(ctx, reported, 'attention forward + backward', async () => {
-    const tq = up(q, [qn], 'q'), tk = up(k, [kn], 'k'), tv = up(v, [kn], 'v'), tdo = up(dout, [qn], 'dout');
-    const out = ctx.pool.alloc([qn], 'out'), lse = ctx.pool.alloc([s.batch * s.heads * s.seqLen], 'lse');
-    const dq = ctx.pool.alloc([qn], 'dq'), dk = ctx.pool.alloc([kn], 'dk'), dv = ctx.pool.alloc([kn], 'dv');
-    attentionForward(ctx, tq, tk, tv, out, lse, s);
-    attentionBackward(ctx, tdo, tq, tk, tv, out, lse, dq, dk, dv, s);
-    ctx.rec.submit();
-    const got = await Promise.all([out, dq, dk, dv].map((t) => read(ctx.gpu, t)));
-    for (const t of [tq, tk, tv, tdo, out, lse, dq, dk, dv]) ctx.pool.free(t);
-    return Math.max(
-      maxScaledError(got[0], want.out, 2e-5, 1e-4),
-      ...[grads.dq, grads.dk, grads.dv].map((w, i) => maxScaledError(got[i + 1], w, 1e-4, 1e-3)),
-    );
-  }));
+  cases.push(
+    await runCase(ctx, reported, 'attention forward + backward', async () => {
+      const tq = up(q, [qn], 'q'),
+        tk = up(k, [kn], 'k'),
+        tv = up(v, [kn], 'v'),
+        tdo = up(dout, [qn], 'dout');
+      const out = ctx.pool.alloc([qn], 'out'),
+        lse = ctx.pool.alloc([s.batch * s.heads * s.seqLen], 'lse');
+      const dq = ctx.pool.alloc([qn], 'dq'),
+        dk = ctx.pool.alloc([kn], 'dk'),
+        dv = ctx.pool.alloc([kn], 'dv');
+      attentionForward(ctx, tq, tk, tv, out, lse, s);
+      attentionBackward(ctx, tdo, tq, tk, tv, out, lse, dq, dk, dv, s);
+      ctx.rec.submit();
+      const got = await Promise.all([out, dq, dk, dv].map((t) => read(ctx.gpu, t)));
+      for (const t of [tq, tk, tv, tdo, out, lse, dq, dk, dv]) ctx.pool.free(t);
+      return Math.max(maxScaledError(got[0], want.out, 2e-5, 1e-4), ...[grads.dq, grads.dk, grads.dv].map((w, i) => maxScaledError(got[i + 1], w, 1e-4, 1e-3)));
+    }),
+  );
   ctx.destroy(); // its pool and recorder; the device is the base context's
   return cases;
 }
@@ -112,7 +131,7 @@ export async function checkAllSizes(): Promise<{ adapter: string; realSubgroupSi
     for (const size of REPORTED_SIZES) {
       // the subgroup kernels need the 'subgroups' feature on the real device; without it only the plain path exists
       if (size >= 8 && !base.gpu.subgroupSizes) continue;
-      cases.push(...await checkReportedSize(base, size));
+      cases.push(...(await checkReportedSize(base, size)));
     }
   } finally {
     base.destroy();

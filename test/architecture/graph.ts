@@ -18,11 +18,13 @@ export interface Layer {
 }
 
 function sourceFiles(dir: string): string[] {
-  return readdirSync(dir).sort().flatMap((f) => {
-    const p = join(dir, f);
-    if (statSync(p).isDirectory()) return sourceFiles(p);
-    return /\.(ts|mts|js|mjs)$/.test(f) && !f.endsWith('.d.ts') ? [p] : [];
-  });
+  return readdirSync(dir)
+    .sort()
+    .flatMap((f) => {
+      const p = join(dir, f);
+      if (statSync(p).isDirectory()) return sourceFiles(p);
+      return /\.(ts|mts|js|mjs)$/.test(f) && !f.endsWith('.d.ts') ? [p] : [];
+    });
 }
 
 const repoPath = (root: string, p: string) => relative(root, p).split('\\').join('/');
@@ -66,8 +68,11 @@ export function forbiddenEdges(g: ImportGraph, layers: readonly Layer[]): string
 
 /** The strongly connected components with more than one file, or a file importing itself (Tarjan). */
 export function cycles(g: ImportGraph): string[][] {
-  const index = new Map<string, number>(), low = new Map<string, number>();
-  const stack: string[] = [], onStack = new Set<string>(), out: string[][] = [];
+  const index = new Map<string, number>(),
+    low = new Map<string, number>();
+  const stack: string[] = [],
+    onStack = new Set<string>(),
+    out: string[][] = [];
   let next = 0;
   const visit = (v: string): void => {
     index.set(v, next);

@@ -12,7 +12,10 @@ const root = resolve(import.meta.dirname, '../..');
 function layersOfDoc(markdown: string): Layer[] {
   const rows = markdown.split('\n').filter((l) => /^\| \w+ \| `/.test(l));
   return rows.map((row) => {
-    const cells = row.split(/(?<!\\)\|/).slice(1, -1).map((c) => c.trim());
+    const cells = row
+      .split(/(?<!\\)\|/)
+      .slice(1, -1)
+      .map((c) => c.trim());
     const [name, files, uses] = cells;
     return { name, files: new RegExp(files.slice(1, -1).replace(/\\\|/g, '|')), uses: uses ? uses.split(',').map((u) => u.trim()) : [] };
   });
@@ -23,7 +26,24 @@ const graph = importGraph(root, ['lib', 'scripts']);
 
 describe('the layer table of docs/architecture.md', () => {
   it('is read whole: every layer it uses is a layer, and the layers do not use each other in a circle', () => {
-    expect(layers.map((l) => l.name)).toEqual(['util', 'gpu', 'config', 'ops', 'model', 'tokenizer', 'grade', 'data', 'methods', 'eval', 'train', 'bench', 'report', 'repro', 'refs', 'scripts']);
+    expect(layers.map((l) => l.name)).toEqual([
+      'util',
+      'gpu',
+      'config',
+      'ops',
+      'model',
+      'tokenizer',
+      'grade',
+      'data',
+      'methods',
+      'eval',
+      'train',
+      'bench',
+      'report',
+      'repro',
+      'refs',
+      'scripts',
+    ]);
     const names = new Set(layers.map((l) => l.name));
     for (const l of layers) for (const u of l.uses) expect(names.has(u), `${l.name} uses ${u}`).toBe(true);
     expect(cycles(layerGraph(layers))).toEqual([]);
@@ -59,7 +79,13 @@ describe('the checks themselves', () => {
   it('fail on a forbidden import, e.g. the report reaching into training or util into the GPU', () => {
     const ok = g({ 'lib/report/report.ts': ['lib/data/dataset.ts', 'lib/train/weights.ts'], 'lib/data/dataset.ts': [], 'lib/train/weights.ts': [] });
     expect(forbiddenEdges(ok, layers)).toEqual([]);
-    const leak = g({ ...Object.fromEntries(ok), 'lib/report/report.ts': ['lib/train/cache.ts'], 'lib/util/cli.ts': ['lib/gpu/device.ts'], 'lib/train/cache.ts': [], 'lib/gpu/device.ts': [] });
+    const leak = g({
+      ...Object.fromEntries(ok),
+      'lib/report/report.ts': ['lib/train/cache.ts'],
+      'lib/util/cli.ts': ['lib/gpu/device.ts'],
+      'lib/train/cache.ts': [],
+      'lib/gpu/device.ts': [],
+    });
     expect(forbiddenEdges(leak, layers)).toEqual(['lib/report/report.ts (report) -> lib/train/cache.ts (train)', 'lib/util/cli.ts (util) -> lib/gpu/device.ts (gpu)']);
   });
 

@@ -42,7 +42,13 @@ describe('model matmul shapes', () => {
 
 const sp = (median: number) => ({ median, min: median * 0.9, max: median * 1.1, n: 5 });
 const reading = (m: number, n: number, k: number, transA: boolean, transB: boolean, gflops: number): MatmulReading => ({
-  m, n, k, transA, transB, gflops: sp(gflops), ms: sp((2 * m * n * k) / (gflops * 1e9) * 1000),
+  m,
+  n,
+  k,
+  transA,
+  transB,
+  gflops: sp(gflops),
+  ms: sp(((2 * m * n * k) / (gflops * 1e9)) * 1000),
 });
 
 function exampleResult(): BenchResult {

@@ -31,7 +31,9 @@ describe('phaseTimes', () => {
     model('grpo-a', { stage: 'grpo', seconds: 20, rolloutSeconds: 11 }, [{ kind: 'grpo' }, { kind: 'grpo' }]);
     model('grpo-old', { stage: 'grpo', seconds: 7 }, [{ kind: 'grpo' }]);
     mkdirSync(join(root, 'models', 'unfinished'), { recursive: true });
-    const byPhase = Object.fromEntries(phaseTimes(root, ['eval base seed 1: 4/4 (100%) 3s elapsed, done', 'eval sft seed 1: 4/4 (100%) 5s elapsed, done']).map((p) => [p.phase, p]));
+    const byPhase = Object.fromEntries(
+      phaseTimes(root, ['eval base seed 1: 4/4 (100%) 3s elapsed, done', 'eval sft seed 1: 4/4 (100%) 5s elapsed, done']).map((p) => [p.phase, p]),
+    );
     expect(byPhase['Base (pretraining)'].seconds).toBe(100);
     expect(byPhase['SFT vggm steps'].seconds).toBeCloseTo(25);
     expect(byPhase['SFT vggm diagnostics, snapshots, checkpoints'].seconds).toBeCloseTo(5);

@@ -14,8 +14,16 @@ describe('DispatchProfiler', () => {
     const ctx = gpu.ctx();
     if (!ctx.gpu.hasTimestamps) return; // no timestamp-query on this adapter: nothing to profile
     const n = 1000;
-    const a = ctx.pool.upload(Array.from({ length: n }, (_, i) => i), [n], 'a');
-    const b = ctx.pool.upload(Array.from({ length: n }, () => 1), [n], 'b');
+    const a = ctx.pool.upload(
+      Array.from({ length: n }, (_, i) => i),
+      [n],
+      'a',
+    );
+    const b = ctx.pool.upload(
+      Array.from({ length: n }, () => 1),
+      [n],
+      'b',
+    );
     const outs = [ctx.pool.alloc([n], 'o1'), ctx.pool.alloc([n], 'o2')];
     const prof = new DispatchProfiler(ctx.gpu);
     ctx.rec.timer = prof;

@@ -57,7 +57,7 @@ const FAMILIES: Record<string, Row[]> = {
     ['$x = 1$', 'First guess \\boxed{2}. Wait! Checking again, x = 1, so \\boxed{1}.', true, 'boxes separated by prose: the last one is the answer'],
     ['$2$', 'First guess \\boxed{2}. Wait! Checking again, x = 1, so \\boxed{1}.', false, 'the first-pass answer is not the final one'],
   ],
-  'relations': [
+  relations: [
     ['$x \\geq 5$', 'Therefore $x >= 5$.', true, '>= is \\geq (MV tests, relations)'],
     ['$x \\geq 5$', 'so $x \\in [5, \\infty)$', true, 'a gold inequality accepts its interval (MV README, asymmetry)'],
     ['$[5, \\infty)$', 'so $x \\geq 5$', false, 'a gold interval does not accept the inequality (MV README: restating the question is no answer)'],
@@ -80,12 +80,32 @@ const FAMILIES: Record<string, Row[]> = {
     ['$\\frac{1}{3}$', '$\\dfrac{1}{3}$', true, '\\dfrac is \\frac'],
     ['$\\frac{1}{3}$', '$\\left( \\frac{1}{3} \\right)$', true, '\\left( \\right) is styling (MV tests)'],
     ['$\\begin{pmatrix}1 & 2 \\\\ 3 & 4\\end{pmatrix}$', 'Matrix: $\\begin{bmatrix}1 & 2 \\\\ 3 & 4\\end{bmatrix}$', true, 'bmatrix and pmatrix hold the same matrix'],
-    ['$\\begin{pmatrix}1 & 2 \\\\ 3 & 4\\end{pmatrix}$', 'Special matrix: $ \\left[\\begin{array}{cc}1 & 2 \\\\3 & 4\\end{array}\\right] $', true, 'an array in brackets is a matrix (MV tests)'],
+    [
+      '$\\begin{pmatrix}1 & 2 \\\\ 3 & 4\\end{pmatrix}$',
+      'Special matrix: $ \\left[\\begin{array}{cc}1 & 2 \\\\3 & 4\\end{array}\\right] $',
+      true,
+      'an array in brackets is a matrix (MV tests)',
+    ],
     ['$\\begin{pmatrix}1 & 2 \\\\ 3 & 4\\end{pmatrix}$', '$\\begin{pmatrix}1 & 2 \\\\ 3 & 5\\end{pmatrix}$', false, 'one entry differs (MV tests)'],
     ['$\\begin{pmatrix}1 & 2 \\\\ 3 & 4\\end{pmatrix}$', '$\\begin{pmatrix}1 & 3 \\\\ 2 & 4\\end{pmatrix}$', false, 'the transpose'],
-    ['$\\begin{pmatrix}6 & 8 \\\\ 10 & 12\\end{pmatrix}$', 'The sum is $\\begin{pmatrix}1 & 2 \\\\ 3 & 4\\end{pmatrix} + \\begin{pmatrix}5 & 6 \\\\ 7 & 8\\end{pmatrix}$', true, 'a sum of numeric matrices is its value (MV tests, matrix extraction)'],
-    ['$\\begin{pmatrix}19 & 22 \\\\ 43 & 50\\end{pmatrix}$', '$\\begin{pmatrix}1 & 2 \\\\ 3 & 4\\end{pmatrix} \\begin{pmatrix}5 & 6 \\\\ 7 & 8\\end{pmatrix}$', true, 'juxtaposed matrices multiply (row by column)'],
-    ['$\\begin{pmatrix}23 & 34 \\\\ 31 & 46\\end{pmatrix}$', '$\\begin{pmatrix}1 & 2 \\\\ 3 & 4\\end{pmatrix} \\begin{pmatrix}5 & 6 \\\\ 7 & 8\\end{pmatrix}$', false, 'the product in the other order (BA) is not AB'],
+    [
+      '$\\begin{pmatrix}6 & 8 \\\\ 10 & 12\\end{pmatrix}$',
+      'The sum is $\\begin{pmatrix}1 & 2 \\\\ 3 & 4\\end{pmatrix} + \\begin{pmatrix}5 & 6 \\\\ 7 & 8\\end{pmatrix}$',
+      true,
+      'a sum of numeric matrices is its value (MV tests, matrix extraction)',
+    ],
+    [
+      '$\\begin{pmatrix}19 & 22 \\\\ 43 & 50\\end{pmatrix}$',
+      '$\\begin{pmatrix}1 & 2 \\\\ 3 & 4\\end{pmatrix} \\begin{pmatrix}5 & 6 \\\\ 7 & 8\\end{pmatrix}$',
+      true,
+      'juxtaposed matrices multiply (row by column)',
+    ],
+    [
+      '$\\begin{pmatrix}23 & 34 \\\\ 31 & 46\\end{pmatrix}$',
+      '$\\begin{pmatrix}1 & 2 \\\\ 3 & 4\\end{pmatrix} \\begin{pmatrix}5 & 6 \\\\ 7 & 8\\end{pmatrix}$',
+      false,
+      'the product in the other order (BA) is not AB',
+    ],
     ['$\\frac{1}{3}$', '$\\frac{1}{3} \\text{meters}$', true, 'a \\text unit is dropped (MV tests)'],
     ['$\\frac{1}{3}$', '$\\frac{1}{3} \\textbf{meters}$', true, 'a \\textbf unit is dropped'],
     ['$90$', '$90^\\circ$', true, 'degrees sign'],
@@ -97,7 +117,12 @@ const FAMILIES: Record<string, Row[]> = {
     ['12', 'So the answer is 12.', true, '"answer" then a number (MV parser, priority 200)'],
     ['$34$', 'Final Answer: The largest $n$ is 34.', true, '"final answer ... is" outranks "answer:" (MV tests)'],
     ['12', 'the answer is 13, not 12 as I first thought', false, 'the number right after "answer is"'],
-    ['$10455$', 'so \\boxed{255} earned. Final Answer: The final answer is $10,455$. I hope it is correct.', true, '"final answer is X. I hope" after the box ranks with it (MV parser, priority 0)'],
+    [
+      '$10455$',
+      'so \\boxed{255} earned. Final Answer: The final answer is $10,455$. I hope it is correct.',
+      true,
+      '"final answer is X. I hope" after the box ranks with it (MV parser, priority 0)',
+    ],
   ],
 };
 

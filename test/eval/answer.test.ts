@@ -5,9 +5,7 @@ import { CASES } from './answer-cases.ts';
 describe('isEquivalent: hand-written table', () => {
   for (const [group, cases] of Object.entries(CASES)) {
     it(group, () => {
-      const wrong = cases
-        .filter(([g, p, want]) => isEquivalent(g, p) !== want)
-        .map(([g, p, want]) => `gold ${JSON.stringify(g)} pred ${JSON.stringify(p)}: expected ${want}`);
+      const wrong = cases.filter(([g, p, want]) => isEquivalent(g, p) !== want).map(([g, p, want]) => `gold ${JSON.stringify(g)} pred ${JSON.stringify(p)}: expected ${want}`);
       expect(wrong).toEqual([]);
     });
   }

@@ -8,7 +8,10 @@ import { parseAnswer } from '../../lib/eval/answer-parse.ts';
 import { extractAnswer, gradeResponse, isEquivalent } from '../../lib/eval/answer.ts';
 
 function jsonl(tier: keyof typeof BENCHMARK_FILES): Record<string, unknown>[] {
-  return readFileSync(join(benchmarkDir(), BENCHMARK_FILES[tier]), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+  return readFileSync(join(benchmarkDir(), BENCHMARK_FILES[tier]), 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
 }
 
 describe('MATH-500', () => {

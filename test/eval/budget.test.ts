@@ -47,7 +47,7 @@ describe('budget forcing', () => {
     for (const e of w.pool.filter((x) => x.v === 0)) expect(forcedPrefix(e.response)).toBe(`${e.response} Wait!`);
   });
 
-  it('forces K times, each round continuing after the previous round\'s answer sentence, batched', async () => {
+  it("forces K times, each round continuing after the previous round's answer sentence, batched", async () => {
     const seen: string[][] = [];
     const r = await budgetForce([trace, '1 + 1 = 2'], 2, 10, async (prefixes, budget) => {
       seen.push(prefixes);

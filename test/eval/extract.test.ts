@@ -60,7 +60,13 @@ describe('gradeResponse', () => {
   });
 
   it('never throws on odd input', () => {
-    for (const [g, p] of [[null, 'x'], ['x', null], ['\\frac{', '\\frac{'], ['(', ')'], ['\\begin{pmatrix}', '1']] as const) {
+    for (const [g, p] of [
+      [null, 'x'],
+      ['x', null],
+      ['\\frac{', '\\frac{'],
+      ['(', ')'],
+      ['\\begin{pmatrix}', '1'],
+    ] as const) {
       expect(() => gradeResponse(g as unknown as string, p as unknown as string)).not.toThrow();
     }
   });

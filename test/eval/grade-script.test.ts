@@ -12,7 +12,11 @@ function grade(args: string[], input = '') {
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
 
-const lines = (s: string) => s.trim().split('\n').map((l) => JSON.parse(l));
+const lines = (s: string) =>
+  s
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
 
 describe('scripts/grade.ts', () => {
   it('one {"equal"} line per input line, in order, from stdin; bare answers and whole texts', () => {
@@ -25,7 +29,9 @@ describe('scripts/grade.ts', () => {
       { gold: 27.0, pred: '27' },
       { gold: '\\text{Evelyn}', pred: 'Evelyn' },
       { gold: '5', pred: 'I do not know' },
-    ].map((x) => JSON.stringify(x)).join('\n');
+    ]
+      .map((x) => JSON.stringify(x))
+      .join('\n');
     const r = grade([], `${input}\n`);
     expect(r.code).toBe(0);
     expect(lines(r.out)).toEqual([true, false, true, true, false, true, true, false].map((equal) => ({ equal })));
@@ -34,11 +40,16 @@ describe('scripts/grade.ts', () => {
   it('reads a file argument; --explain shows the extracted answers, their forms and the deciding rule', () => {
     const dir = mkdtempSync(join(tmpdir(), 'grade-'));
     const f = join(dir, 'in.jsonl');
-    writeFileSync(f, [
-      { gold: 'x = 3', pred: 'so \\boxed{3}.' },
-      { gold: '$x < 1$', pred: 'Hence $-x > -1$.' },
-      { gold: '5', pred: 'no answer here' },
-    ].map((x) => JSON.stringify(x)).join('\n'));
+    writeFileSync(
+      f,
+      [
+        { gold: 'x = 3', pred: 'so \\boxed{3}.' },
+        { gold: '$x < 1$', pred: 'Hence $-x > -1$.' },
+        { gold: '5', pred: 'no answer here' },
+      ]
+        .map((x) => JSON.stringify(x))
+        .join('\n'),
+    );
     const r = grade([f, '--explain']);
     expect(r.code).toBe(0);
     expect(lines(r.out)).toEqual([
@@ -67,12 +78,7 @@ describe('scripts/grade.ts', () => {
     const r = grade([f]);
     expect(r.code).toBe(1);
     const out = lines(r.out);
-    expect(out).toEqual([
-      { equal: true },
-      { equal: false, unparseable: 'line over 1048576 bytes' },
-      { equal: false, error: 'invalid UTF-8' },
-      { equal: true },
-    ]);
+    expect(out).toEqual([{ equal: true }, { equal: false, unparseable: 'line over 1048576 bytes' }, { equal: false, error: 'invalid UTF-8' }, { equal: true }]);
     expect(r.err).toMatch(/unparseable: 1 of 4 lines/);
     expect(r.err).toMatch(/1 of 4 input lines malformed \(first: line 3: invalid UTF-8\)/);
   });
@@ -82,7 +88,9 @@ describe('scripts/grade.ts', () => {
       { gold: '1,22', pred: '1.22', expected: true },
       { gold: '(1,2)', pred: '(2,1)', expected: false },
       { gold: '3', pred: '4', expected: true },
-    ].map((x) => JSON.stringify(x)).join('\n');
+    ]
+      .map((x) => JSON.stringify(x))
+      .join('\n');
     const r = grade([], input);
     expect(r.code).toBe(0);
     expect(lines(r.out)).toEqual([{ equal: true }, { equal: false }, { equal: false }]);

@@ -24,7 +24,10 @@ describe('first pass and final answer', () => {
 
   it('rates over generations: accuracy before and after, verification, fixed and broken', () => {
     const m = answerMechanism([
-      { gold: '34', text: fixed }, { gold: '21', text: broken }, { gold: '9', text: confirmed }, { gold: '9', text: plain },
+      { gold: '34', text: fixed },
+      { gold: '21', text: broken },
+      { gold: '9', text: confirmed },
+      { gold: '9', text: plain },
     ]);
     expect(m.generations).toBe(4);
     expect(m.counts).toEqual({ verifies: 3, fixed: 1, broken: 1, firstPassRight: 3, finalRight: 3 });
@@ -66,7 +69,10 @@ describe('held-out first passes for the teacher-forced entropy', () => {
     expect(traces).toHaveLength(8);
     const held = ds.pool.filter((e) => e.split === 'unused' && e.v === 1);
     for (const t of traces) {
-      const e = held.find((x) => { const ids = encodeTrace(ds.tokenizer, x).ids; return ids.length === t.inputIds.length && ids.every((id, i) => id === t.inputIds[i]); });
+      const e = held.find((x) => {
+        const ids = encodeTrace(ds.tokenizer, x).ids;
+        return ids.length === t.inputIds.length && ids.every((id, i) => id === t.inputIds[i]);
+      });
       expect(e, 'a held-out verified trace').toBeDefined();
       const span = errorPrefix(encodeTrace(ds.tokenizer, e!))!;
       const ones = [...t.weights.keys()].filter((i) => t.weights[i] > 0);

@@ -12,7 +12,14 @@ const exact = (n: number, c: number, k: number) => 1 - binom(n - c, k) / binom(n
 
 describe('passAtK', () => {
   it('equals the combinatorial definition', () => {
-    for (const [n, c, k] of [[10, 3, 1], [10, 3, 5], [8, 0, 4], [8, 8, 1], [20, 1, 8], [5, 2, 4]]) {
+    for (const [n, c, k] of [
+      [10, 3, 1],
+      [10, 3, 5],
+      [8, 0, 4],
+      [8, 8, 1],
+      [20, 1, 8],
+      [5, 2, 4],
+    ]) {
       expect(passAtK(n, c, k)).toBeCloseTo(exact(n, c, k), 12);
     }
   });
@@ -23,7 +30,9 @@ describe('passAtK', () => {
   });
   it('is unbiased: its mean matches Monte-Carlo draws of k-subsets', () => {
     const rng = new Rng(3);
-    const n = 12, c = 4, k = 3;
+    const n = 12,
+      c = 4,
+      k = 3;
     const pool = Array.from({ length: n }, (_, i) => i < c);
     let hits = 0;
     const trials = 20000;
@@ -35,6 +44,14 @@ describe('passAtK', () => {
     expect(() => passAtK(4.5, 1, 1)).toThrow(/integers/);
   });
   it('averages over problems', () => {
-    expect(meanPassAtK([{ n: 4, c: 4 }, { n: 4, c: 0 }], 2)).toBe(0.5);
+    expect(
+      meanPassAtK(
+        [
+          { n: 4, c: 4 },
+          { n: 4, c: 0 },
+        ],
+        2,
+      ),
+    ).toBe(0.5);
   });
 });

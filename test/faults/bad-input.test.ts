@@ -31,11 +31,22 @@ function script(args: string[], env: Record<string, string> = {}) {
 
 function expectOneLineFailure(r: ReturnType<typeof script>, re: RegExp) {
   expect(r.status, r.stderr).not.toBe(0);
-  expect(r.stderr.trim().split('\n').filter((l) => !l.startsWith('Warning:')), r.stderr).toHaveLength(1);
+  expect(
+    r.stderr
+      .trim()
+      .split('\n')
+      .filter((l) => !l.startsWith('Warning:')),
+    r.stderr,
+  ).toHaveLength(1);
   expect(r.stderr).toMatch(re);
 }
 
-const snapshot = (dir: string) => Object.fromEntries(readdirSync(dir).sort().map((f) => [f, readFileSync(join(dir, f), 'utf8')]));
+const snapshot = (dir: string) =>
+  Object.fromEntries(
+    readdirSync(dir)
+      .sort()
+      .map((f) => [f, readFileSync(join(dir, f), 'utf8')]),
+  );
 
 describe('ingest', () => {
   it('skips and counts traces longer than --max-tokens (never truncates them)', () => {
@@ -68,7 +79,12 @@ describe('ingest', () => {
   }, 60_000);
 
   it('a truncated parquet file is one line; parquet rows lacking columns are counted skips', async () => {
-    const buf = parquetWriteBuffer({ columnData: [{ name: 'problem', data: ['p1', 'p2'], type: 'STRING' }, { name: 'answer', data: ['1', '2'], type: 'STRING' }] });
+    const buf = parquetWriteBuffer({
+      columnData: [
+        { name: 'problem', data: ['p1', 'p2'], type: 'STRING' },
+        { name: 'answer', data: ['1', '2'], type: 'STRING' },
+      ],
+    });
     const full = join(tmp, 'nocols.parquet');
     writeFileSync(full, new Uint8Array(buf));
     const { examples, report } = await ingestRows(await readOpenR1Rows(full), ruleLabeller);
@@ -92,7 +108,10 @@ describe('data folders', () => {
     const dir = join(tmp, 'empty-data');
     writeDataset(dir, { manifest: { source: 'openr1' }, pool: [] });
     expectOneLineFailure(script(['scripts/export.ts', '--format', 'trl', '--data', dir, '--out', join(tmp, 'x')]), /no SFT examples/);
-    expectOneLineFailure(script(['scripts/pretrain.ts', '--scale', 'smoke', '--family', 'qwen-like', '--data', dir, '--out', join(tmp, 'x')]), /no Base corpus \(base\.jsonl is empty\)/);
+    expectOneLineFailure(
+      script(['scripts/pretrain.ts', '--scale', 'smoke', '--family', 'qwen-like', '--data', dir, '--out', join(tmp, 'x')]),
+      /no Base corpus \(base\.jsonl is empty\)/,
+    );
   }, 60_000);
 
   it('a data folder without a manifest is one line', () => {

@@ -20,18 +20,42 @@ interface Run {
 
 function script(name: string, ...args: string[]): Promise<Run> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', `scripts/${name}.ts`, '--scale', 'smoke', '--family', 'qwen-like', '--seed', '1', '--out', join(cache, 'out'), ...args], {
-      env: { ...process.env, VGGM_CACHE: cache, VGGM_PROGRESS: 'off', VGGM_DEBUG: '' },
-    });
-    let stdout = '', stderr = '';
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', `scripts/${name}.ts`, '--scale', 'smoke', '--family', 'qwen-like', '--seed', '1', '--out', join(cache, 'out'), ...args],
+      {
+        env: { ...process.env, VGGM_CACHE: cache, VGGM_PROGRESS: 'off', VGGM_DEBUG: '' },
+      },
+    );
+    let stdout = '',
+      stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
     child.stderr.on('data', (d) => (stderr += d));
-    child.on('exit', (code) => resolve({ code, stdout, stderr: stderr.split('\n').filter((l) => l && !l.startsWith('Warning:')).join('\n') }));
+    child.on('exit', (code) =>
+      resolve({
+        code,
+        stdout,
+        stderr: stderr
+          .split('\n')
+          .filter((l) => l && !l.startsWith('Warning:'))
+          .join('\n'),
+      }),
+    );
   });
 }
 
 const pretrain = (...args: string[]) => script('pretrain', '--steps', String(STEPS), ...args);
-const modelDir = () => join(cache, 'models', readdirSync(join(cache, 'models')).find((d) => d.startsWith('pretrain-') && existsSync(join(cache, 'models', d, 'metrics.jsonl')) && JSON.parse(readFileSync(join(cache, 'models', d, 'done.json'), 'utf8')).steps === STEPS)!);
+const modelDir = () =>
+  join(
+    cache,
+    'models',
+    readdirSync(join(cache, 'models')).find(
+      (d) =>
+        d.startsWith('pretrain-') &&
+        existsSync(join(cache, 'models', d, 'metrics.jsonl')) &&
+        JSON.parse(readFileSync(join(cache, 'models', d, 'done.json'), 'utf8')).steps === STEPS,
+    )!,
+  );
 
 let together: Run[];
 beforeAll(async () => {
@@ -52,7 +76,10 @@ describe('two runs of one cache key at once', () => {
 
   it('leaves one clean metrics log, one process in done.json and no lock', () => {
     const dir = modelDir();
-    const steps = readFileSync(join(dir, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l).step);
+    const steps = readFileSync(join(dir, 'metrics.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l).step);
     expect(steps).toEqual(Array.from({ length: STEPS }, (_, i) => i));
     expect(JSON.parse(readFileSync(join(dir, 'done.json'), 'utf8')).processes).toBe(1);
     expect(readdirSync(join(cache, 'locks'))).toEqual([]);
@@ -68,7 +95,11 @@ describe('a cache that knows what it holds', () => {
     writeFileSync(weights, edited);
     const r = await script('eval', '--model', 'base', '--steps', String(STEPS), '--problems', '1', '--samples', '0');
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(new RegExp(`^eval: error: cached model pretrain-\\w+: ${weights.replace(/[.]/g, '\\.')} has changed \\(sha256 \\w{12}…, recorded \\w{12}…\\); retrain it with --force \\(or restore what changed\\)$`));
+    expect(r.stderr).toMatch(
+      new RegExp(
+        `^eval: error: cached model pretrain-\\w+: ${weights.replace(/[.]/g, '\\.')} has changed \\(sha256 \\w{12}…, recorded \\w{12}…\\); retrain it with --force \\(or restore what changed\\)$`,
+      ),
+    );
     truncateSync(weights, 100);
     const t = await pretrain();
     expect(t.code).toBe(1);
@@ -89,6 +120,8 @@ describe('a cache that knows what it holds', () => {
     writeFileSync(pool, [JSON.stringify(row), ...lines.slice(1)].join('\n'));
     const r = await pretrain();
     expect(r.code).toBe(1);
-    expect(r.stderr).toBe(`pretrain: error: cached model ${modelDir().split('/').at(-1)} was trained on other data: ${pool} has changed since the model was trained on it; retrain it with --force (or restore what changed)`);
+    expect(r.stderr).toBe(
+      `pretrain: error: cached model ${modelDir().split('/').at(-1)} was trained on other data: ${pool} has changed since the model was trained on it; retrain it with --force (or restore what changed)`,
+    );
   }, 120_000);
 });

@@ -60,11 +60,18 @@ function metricsPath(cache: string): string | undefined {
 }
 
 function stepLines(path: string): number {
-  return readFileSync(path, 'utf8').split('\n').filter((l) => l.includes('"kind":"step"')).length;
+  return readFileSync(path, 'utf8')
+    .split('\n')
+    .filter((l) => l.includes('"kind":"step"')).length;
 }
 
 function losses(cache: string): number[] {
-  return readFileSync(metricsPath(cache)!, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l)).filter((r) => r.kind === 'step').map((r) => r.loss);
+  return readFileSync(metricsPath(cache)!, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l))
+    .filter((r) => r.kind === 'step')
+    .map((r) => r.loss);
 }
 
 /** Tag the first metrics line: a resume keeps the lines before its checkpoint, a restart wipes them. */

@@ -8,7 +8,12 @@ describe('rowSpans', () => {
   });
 
   it('pieces of whole rows, each within the limit, each starting 256-byte aligned, covering every row once', () => {
-    for (const [rows, width, max] of [[301, 36, 4096], [45, 96, 1024], [5000, 1, 1024], [151936, 896, 2 ** 25]]) {
+    for (const [rows, width, max] of [
+      [301, 36, 4096],
+      [45, 96, 1024],
+      [5000, 1, 1024],
+      [151936, 896, 2 ** 25],
+    ]) {
       const spans = rowSpans(rows, width, max, 't');
       expect(spans.length).toBeGreaterThan(1);
       let next = 0;
@@ -36,6 +41,8 @@ describe('rowSpans', () => {
 
   it('refuses in one line when the smallest piece is over the limit', () => {
     expect(() => rowSpans(10, 5000, 4096, 'tensor x [10, 5000]')).toThrow(DeviceLimitError);
-    expect(() => rowSpans(10, 5000, 4096, 'tensor x [10, 5000]')).toThrow(/^tensor x \[10, 5000\]: 8 row\(s\) of 5000 floats \(156\.3 KiB\) is the smallest piece it splits into, and it exceeds one storage binding of 16\.0 KiB$/);
+    expect(() => rowSpans(10, 5000, 4096, 'tensor x [10, 5000]')).toThrow(
+      /^tensor x \[10, 5000\]: 8 row\(s\) of 5000 floats \(156\.3 KiB\) is the smallest piece it splits into, and it exceeds one storage binding of 16\.0 KiB$/,
+    );
   });
 });

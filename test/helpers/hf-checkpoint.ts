@@ -26,10 +26,25 @@ export function hfConfig(family: 'qwen2' | 'llama', vocab: number): ModelConfig 
 /** config.json as transformers writes it for Qwen2ForCausalLM / LlamaForCausalLM. */
 function configJson(c: ModelConfig, dtype: HfDtype, eos: number): Record<string, unknown> {
   const common = {
-    attention_dropout: 0.0, bos_token_id: eos, eos_token_id: eos, hidden_act: 'silu', hidden_size: c.dModel, initializer_range: 0.02,
-    intermediate_size: c.ffn, max_position_embeddings: c.context, num_attention_heads: c.heads, num_hidden_layers: c.layers,
-    num_key_value_heads: c.kvHeads, rms_norm_eps: c.rmsEps, rope_scaling: null, rope_theta: c.ropeTheta, tie_word_embeddings: c.tieEmbeddings,
-    torch_dtype: { F32: 'float32', BF16: 'bfloat16', F16: 'float16' }[dtype], transformers_version: '4.45.0', use_cache: true, vocab_size: c.vocab,
+    attention_dropout: 0.0,
+    bos_token_id: eos,
+    eos_token_id: eos,
+    hidden_act: 'silu',
+    hidden_size: c.dModel,
+    initializer_range: 0.02,
+    intermediate_size: c.ffn,
+    max_position_embeddings: c.context,
+    num_attention_heads: c.heads,
+    num_hidden_layers: c.layers,
+    num_key_value_heads: c.kvHeads,
+    rms_norm_eps: c.rmsEps,
+    rope_scaling: null,
+    rope_theta: c.ropeTheta,
+    tie_word_embeddings: c.tieEmbeddings,
+    torch_dtype: { F32: 'float32', BF16: 'bfloat16', F16: 'float16' }[dtype],
+    transformers_version: '4.45.0',
+    use_cache: true,
+    vocab_size: c.vocab,
   };
   return c.qkvBias
     ? { architectures: ['Qwen2ForCausalLM'], model_type: 'qwen2', max_window_layers: c.layers, sliding_window: c.context, use_sliding_window: false, ...common }

@@ -92,9 +92,31 @@ describe('Hugging Face checkpoint folders', () => {
   });
 
   it('scripts/eval.ts evaluates a bf16 Qwen2 folder with its own BPE tokenizer', () => {
-    const r = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/eval.ts', '--scale', 'smoke', '--checkpoint', qwenBf16.dir, '--format', 'trace', '--problems', '2', '--samples', '1', '--out', join(tmp, 'eval-out')], {
-      env: { ...process.env, VGGM_CACHE: join(tmp, 'cache'), VGGM_PROGRESS: 'off' }, encoding: 'utf8', timeout: 120_000,
-    });
+    const r = spawnSync(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        'scripts/eval.ts',
+        '--scale',
+        'smoke',
+        '--checkpoint',
+        qwenBf16.dir,
+        '--format',
+        'trace',
+        '--problems',
+        '2',
+        '--samples',
+        '1',
+        '--out',
+        join(tmp, 'eval-out'),
+      ],
+      {
+        env: { ...process.env, VGGM_CACHE: join(tmp, 'cache'), VGGM_PROGRESS: 'off' },
+        encoding: 'utf8',
+        timeout: 120_000,
+      },
+    );
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/qwen-bf16 gsm8k: greedy [\d.]+%/);
     const res = JSON.parse(readFileSync(join(tmp, 'eval-out', 'eval-checkpoint-smoke.json'), 'utf8'));
@@ -151,7 +173,10 @@ describe('Hugging Face checkpoint folders', () => {
       const fp8 = broken('fp8', qwenBf16, (d) => {
         const b = Buffer.from(readFileSync(join(d, shard1)));
         const n = Number(b.readBigUInt64LE(0));
-        const header = b.subarray(8, 8 + n).toString().replace('"BF16"', '"F8_E4M3"');
+        const header = b
+          .subarray(8, 8 + n)
+          .toString()
+          .replace('"BF16"', '"F8_E4M3"');
         b.write(header, 8);
         writeFileSync(join(d, shard1), b);
       });
@@ -205,7 +230,9 @@ describe('Hugging Face checkpoint folders', () => {
     const tiny = new GpuContext(c.gpu, { maxBindingBytes: 64 * 32 * 4 - 256 });
     expect(() => Parameters.fromTensors(tiny, ck.config, ck.tensors)).toThrow(DeviceLimitError);
     expect(() => Parameters.fromTensors(tiny, ck.config, ck.tensors)).toThrow(
-      new RegExp(`^tensor model\\.embed_tokens\\.weight \\[${vocab}, 32\\]: 64 row\\(s\\) of 32 floats \\(8\\.0 KiB\\) is the smallest piece it splits into, and it exceeds one storage binding of 7\\.8 KiB$`),
+      new RegExp(
+        `^tensor model\\.embed_tokens\\.weight \\[${vocab}, 32\\]: 64 row\\(s\\) of 32 floats \\(8\\.0 KiB\\) is the smallest piece it splits into, and it exceeds one storage binding of 7\\.8 KiB$`,
+      ),
     );
     tiny.destroy();
   });

@@ -16,7 +16,9 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 function script(args: string[]) {
   return spawnSync(process.execPath, ['--import', 'tsx', ...args], {
-    encoding: 'utf8', timeout: 170_000, env: { ...process.env, VGGM_CACHE: join(tmp, 'cache'), VGGM_PROGRESS: 'off' },
+    encoding: 'utf8',
+    timeout: 170_000,
+    env: { ...process.env, VGGM_CACHE: join(tmp, 'cache'), VGGM_PROGRESS: 'off' },
   });
 }
 

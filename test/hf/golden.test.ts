@@ -54,9 +54,7 @@ const fixtures = readdirSync(ROOT).sort();
 
 describe('Hugging Face folders against an independent PyTorch forward pass', () => {
   it('has every config family', () => {
-    expect(fixtures).toEqual([
-      'llama-attention-bias', 'llama-head-dim', 'llama31-rope', 'qwen2-dynamic-rope', 'qwen2-linear-rope', 'qwen25-bf16-window', 'rope-parameters',
-    ]);
+    expect(fixtures).toEqual(['llama-attention-bias', 'llama-head-dim', 'llama31-rope', 'qwen2-dynamic-rope', 'qwen2-linear-rope', 'qwen25-bf16-window', 'rope-parameters']);
   });
 
   it.each(fixtures)('%s: logits within 1e-4 relative', async (name) => {
@@ -82,25 +80,28 @@ describe('Hugging Face folders against an independent PyTorch forward pass', () 
     for (const [k, v] of Object.entries(off)) expect(v, k).toBeGreaterThan(10 * TOL);
   });
 
-  it.each(['llama31-rope', 'llama-head-dim', 'llama-attention-bias', 'qwen2-linear-rope'])('%s: KV-cache greedy generation picks the argmax of the reference logits', async (name) => {
-    const { ids, logits } = expected(name);
-    const ck = loadCheckpoint(ctx(), join(ROOT, name));
-    const model = new Model(ctx(), ck.params);
-    // teacher-forced: each prefix's next token, generated one at a time through the cache
-    const V = ck.config.vocab;
-    for (const n of [4, 11, 23]) {
-      const [g] = await generate(model, [ids.slice(0, n)], { maxNewTokens: 1, greedy: true });
-      const row = logits.subarray((n - 1) * V, n * V);
-      expect(g.tokens[0]).toBe(row.indexOf(Math.max(...row)));
-    }
-    // and a free continuation equals re-scoring its own output
-    const [g] = await generate(model, [ids.slice(0, 6)], { maxNewTokens: 8, greedy: true });
-    const seq = [...ids.slice(0, 6), ...g.tokens];
-    const full = await logitsOf(ck.params, seq.slice(0, -1));
-    for (let j = 0; j < g.tokens.length; j++) {
-      const row = full.subarray((5 + j) * V, (6 + j) * V);
-      expect(g.tokens[j]).toBe(row.indexOf(Math.max(...row)));
-    }
-    model.dropActivations();
-  });
+  it.each(['llama31-rope', 'llama-head-dim', 'llama-attention-bias', 'qwen2-linear-rope'])(
+    '%s: KV-cache greedy generation picks the argmax of the reference logits',
+    async (name) => {
+      const { ids, logits } = expected(name);
+      const ck = loadCheckpoint(ctx(), join(ROOT, name));
+      const model = new Model(ctx(), ck.params);
+      // teacher-forced: each prefix's next token, generated one at a time through the cache
+      const V = ck.config.vocab;
+      for (const n of [4, 11, 23]) {
+        const [g] = await generate(model, [ids.slice(0, n)], { maxNewTokens: 1, greedy: true });
+        const row = logits.subarray((n - 1) * V, n * V);
+        expect(g.tokens[0]).toBe(row.indexOf(Math.max(...row)));
+      }
+      // and a free continuation equals re-scoring its own output
+      const [g] = await generate(model, [ids.slice(0, 6)], { maxNewTokens: 8, greedy: true });
+      const seq = [...ids.slice(0, 6), ...g.tokens];
+      const full = await logitsOf(ck.params, seq.slice(0, -1));
+      for (let j = 0; j < g.tokens.length; j++) {
+        const row = full.subarray((5 + j) * V, (6 + j) * V);
+        expect(g.tokens[j]).toBe(row.indexOf(Math.max(...row)));
+      }
+      model.dropActivations();
+    },
+  );
 });

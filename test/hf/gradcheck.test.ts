@@ -43,9 +43,17 @@ describe.each(['llama-attention-bias', 'llama-head-dim', 'llama31-rope', 'qwen2-
       const norm = Math.hypot(...g.data);
       const p = params.get(tensor)!.data;
       const view = model.params.get(tensor);
-      write(c.gpu, view, p.map((x, i) => x + (eps * g.data[i]) / norm));
+      write(
+        c.gpu,
+        view,
+        p.map((x, i) => x + (eps * g.data[i]) / norm),
+      );
       const up = await lossAt();
-      write(c.gpu, view, p.map((x, i) => x - (eps * g.data[i]) / norm));
+      write(
+        c.gpu,
+        view,
+        p.map((x, i) => x - (eps * g.data[i]) / norm),
+      );
       const down = await lossAt();
       write(c.gpu, view, p);
       const fd = (up - down) / (2 * eps);

@@ -42,14 +42,22 @@ describe('scripts/inspect.ts', () => {
   it('a folder it cannot load: one line naming the problem, exit 1', () => {
     const cases: [string, (d: string) => void, RegExp][] = [
       ['empty', () => {}, /config\.json not found/],
-      ['yarn', (d) => {
-        const c = JSON.parse(readFileSync(join(d, 'config.json'), 'utf8'));
-        writeFileSync(join(d, 'config.json'), JSON.stringify({ ...c, rope_scaling: { rope_type: 'yarn', factor: 4 } }));
-      }, /rope_scaling\.rope_type="yarn" is not supported/],
-      ['gelu', (d) => {
-        const c = JSON.parse(readFileSync(join(d, 'config.json'), 'utf8'));
-        writeFileSync(join(d, 'config.json'), JSON.stringify({ ...c, hidden_act: 'gelu_pytorch_tanh' }));
-      }, /hidden_act="gelu_pytorch_tanh" is not supported/],
+      [
+        'yarn',
+        (d) => {
+          const c = JSON.parse(readFileSync(join(d, 'config.json'), 'utf8'));
+          writeFileSync(join(d, 'config.json'), JSON.stringify({ ...c, rope_scaling: { rope_type: 'yarn', factor: 4 } }));
+        },
+        /rope_scaling\.rope_type="yarn" is not supported/,
+      ],
+      [
+        'gelu',
+        (d) => {
+          const c = JSON.parse(readFileSync(join(d, 'config.json'), 'utf8'));
+          writeFileSync(join(d, 'config.json'), JSON.stringify({ ...c, hidden_act: 'gelu_pytorch_tanh' }));
+        },
+        /hidden_act="gelu_pytorch_tanh" is not supported/,
+      ],
       ['no-weights', (d) => rmSync(join(d, 'model.safetensors')), /neither model\.safetensors nor model\.safetensors\.index\.json found/],
     ];
     for (const [name, edit, re] of cases) {
@@ -59,7 +67,12 @@ describe('scripts/inspect.ts', () => {
       edit(d);
       const r = inspect(d);
       expect(r.status, name).toBe(1);
-      expect(r.stderr.trim().split('\n').filter((l) => !l.startsWith('Warning:'))).toHaveLength(1);
+      expect(
+        r.stderr
+          .trim()
+          .split('\n')
+          .filter((l) => !l.startsWith('Warning:')),
+      ).toHaveLength(1);
       expect(r.stderr).toMatch(re);
     }
     expect(inspect().status).toBe(2);
@@ -68,16 +81,19 @@ describe('scripts/inspect.ts', () => {
   it('a script that uses lib/ without the CLI helper exits once its context is destroyed', () => {
     const script = join(tmp, 'plain.mts');
     const lib = (p: string) => JSON.stringify(join(process.cwd(), p));
-    writeFileSync(script, [
-      `import { createContext } from ${lib('lib/gpu/index.ts')};`,
-      `import { loadCheckpoint } from ${lib('lib/model/checkpoint.ts')};`,
-      `import { Model } from ${lib('lib/model/model.ts')};`,
-      'const ctx = await createContext();',
-      `const ck = loadCheckpoint(ctx, ${lib('test/golden/hf/llama-head-dim')});`,
-      'const r = await new Model(ctx, ck.params).score({ batch: 1, seqLen: 4, ids: [1, 2, 3, 4] });',
-      'console.log(r.logits.length);',
-      'ctx.destroy();',
-    ].join('\n'));
+    writeFileSync(
+      script,
+      [
+        `import { createContext } from ${lib('lib/gpu/index.ts')};`,
+        `import { loadCheckpoint } from ${lib('lib/model/checkpoint.ts')};`,
+        `import { Model } from ${lib('lib/model/model.ts')};`,
+        'const ctx = await createContext();',
+        `const ck = loadCheckpoint(ctx, ${lib('test/golden/hf/llama-head-dim')});`,
+        'const r = await new Model(ctx, ck.params).score({ batch: 1, seqLen: 4, ids: [1, 2, 3, 4] });',
+        'console.log(r.logits.length);',
+        'ctx.destroy();',
+      ].join('\n'),
+    );
     const r = spawnSync(process.execPath, ['--import', 'tsx', script], { encoding: 'utf8', timeout: 60_000 });
     expect(r.signal, 'still running after 60 s').toBeNull();
     expect(r.status, r.stderr).toBe(0);

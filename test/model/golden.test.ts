@@ -26,10 +26,18 @@ function fixture(family: string) {
   const adam = JSON.parse(f.metadata.adamw);
   return {
     config: fromHfConfig(f.metadata.config),
-    batch: Number(f.metadata.batch), seqLen: Number(f.metadata.seqLen),
-    ids: t('ids'), targets: t('targets'), weights: t('weights'),
-    logits: t('logits'), loss: t('loss_per_token'), logprob: t('logprob'),
-    params, grads, adam, adamLosses: t('adamw_losses'),
+    batch: Number(f.metadata.batch),
+    seqLen: Number(f.metadata.seqLen),
+    ids: t('ids'),
+    targets: t('targets'),
+    weights: t('weights'),
+    logits: t('logits'),
+    loss: t('loss_per_token'),
+    logprob: t('logprob'),
+    params,
+    grads,
+    adam,
+    adamLosses: t('adamw_losses'),
   };
 }
 

@@ -44,8 +44,17 @@ describe('config', () => {
 
 describe('config.json fields that change the computation', () => {
   const llama = {
-    model_type: 'llama', hidden_size: 32, intermediate_size: 48, num_hidden_layers: 2, num_attention_heads: 4, num_key_value_heads: 2,
-    vocab_size: 64, max_position_embeddings: 64, rms_norm_eps: 1e-5, rope_theta: 500000, hidden_act: 'silu',
+    model_type: 'llama',
+    hidden_size: 32,
+    intermediate_size: 48,
+    num_hidden_layers: 2,
+    num_attention_heads: 4,
+    num_key_value_heads: 2,
+    vocab_size: 64,
+    max_position_embeddings: 64,
+    rms_norm_eps: 1e-5,
+    rope_theta: 500000,
+    hidden_act: 'silu',
   };
   const qwen = { ...llama, model_type: 'qwen2' };
   const llama31 = { rope_type: 'llama3', factor: 8, low_freq_factor: 1, high_freq_factor: 4, original_max_position_embeddings: 8192 };
@@ -76,12 +85,14 @@ describe('config.json fields that change the computation', () => {
     const s = { type: 'llama3', factor: 8, lowFreqFactor: 1, highFreqFactor: 4, originalContext: 8192 } as const;
     const plain = ropeInvFreq(128, 5e5);
     const scaled = ropeInvFreq(128, 5e5, s);
-    let kept = 0, divided = 0, between = 0;
+    let kept = 0,
+      divided = 0,
+      between = 0;
     for (let i = 0; i < 64; i++) {
       const wavelen = (2 * Math.PI) / plain[i];
-      if (wavelen < 2048) expect(scaled[i]).toBe(plain[i]), kept++;
-      else if (wavelen > 8192) expect(scaled[i]).toBeCloseTo(plain[i] / 8, 12), divided++;
-      else expect(scaled[i] < plain[i] && scaled[i] > plain[i] / 8).toBe(true), between++;
+      if (wavelen < 2048) (expect(scaled[i]).toBe(plain[i]), kept++);
+      else if (wavelen > 8192) (expect(scaled[i]).toBeCloseTo(plain[i] / 8, 12), divided++);
+      else (expect(scaled[i] < plain[i] && scaled[i] > plain[i] / 8).toBe(true), between++);
     }
     expect([kept > 0, divided > 0, between > 0]).toEqual([true, true, true]);
     expect(ropeInvFreq(16, 1e4, { type: 'linear', factor: 4 })[3]).toBeCloseTo(ropeInvFreq(16, 1e4)[3] / 4, 12);
@@ -111,17 +122,55 @@ describe('config.json fields that change the computation', () => {
   it('published config.json files load with their real parameter counts (Qwen2.5-0.5B, Llama-3.1-8B)', () => {
     // config.json as published on the Hugging Face Hub (Qwen/Qwen2.5-0.5B, meta-llama/Llama-3.1-8B)
     const qwen05 = {
-      architectures: ['Qwen2ForCausalLM'], attention_dropout: 0.0, bos_token_id: 151643, eos_token_id: 151643, hidden_act: 'silu', hidden_size: 896,
-      initializer_range: 0.02, intermediate_size: 4864, max_position_embeddings: 32768, max_window_layers: 24, model_type: 'qwen2',
-      num_attention_heads: 14, num_hidden_layers: 24, num_key_value_heads: 2, rms_norm_eps: 1e-6, rope_theta: 1000000.0, sliding_window: 32768,
-      tie_word_embeddings: true, torch_dtype: 'bfloat16', transformers_version: '4.40.1', use_cache: true, use_sliding_window: false, vocab_size: 151936,
+      architectures: ['Qwen2ForCausalLM'],
+      attention_dropout: 0.0,
+      bos_token_id: 151643,
+      eos_token_id: 151643,
+      hidden_act: 'silu',
+      hidden_size: 896,
+      initializer_range: 0.02,
+      intermediate_size: 4864,
+      max_position_embeddings: 32768,
+      max_window_layers: 24,
+      model_type: 'qwen2',
+      num_attention_heads: 14,
+      num_hidden_layers: 24,
+      num_key_value_heads: 2,
+      rms_norm_eps: 1e-6,
+      rope_theta: 1000000.0,
+      sliding_window: 32768,
+      tie_word_embeddings: true,
+      torch_dtype: 'bfloat16',
+      transformers_version: '4.40.1',
+      use_cache: true,
+      use_sliding_window: false,
+      vocab_size: 151936,
     };
     const llama8 = {
-      architectures: ['LlamaForCausalLM'], attention_bias: false, attention_dropout: 0.0, bos_token_id: 128000, eos_token_id: 128001, hidden_act: 'silu',
-      hidden_size: 4096, initializer_range: 0.02, intermediate_size: 14336, max_position_embeddings: 131072, mlp_bias: false, model_type: 'llama',
-      num_attention_heads: 32, num_hidden_layers: 32, num_key_value_heads: 8, pretraining_tp: 1, rms_norm_eps: 1e-5,
+      architectures: ['LlamaForCausalLM'],
+      attention_bias: false,
+      attention_dropout: 0.0,
+      bos_token_id: 128000,
+      eos_token_id: 128001,
+      hidden_act: 'silu',
+      hidden_size: 4096,
+      initializer_range: 0.02,
+      intermediate_size: 14336,
+      max_position_embeddings: 131072,
+      mlp_bias: false,
+      model_type: 'llama',
+      num_attention_heads: 32,
+      num_hidden_layers: 32,
+      num_key_value_heads: 8,
+      pretraining_tp: 1,
+      rms_norm_eps: 1e-5,
       rope_scaling: { factor: 8.0, low_freq_factor: 1.0, high_freq_factor: 4.0, original_max_position_embeddings: 8192, rope_type: 'llama3' },
-      rope_theta: 500000.0, tie_word_embeddings: false, torch_dtype: 'bfloat16', transformers_version: '4.43.0.dev0', use_cache: true, vocab_size: 128256,
+      rope_theta: 500000.0,
+      tie_word_embeddings: false,
+      torch_dtype: 'bfloat16',
+      transformers_version: '4.43.0.dev0',
+      use_cache: true,
+      vocab_size: 128256,
     };
     const q = fromHfConfig(qwen05);
     expect(paramLayout(q).count / 1e6).toBeCloseTo(494.03, 1); // model card: 0.49B

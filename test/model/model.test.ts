@@ -55,7 +55,9 @@ describe('device limits', () => {
     // Qwen2.5-7B: 7.6G floats in one buffer; its embedding alone (545M floats) would be split
     const paper = presetConfig('qwen-like', 'paper', 152064);
     expect(() => Model.init(c, paper, 1)).toThrow(DeviceLimitError);
-    expect(() => Model.init(c, paper, 1)).toThrow(/^the 76\d\d\.\dM-parameter model \(flat parameter buffer\) needs a [\d.]+ MiB buffer but .* allows buffers of at most [\d.]+ MiB: lower the batch, context or model size$/);
+    expect(() => Model.init(c, paper, 1)).toThrow(
+      /^the 76\d\d\.\dM-parameter model \(flat parameter buffer\) needs a [\d.]+ MiB buffer but .* allows buffers of at most [\d.]+ MiB: lower the batch, context or model size$/,
+    );
   });
 });
 

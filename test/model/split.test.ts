@@ -84,7 +84,10 @@ describe.each<Family>(['qwen-like', 'llama-like'])('%s tiny model with a 16 KiB 
     const got = await gradients(Model.init(small, config, 2), batch);
     expect([...got.keys()]).toEqual([...want.keys()]);
     for (const [name, w] of want) {
-      expect(w.data.some((x) => x !== 0), name).toBe(true);
+      expect(
+        w.data.some((x) => x !== 0),
+        name,
+      ).toBe(true);
       expect(maxScaledError(got.get(name)!.data, w.data, 1e-7, 1e-5), name).toBeLessThanOrEqual(1);
     }
   });
@@ -110,7 +113,10 @@ describe.each<Family>(['qwen-like', 'llama-like'])('%s tiny model with a 16 KiB 
 
   it('generates the same tokens with the KV cache (greedy, and sampled with suppressed tokens)', async () => {
     // Two prompts: the prefill is [2 x 32] rows, 64 x 52 floats, the most this limit allows.
-    const prompts = [[1, 2, 3, 4, 5], [9, 8, 7, 6, 5, 4, 3, 2, 1, 0, 11, 12]];
+    const prompts = [
+      [1, 2, 3, 4, 5],
+      [9, 8, 7, 6, 5, 4, 3, 2, 1, 0, 11, 12],
+    ];
     const greedy = { maxNewTokens: 12, greedy: true, readEvery: 5, returnStats: true };
     const sampled = { maxNewTokens: 12, temperature: 1.3, topK: 50, seed: 7, suppressTokens: [0, 199] };
     const ref = Model.init(ctx(), config, 4);

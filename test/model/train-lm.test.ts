@@ -36,6 +36,11 @@ describe('scripts/train-lm.ts', () => {
   it('exits 2 with one line on a missing text file', () => {
     const r = run(['--text', join(tmp, 'nope.txt'), '--scale', 'smoke']);
     expect(r.status).toBe(2);
-    expect(r.stderr.trim().split('\n').filter((l) => !l.startsWith('Warning'))).toEqual([`train-lm: error: --text: file ${join(tmp, 'nope.txt')} not found`]);
+    expect(
+      r.stderr
+        .trim()
+        .split('\n')
+        .filter((l) => !l.startsWith('Warning')),
+    ).toEqual([`train-lm: error: --text: file ${join(tmp, 'nope.txt')} not found`]);
   });
 });

@@ -18,16 +18,20 @@ describe('adamw', () => {
     { maxGradNorm: 0, clipped: false },
   ])('follows the reference over 6 steps (%o)', async ({ maxGradNorm, clipped }) => {
     const c = ctx();
-    const n = 1234, off = 128, total = off + n + 77;
+    const n = 1234,
+      off = 128,
+      total = off + n + 77;
     const opts = { n, beta1: 0.9, beta2: 0.95, eps: 1e-8, weightDecay: 0.1, maxGradNorm };
     const rng = new Rng(n + maxGradNorm);
     const p = f32(randn(rng, n, 0.5));
-    const m = new Float64Array(n), v = new Float64Array(n);
+    const m = new Float64Array(n),
+      v = new Float64Array(n);
     const flat = c.pool.upload(new Float32Array(total).fill(7), [total], 'flatParams');
     const tp = c.pool.view(flat, off, [n], 'params');
     write(c.gpu, tp, Float32Array.from(p));
     const tg = c.pool.alloc([n], 'grads');
-    const tm = c.pool.alloc([n], 'm'), tv = c.pool.alloc([n], 'v');
+    const tm = c.pool.alloc([n], 'm'),
+      tv = c.pool.alloc([n], 'v');
     const scalars = c.pool.alloc([4], 'stepScalars');
     const normSq = c.pool.alloc([1], 'normSq');
     for (let step = 1; step <= 6; step++) {

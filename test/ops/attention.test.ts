@@ -24,10 +24,17 @@ describe('attention reference', () => {
   it('backward matches central finite differences of sum(dout * out)', () => {
     const s: AttnShape = { batch: 1, seqLen: 5, heads: 2, kvHeads: 1, headDim: 4 };
     const rng = new Rng(7);
-    const q = randn(rng, 5 * 8), k = randn(rng, 5 * 4), v = randn(rng, 5 * 4), dout = randn(rng, 5 * 8);
+    const q = randn(rng, 5 * 8),
+      k = randn(rng, 5 * 4),
+      v = randn(rng, 5 * 4),
+      dout = randn(rng, 5 * 8);
     const loss = () => attentionForwardRef(q, k, v, s).out.reduce((a, o, i) => a + o * dout[i], 0);
     const g = attentionBackwardRef(dout, q, k, v, s);
-    for (const [x, dx] of [[q, g.dq], [k, g.dk], [v, g.dv]] as const) {
+    for (const [x, dx] of [
+      [q, g.dq],
+      [k, g.dk],
+      [v, g.dv],
+    ] as const) {
       for (let i = 0; i < x.length; i++) {
         const x0 = x[i];
         x[i] = x0 + 1e-6;
@@ -47,15 +54,21 @@ describe('attention', () => {
     const c = ctx();
     const rng = new Rng(s.seqLen * 31 + s.kvHeads);
     const rows = s.batch * s.seqLen;
-    const qn = rows * s.heads * s.headDim, kn = rows * s.kvHeads * s.headDim;
-    const q = f32(randn(rng, qn)), k = f32(randn(rng, kn)), v = f32(randn(rng, kn)), dout = f32(randn(rng, qn));
+    const qn = rows * s.heads * s.headDim,
+      kn = rows * s.kvHeads * s.headDim;
+    const q = f32(randn(rng, qn)),
+      k = f32(randn(rng, kn)),
+      v = f32(randn(rng, kn)),
+      dout = f32(randn(rng, qn));
     const tq = c.pool.upload(Float32Array.from(q), [rows, qn / rows], 'q');
     const tk = c.pool.upload(Float32Array.from(k), [rows, kn / rows], 'k');
     const tv = c.pool.upload(Float32Array.from(v), [rows, kn / rows], 'v');
     const tdo = c.pool.upload(Float32Array.from(dout), [rows, qn / rows], 'dout');
     const out = c.pool.alloc([rows, qn / rows], 'out');
     const lse = c.pool.alloc([s.batch * s.heads * s.seqLen], 'lse');
-    const dq = c.pool.alloc([qn], 'dq'), dk = c.pool.alloc([kn], 'dk'), dv = c.pool.alloc([kn], 'dv');
+    const dq = c.pool.alloc([qn], 'dq'),
+      dk = c.pool.alloc([kn], 'dk'),
+      dv = c.pool.alloc([kn], 'dv');
     for (const t of [out, lse, dq, dk, dv]) poison(c, t);
     attentionForward(c, tq, tk, tv, out, lse, s);
     attentionBackward(c, tdo, tq, tk, tv, out, lse, dq, dk, dv, s);
@@ -75,14 +88,18 @@ describe('attention', () => {
     const s = shapes[0];
     const rng = new Rng(5);
     const rows = s.batch * s.seqLen;
-    const qn = rows * s.heads * s.headDim, kn = rows * s.kvHeads * s.headDim;
+    const qn = rows * s.heads * s.headDim,
+      kn = rows * s.kvHeads * s.headDim;
     const [tq, tdo] = [randn(rng, qn), randn(rng, qn)].map((x, i) => c.pool.upload(Float32Array.from(x), [rows, qn / rows], `in${i}`));
     const [tk, tv] = [randn(rng, kn), randn(rng, kn)].map((x, i) => c.pool.upload(Float32Array.from(x), [rows, kn / rows], `kv${i}`));
     const outputs: Float32Array[][] = [];
     for (const kernel of ['subgroup', 'plain'] as const) {
       const o = { ...s, kernel };
-      const out = c.pool.alloc([rows, qn / rows], 'out'), lse = c.pool.alloc([s.batch * s.heads * s.seqLen], 'lse');
-      const dq = c.pool.alloc([qn], 'dq'), dk = c.pool.alloc([kn], 'dk'), dv = c.pool.alloc([kn], 'dv');
+      const out = c.pool.alloc([rows, qn / rows], 'out'),
+        lse = c.pool.alloc([s.batch * s.heads * s.seqLen], 'lse');
+      const dq = c.pool.alloc([qn], 'dq'),
+        dk = c.pool.alloc([kn], 'dk'),
+        dv = c.pool.alloc([kn], 'dv');
       attentionForward(c, tq, tk, tv, out, lse, o);
       attentionBackward(c, tdo, tq, tk, tv, out, lse, dq, dk, dv, o);
       outputs.push(await Promise.all([out, lse, dq, dk, dv].map((t) => run(c, t))));
@@ -102,13 +119,23 @@ describe('attention', () => {
     { heads: 2, kvHeads: 2, headDim: 8 },
   ];
 
-  it.each(SHAPES.flatMap((s) => [{ ...s, fused: false }, { ...s, fused: true }]))('decode after appending the step\'s k/v, separate or fused (%o)', async ({ heads, kvHeads, headDim, fused }) => {
+  it.each(
+    SHAPES.flatMap((s) => [
+      { ...s, fused: false },
+      { ...s, fused: true },
+    ]),
+  )("decode after appending the step's k/v, separate or fused (%o)", async ({ heads, kvHeads, headDim, fused }) => {
     const c = ctx();
     const rng = new Rng(heads * 100 + headDim);
-    const batch = LENGTHS.length, maxLen = 41, kvDim = kvHeads * headDim;
+    const batch = LENGTHS.length,
+      maxLen = 41,
+      kvDim = kvHeads * headDim;
     const shape = { batch, maxLen, heads, kvHeads, headDim };
-    const kCache = f32(randn(rng, batch * maxLen * kvDim)), vCache = f32(randn(rng, batch * maxLen * kvDim));
-    const k = f32(randn(rng, batch * kvDim)), v = f32(randn(rng, batch * kvDim)), q = f32(randn(rng, batch * heads * headDim));
+    const kCache = f32(randn(rng, batch * maxLen * kvDim)),
+      vCache = f32(randn(rng, batch * maxLen * kvDim));
+    const k = f32(randn(rng, batch * kvDim)),
+      v = f32(randn(rng, batch * kvDim)),
+      q = f32(randn(rng, batch * heads * headDim));
     const tkc = c.pool.upload(Float32Array.from(kCache), [batch, maxLen, kvDim], 'kCache');
     const tvc = c.pool.upload(Float32Array.from(vCache), [batch, maxLen, kvDim], 'vCache');
     // kvAppend advances the lengths itself; the fused kernel takes lengths that already count the new token.

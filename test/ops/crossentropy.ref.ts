@@ -8,7 +8,9 @@ export interface CrossEntropyRefOpts {
 
 export function crossEntropyRef(logits: Float64Array, targets: ArrayLike<number>, weights: ArrayLike<number>, o: CrossEntropyRefOpts) {
   const { rows: N, vocab: V, temperature: T, gradScale } = o;
-  const loss = new Float64Array(N), logprob = new Float64Array(N), entropy = new Float64Array(N);
+  const loss = new Float64Array(N),
+    logprob = new Float64Array(N),
+    entropy = new Float64Array(N);
   const dlogits = new Float64Array(N * V);
   for (let r = 0; r < N; r++) {
     const z = Array.from({ length: V }, (_, i) => logits[r * V + i] / T);

@@ -34,7 +34,9 @@ describe('crossEntropy', () => {
     const tt = c.pool.upload(targets, [rows], 'targets', 'u32');
     const tw = c.pool.upload(Float32Array.from(weights), [rows], 'weights');
     const out = {
-      loss: c.pool.alloc([rows], 'loss'), logprob: c.pool.alloc([rows], 'logprob'), entropy: c.pool.alloc([rows], 'entropy'),
+      loss: c.pool.alloc([rows], 'loss'),
+      logprob: c.pool.alloc([rows], 'logprob'),
+      entropy: c.pool.alloc([rows], 'entropy'),
       dlogits: c.pool.alloc([rows, vocab], 'dlogits'),
     };
     for (const t of Object.values(out)) poison(c, t);
@@ -45,7 +47,8 @@ describe('crossEntropy', () => {
     expect(maxScaledError(await run(c, out.entropy), want.entropy, 2e-5, 1e-5)).toBeLessThanOrEqual(1);
     const dl = await run(c, out.dlogits);
     expect(maxScaledError(dl, want.dlogits, 1e-7, 1e-4)).toBeLessThanOrEqual(1);
-    let zeroRows = 0, notPlusZero = 0;
+    let zeroRows = 0,
+      notPlusZero = 0;
     for (let r = 0; r < rows; r++) {
       if (weights[r] !== 0) continue;
       zeroRows++;
@@ -57,7 +60,9 @@ describe('crossEntropy', () => {
 
   it.each(modes)('forward-only entry (%s rows) fills loss, logprob and entropy (T=0.7); a weight-0 padding row with an out-of-range target has loss 0', async (mode) => {
     const c = ctx();
-    const rows = 70, vocab = 130, temperature = 0.7;
+    const rows = 70,
+      vocab = 130,
+      temperature = 0.7;
     const { logits, targets, weights } = setup(rows, vocab, 5);
     const padded = [...targets];
     padded[1] = 0xffffffff; // weight 0 (r % 4 === 1)

@@ -9,9 +9,7 @@ export function embeddingForwardRef(ids: ArrayLike<number>, table: Float64Array,
   return out;
 }
 
-export function embeddingBackwardRef(
-  ids: ArrayLike<number>, dout: Float64Array, rows: number, dim: number, vocab: number, accumulateInto?: Float64Array,
-): Float64Array {
+export function embeddingBackwardRef(ids: ArrayLike<number>, dout: Float64Array, rows: number, dim: number, vocab: number, accumulateInto?: Float64Array): Float64Array {
   const dtable = accumulateInto ? Float64Array.from(accumulateInto) : new Float64Array(vocab * dim);
   for (let r = 0; r < rows; r++) {
     const id = ids[r];

@@ -9,7 +9,9 @@ const { ctx } = useGpu();
 
 // rows=203, dim=135 (the backward covers 128 columns per workgroup, the forward 256 elements),
 // vocab=11 so ids repeat many times; one id is out of range.
-const rows = 203, dim = 135, vocab = 11;
+const rows = 203,
+  dim = 135,
+  vocab = 11;
 
 function ids(rng: Rng): Uint32Array {
   const out = Uint32Array.from({ length: rows }, () => rng.int(0, vocab - 1));

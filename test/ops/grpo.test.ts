@@ -24,7 +24,7 @@ describe('groupAdvantages', () => {
     expect(groups).toBe(4);
     expect(zeroStdGroups).toBe(2);
     // group 0: mean .5, sample std sqrt(1/3)
-    const s0 = Math.sqrt(((0.5 ** 2) * 4) / 3);
+    const s0 = Math.sqrt((0.5 ** 2 * 4) / 3);
     expect(Array.from(advantages.slice(0, 4))).toEqual([0.5 / s0, -0.5 / s0, -0.5 / s0, 0.5 / s0]);
     expect(Array.from(advantages.slice(4, 8))).toEqual([0, 0, 0, 0]);
     // group 2: mean .25, sample std sqrt((3*.0625 + .5625)/3) = 0.5
@@ -58,13 +58,20 @@ describe('grpoLoss kernel', () => {
   it.each(cases)('matches the float64 reference ($name), a zero-std group included', async ({ beta, eL, eH, agg }) => {
     const c = ctx();
     const rng = new Rng(7);
-    const G = 5, maxLen = 13, prompts = 3, n = G * prompts * maxLen; // 195 rows: not a multiple of 256
+    const G = 5,
+      maxLen = 13,
+      prompts = 3,
+      n = G * prompts * maxLen; // 195 rows: not a multiple of 256
     const rewards = [1, 0, 0, 1, 0, /* zero-std */ 1, 1, 1, 1, 1, /* */ 0, 0, 1, 0, 0];
     const { advantages, zeroStdGroups } = groupAdvantages(rewards, G);
     expect(zeroStdGroups).toBe(1);
     const lengths = Array.from({ length: G * prompts }, () => rng.int(1, maxLen));
     const seqScale = aggregationScales(lengths, agg, maxLen);
-    const lp = new Float64Array(n), old = new Float64Array(n), ref = new Float64Array(n), adv = new Float64Array(n), scale = new Float64Array(n);
+    const lp = new Float64Array(n),
+      old = new Float64Array(n),
+      ref = new Float64Array(n),
+      adv = new Float64Array(n),
+      scale = new Float64Array(n);
     for (let i = 0; i < G * prompts; i++) {
       for (let t = 0; t < maxLen; t++) {
         const k = i * maxLen + t;
@@ -83,7 +90,10 @@ describe('grpoLoss kernel', () => {
     c.rec.submit();
     const [loss, weight, kl, clipped] = await Promise.all([read(c.gpu, out.loss), read(c.gpu, out.weight), read(c.gpu, out.kl), read(c.gpu, out.clipped)]);
 
-    const wantLoss = new Float64Array(n), wantW = new Float64Array(n), wantKl = new Float64Array(n), wantClip = new Float64Array(n);
+    const wantLoss = new Float64Array(n),
+      wantW = new Float64Array(n),
+      wantKl = new Float64Array(n),
+      wantClip = new Float64Array(n);
     const refOrLp = beta ? fref : flp;
     let nClipped = 0;
     for (let k = 0; k < n; k++) {

@@ -27,4 +27,3 @@ export function matmulRef(a: Float64Array, b: Float64Array, o: MatmulRefOptions)
   }
   return out;
 }
-

@@ -15,7 +15,12 @@ export function rmsnormForwardRef(x: Float64Array, weight: Float64Array, rows: n
 
 /** Gradients of sum(dout * rmsnorm(x, weight)) given the saved rstd. */
 export function rmsnormBackwardRef(
-  dout: Float64Array, x: Float64Array, weight: Float64Array, rstd: Float64Array, rows: number, dim: number,
+  dout: Float64Array,
+  x: Float64Array,
+  weight: Float64Array,
+  rstd: Float64Array,
+  rows: number,
+  dim: number,
 ): { dx: Float64Array; dweight: Float64Array } {
   const dx = new Float64Array(rows * dim);
   const dweight = new Float64Array(dim);

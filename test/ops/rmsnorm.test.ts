@@ -6,7 +6,9 @@ import { f32, maxScaledError, poison, randn, run, useGpu } from '../helpers/gpu.
 import { rmsnormBackwardRef, rmsnormForwardRef } from './rmsnorm.ref.ts';
 
 const { ctx } = useGpu();
-const rows = 71, dim = 37, eps = 1e-6; // 64 rows per workgroup (forward, dx), 8 columns (dweight)
+const rows = 71,
+  dim = 37,
+  eps = 1e-6; // 64 rows per workgroup (forward, dx), 8 columns (dweight)
 
 describe('rmsnorm', () => {
   it('forward matches float64 (out and rstd)', async () => {
@@ -43,8 +45,12 @@ describe('rmsnorm', () => {
       poison(c, dx);
       poison(c, dw);
     }
-    rmsnormBackward(c, c.pool.upload(dout, [rows, dim], 'dout'), c.pool.upload(x, [rows, dim], 'x'), c.pool.upload(w, [dim], 'w'),
-      c.pool.upload(rstd, [rows], 'rstd'), dx, dw, { rows, dim, accumulateDx: accumulate, accumulateDweight: accumulate });
+    rmsnormBackward(c, c.pool.upload(dout, [rows, dim], 'dout'), c.pool.upload(x, [rows, dim], 'x'), c.pool.upload(w, [dim], 'w'), c.pool.upload(rstd, [rows], 'rstd'), dx, dw, {
+      rows,
+      dim,
+      accumulateDx: accumulate,
+      accumulateDweight: accumulate,
+    });
     const want = rmsnormBackwardRef(dout, x, w, rstd, rows, dim);
     const wantDx = oldDx ? want.dx.map((v, i) => v + oldDx[i]) : want.dx;
     const wantDw = oldDw ? want.dweight.map((v, i) => v + oldDw[i]) : want.dweight;
@@ -54,19 +60,26 @@ describe('rmsnorm', () => {
 
   it('the float64 backward reference matches finite differences of the forward', () => {
     const rng = new Rng(5);
-    const r = 3, d = 5;
-    const x = randn(rng, r * d), w = randn(rng, d), dout = randn(rng, r * d);
+    const r = 3,
+      d = 5;
+    const x = randn(rng, r * d),
+      w = randn(rng, d),
+      dout = randn(rng, r * d);
     const loss = (xx: Float64Array, ww: Float64Array) => rmsnormForwardRef(xx, ww, r, d, eps).out.reduce((s, v, i) => s + v * dout[i], 0);
     const { dx, dweight } = rmsnormBackwardRef(dout, x, w, rmsnormForwardRef(x, w, r, d, eps).rstd, r, d);
     const h = 1e-6;
     for (let i = 0; i < r * d; i++) {
-      const xp = Float64Array.from(x); xp[i] += h;
-      const xm = Float64Array.from(x); xm[i] -= h;
+      const xp = Float64Array.from(x);
+      xp[i] += h;
+      const xm = Float64Array.from(x);
+      xm[i] -= h;
       expect(dx[i]).toBeCloseTo((loss(xp, w) - loss(xm, w)) / (2 * h), 6);
     }
     for (let j = 0; j < d; j++) {
-      const wp = Float64Array.from(w); wp[j] += h;
-      const wm = Float64Array.from(w); wm[j] -= h;
+      const wp = Float64Array.from(w);
+      wp[j] += h;
+      const wm = Float64Array.from(w);
+      wm[j] -= h;
       expect(dweight[j]).toBeCloseTo((loss(x, wp) - loss(x, wm)) / (2 * h), 6);
     }
   });

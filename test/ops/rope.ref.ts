@@ -2,9 +2,7 @@
 // reference can use exactly the f32 frequencies of ropeInvFreq(), as Hugging Face does.
 
 /** Rotate each head's pairs (i, i + headDim/2) by sign * pos * invFreq[i]. sign -1 is the backward. */
-export function ropeRef(
-  x: Float64Array, positions: ArrayLike<number>, invFreq: ArrayLike<number>, rows: number, heads: number, headDim: number, sign = 1,
-): Float64Array {
+export function ropeRef(x: Float64Array, positions: ArrayLike<number>, invFreq: ArrayLike<number>, rows: number, heads: number, headDim: number, sign = 1): Float64Array {
   const half = headDim / 2;
   const out = new Float64Array(x.length);
   for (let r = 0; r < rows; r++) {

@@ -7,10 +7,14 @@ import { ropeRef } from './rope.ref.ts';
 const { ctx } = useGpu();
 // headDim 80 -> 40 pairs per head, 3 heads (120 lanes, WG = 64), 70 rows (over 64 row groups, so
 // some workgroups walk two rows), positions up to 300.
-const rows = 70, heads = 3, headDim = 80, theta = 1e6;
+const rows = 70,
+  heads = 3,
+  headDim = 80,
+  theta = 1e6;
 // Angles up to 300 rad: the GPU's f32 angle (pos * invFreq) is within 0.5 ulp(300) = 1.5e-5 of the
 // float64 one, plus f32 cos/sin error: 1e-4 absolute on ~N(0,1) inputs.
-const ATOL = 1e-4, RTOL = 1e-4;
+const ATOL = 1e-4,
+  RTOL = 1e-4;
 
 function setup(seed: number) {
   const rng = new Rng(seed);

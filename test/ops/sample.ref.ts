@@ -51,7 +51,8 @@ export function samplingDistributionRef(row: ArrayLike<number>, { temperature, t
  */
 export function chiSquare(counts: ArrayLike<number>, p: ArrayLike<number>): { stat: number; df: number } {
   const n = Array.from(counts).reduce((a, b) => a + b, 0);
-  let stat = 0, cells = 0;
+  let stat = 0,
+    cells = 0;
   for (let i = 0; i < p.length; i++) {
     if (p[i] === 0) {
       if (counts[i] > 0) return { stat: Infinity, df: 0 };

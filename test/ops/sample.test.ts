@@ -44,7 +44,8 @@ function tiled(row: Float64Array, batch: number): Float32Array {
 describe('sample', () => {
   it('greedy is the argmax (lowest index on ties) and top-k = 1 equals greedy', async () => {
     const c = ctx();
-    const batch = 37, vocab = 301;
+    const batch = 37,
+      vocab = 301;
     const x = f32(randn(new Rng(1), batch * vocab, 2));
     const logits = c.pool.upload(Float32Array.from(x), [batch, vocab], 'logits');
     const rng = c.pool.upload(seeds(1, batch), [batch], 'rng', 'u32');
@@ -67,7 +68,8 @@ describe('sample', () => {
     { temperature: 0.7, topK: 12, topP: 0.8, vocab: 40 },
   ])('draws follow the reference distribution (chi-square), nothing outside the kept set (%o)', async ({ temperature, topK, topP, vocab }) => {
     const c = ctx();
-    const batch = 2500, calls = 4;
+    const batch = 2500,
+      calls = 4;
     const row = f32(randn(new Rng(vocab), vocab, 0.6));
     const p = samplingDistributionRef(row, { temperature, topK, topP });
     const logits = c.pool.upload(tiled(row, batch), [batch, vocab], 'logits');
@@ -84,7 +86,10 @@ describe('sample', () => {
 
   it('top-p keeps only the nucleus, per row, on rows with different logits', async () => {
     const c = ctx();
-    const batch = 50, vocab = 333, topP = 0.5, temperature = 0.9;
+    const batch = 50,
+      vocab = 333,
+      topP = 0.5,
+      temperature = 0.9;
     const x = f32(randn(new Rng(9), batch * vocab, 3));
     const logits = c.pool.upload(Float32Array.from(x), [batch, vocab], 'logits');
     const rng = c.pool.upload(seeds(9, batch), [batch], 'rng', 'u32');
@@ -92,10 +97,11 @@ describe('sample', () => {
     const all = await draws(c, logits, rng, { batch, vocab, temperature, topK: 0, topP, greedy: false }, 40);
     let outside = 0;
     const seen = new Set<number>();
-    for (const ids of all) ids.forEach((id, b) => {
-      if (!(kept[b][id] > 0)) outside++;
-      seen.add(b * vocab + id);
-    });
+    for (const ids of all)
+      ids.forEach((id, b) => {
+        if (!(kept[b][id] > 0)) outside++;
+        seen.add(b * vocab + id);
+      });
     expect(outside).toBe(0);
     // Not degenerate: rows whose nucleus has several tokens show more than one of them.
     const multi = kept.filter((p) => p.filter((q) => q > 0.05).length > 1).length;
@@ -105,7 +111,8 @@ describe('sample', () => {
 
   it('a NaN row still gets a valid id in [0, vocab)', async () => {
     const c = ctx();
-    const batch = 3, vocab = 50;
+    const batch = 3,
+      vocab = 50;
     const x = Float32Array.from(randn(new Rng(8), batch * vocab));
     x.fill(Number.NaN, vocab, 2 * vocab);
     const logits = c.pool.upload(x, [batch, vocab], 'logits');
@@ -118,7 +125,8 @@ describe('sample', () => {
 
   it('the same seeds give the same draws, and the state advances', async () => {
     const c = ctx();
-    const batch = 64, vocab = 97;
+    const batch = 64,
+      vocab = 97;
     const x = Float32Array.from(randn(new Rng(4), batch * vocab));
     const logits = c.pool.upload(x, [batch, vocab], 'logits');
     const opts = { batch, vocab, temperature: 1, topK: 40, topP: 0.95, greedy: false };

@@ -32,14 +32,28 @@ const up = (c: GpuContext, data: ArrayLike<number>, name: string, dtype: 'f32' |
 
 describe('split launchers against their unsplit runs', () => {
   it.each(['serial', 'workgroup'] as const)('crossEntropy over row pieces is bit-identical (%s rows)', async (mode) => {
-    const rows = 45, vocab = 96; // 10 rows (960 floats) per piece: 5 pieces
+    const rows = 45,
+      vocab = 96; // 10 rows (960 floats) per piece: 5 pieces
     const rng = new Rng(1);
     const logits = Float32Array.from(randn(rng, rows * vocab, 3));
     const targets = Uint32Array.from({ length: rows }, () => rng.int(0, vocab - 1));
     const weights = Float32Array.from({ length: rows }, (_, r) => (r % 3 === 0 ? 0 : 1 / (r + 1)));
     const [want, got] = await both(async (c) => {
-      const out = { loss: c.pool.alloc([rows], 'loss'), logprob: c.pool.alloc([rows], 'logprob'), entropy: c.pool.alloc([rows], 'entropy'), dlogits: c.pool.alloc([rows, vocab], 'dlogits') };
-      crossEntropy(c, c.pool.upload(logits, [rows, vocab], 'logits'), up(c, targets, 'targets', 'u32'), up(c, weights, 'weights'), out, { rows, vocab, temperature: 0.8, gradScale: 0.5 }, mode);
+      const out = {
+        loss: c.pool.alloc([rows], 'loss'),
+        logprob: c.pool.alloc([rows], 'logprob'),
+        entropy: c.pool.alloc([rows], 'entropy'),
+        dlogits: c.pool.alloc([rows, vocab], 'dlogits'),
+      };
+      crossEntropy(
+        c,
+        c.pool.upload(logits, [rows, vocab], 'logits'),
+        up(c, targets, 'targets', 'u32'),
+        up(c, weights, 'weights'),
+        out,
+        { rows, vocab, temperature: 0.8, gradScale: 0.5 },
+        mode,
+      );
       c.rec.submit();
       return Promise.all(Object.values(out).map((t) => read(c.gpu, t)));
     });
@@ -47,7 +61,8 @@ describe('split launchers against their unsplit runs', () => {
   });
 
   it('sample over row pieces draws the same ids and advances the same PRNG states', async () => {
-    const batch = 23, vocab = 160; // 6 rows per piece (a multiple of 2, the row unit of 160 floats)
+    const batch = 23,
+      vocab = 160; // 6 rows per piece (a multiple of 2, the row unit of 160 floats)
     const logits = Float32Array.from(randn(new Rng(2), batch * vocab, 2));
     const seeds = Uint32Array.from({ length: batch }, (_, b) => 1000 + 7919 * b);
     const [want, got] = await both(async (c) => {
@@ -67,7 +82,8 @@ describe('split launchers against their unsplit runs', () => {
   });
 
   it('adamw over element pieces is bit-identical, and leaves the rest of a flat buffer alone', async () => {
-    const n = 5000, off = 64; // 5 pieces of 1024
+    const n = 5000,
+      off = 64; // 5 pieces of 1024
     const rng = new Rng(3);
     const p0 = Float32Array.from(randn(rng, n, 0.5));
     const g = Float32Array.from(randn(rng, n, 0.01));
@@ -77,7 +93,8 @@ describe('split launchers against their unsplit runs', () => {
       const tp = c.pool.view(flat, off, [n], 'params');
       write(c.gpu, tp, p0);
       const tg = up(c, g, 'grads');
-      const tm = c.pool.alloc([n], 'm'), tv = c.pool.alloc([n], 'v');
+      const tm = c.pool.alloc([n], 'm'),
+        tv = c.pool.alloc([n], 'v');
       const scalars = c.pool.alloc([4], 'scalars');
       const normSq = up(c, [gradNormSqRef(f32(g))], 'normSq');
       for (let step = 1; step <= 3; step++) {
@@ -109,7 +126,9 @@ describe('split launchers against their unsplit runs', () => {
   });
 
   it('embedding forward and backward over vocabulary pieces are bit-identical (out-of-range id gives a zero row)', async () => {
-    const rows = 40, dim = 20, vocab = 301; // pieces of 48 rows (the row unit of 20 floats is 16)
+    const rows = 40,
+      dim = 20,
+      vocab = 301; // pieces of 48 rows (the row unit of 20 floats is 16)
     const rng = new Rng(5);
     const ids = Uint32Array.from({ length: rows }, () => rng.int(0, vocab - 1));
     ids[3] = vocab + 5;
@@ -131,14 +150,17 @@ describe('split launchers against their unsplit runs', () => {
   });
 
   it('the LM head over token and vocabulary pieces: logits bit-identical (with a bias), gradients to f32 rounding', async () => {
-    const rows = 21, dim = 16, vocab = 176; // W in pieces of 64, 64, 48 rows; logits in 4-row pieces
+    const rows = 21,
+      dim = 16,
+      vocab = 176; // W in pieces of 64, 64, 48 rows; logits in 4-row pieces
     const rng = new Rng(6);
     const h = Float32Array.from(randn(rng, rows * dim));
     const w = Float32Array.from(randn(rng, vocab * dim, 0.1));
     const bias = Float32Array.from(randn(rng, vocab));
     const dlogits = Float32Array.from(randn(rng, rows * vocab, 0.01));
     const [want, got] = await both(async (c) => {
-      const th = c.pool.upload(h, [rows, dim], 'h'), tw = c.pool.upload(w, [vocab, dim], 'w');
+      const th = c.pool.upload(h, [rows, dim], 'h'),
+        tw = c.pool.upload(w, [vocab, dim], 'w');
       const logits = c.pool.alloc([rows, vocab], 'logits');
       const dw = up(c, new Float32Array(vocab * dim).fill(0.5), 'dw');
       const dh = c.pool.alloc([rows, dim], 'dh');

@@ -7,7 +7,8 @@ import { swigluBackwardRef, swigluForwardRef } from './swiglu.ref.ts';
 
 const { ctx } = useGpu();
 // 18573 elements: more than 64 workgroups x 256 (so invocations loop), not a multiple of 256.
-const rows = 151, ffn = 123;
+const rows = 151,
+  ffn = 123;
 
 function inputs(seed: number) {
   const rng = new Rng(seed);
@@ -35,15 +36,16 @@ describe('swiglu', () => {
     const dup = c.pool.alloc([rows, ffn], 'dup');
     poison(c, dgate);
     poison(c, dup);
-    swigluBackward(c, c.pool.upload(dout, [rows, ffn], 'dout'), c.pool.upload(gate, [rows, ffn], 'gate'), c.pool.upload(up, [rows, ffn], 'up'),
-      dgate, dup, { rows, ffn });
+    swigluBackward(c, c.pool.upload(dout, [rows, ffn], 'dout'), c.pool.upload(gate, [rows, ffn], 'gate'), c.pool.upload(up, [rows, ffn], 'up'), dgate, dup, { rows, ffn });
     const want = swigluBackwardRef(dout, gate, up);
     expect(maxScaledError(await run(c, dgate), want.dgate, 1e-6, 1e-5)).toBeLessThanOrEqual(1);
     expect(maxScaledError(await read(c.gpu, dup), want.dup, 1e-6, 1e-5)).toBeLessThanOrEqual(1);
   });
 
   it('the float64 backward reference matches finite differences', () => {
-    const g = Float64Array.of(-2.5, -0.3, 0, 0.7, 3.1), u = Float64Array.of(1.2, -0.4, 2, 0.5, -1), d = Float64Array.of(0.3, -1, 0.5, 2, 1);
+    const g = Float64Array.of(-2.5, -0.3, 0, 0.7, 3.1),
+      u = Float64Array.of(1.2, -0.4, 2, 0.5, -1),
+      d = Float64Array.of(0.3, -1, 0.5, 2, 1);
     const { dgate, dup } = swigluBackwardRef(d, g, u);
     const h = 1e-6;
     for (let i = 0; i < g.length; i++) {

@@ -18,7 +18,14 @@ import { makeResultsDir } from './report-fixture.ts';
 function ensureChromium(): string | null {
   if (chromiumAvailable()) return null;
   if (process.getuid?.() !== 0) return `no Chromium at ${CHROMIUM_PATH} and not root to apt-get install it (run npm run setup)`;
-  const r = spawnSync('bash', ['-c', 'DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null 2>&1 || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null 2>&1)'], { timeout: 300_000 });
+  const r = spawnSync(
+    'bash',
+    [
+      '-c',
+      'DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null 2>&1 || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null 2>&1)',
+    ],
+    { timeout: 300_000 },
+  );
   return chromiumAvailable() ? null : `no Chromium at ${CHROMIUM_PATH} and apt-get install chromium failed (exit ${r.status})`;
 }
 
@@ -72,7 +79,7 @@ describe.skipIf(missing !== null)('report in headless Chromium', () => {
     expect(text).toMatch(/per seed\s*s1 [\d.-]+, s2 [\d.-]+, s3 [\d.-]+/);
   });
 
-  it('colours each teacher token by the method\'s loss weight, marks T_last and the cut prefix', async () => {
+  it("colours each teacher token by the method's loss weight, marks T_last and the cut prefix", async () => {
     const { page } = opened;
     const trace = data.traces.find((t) => t.kind === 'correct' && t.tier === 'math') ?? data.traces.find((t) => t.v === 1)!;
     await page.selectOption('#x-tier', trace.tier);
@@ -104,7 +111,7 @@ describe.skipIf(missing !== null)('report in headless Chromium', () => {
     expect(trace.methods.vggm.weights.some((w, j) => j >= trace.responseStart && w === 0)).toBe(true);
   });
 
-  it('shows the model\'s rollouts with an entropy heat map, fork outlines and the verdict', async () => {
+  it("shows the model's rollouts with an entropy heat map, fork outlines and the verdict", async () => {
     const { page } = opened;
     await page.selectOption('#x-method', 'vggm');
     await page.selectOption('#x-tier', 'math');
@@ -128,13 +135,15 @@ describe.skipIf(missing !== null)('report in headless Chromium', () => {
       expect(shown[i].forks).toBe(g.entropy.filter((h) => h >= model.forkThreshold!).length);
       // hotter tokens are drawn darker (less green in the white → red ramp)
       const green = (c: string) => Number(c.match(/\d+/g)![1]);
-      const lo = g.entropy.indexOf(Math.min(...g.entropy)), hi = g.entropy.indexOf(Math.max(...g.entropy));
+      const lo = g.entropy.indexOf(Math.min(...g.entropy)),
+        hi = g.entropy.indexOf(Math.max(...g.entropy));
       expect(green(shown[i].bg[hi])).toBeLessThan(green(shown[i].bg[lo]));
     });
   });
 
   it('saves screenshots of the report and the explorer', async () => {
-    const a = join(shots, 'report.png'), b = join(shots, 'explorer.png');
+    const a = join(shots, 'report.png'),
+      b = join(shots, 'explorer.png');
     await screenshots(opened, a, b);
     expect(statSync(a).size).toBeGreaterThan(30_000);
     expect(statSync(b).size).toBeGreaterThan(30_000);
@@ -144,16 +153,17 @@ describe.skipIf(missing !== null)('report in headless Chromium', () => {
 // Every string a results file, README.md, bench.json or explorer.json carries is text: a page built
 // from hostile ones shows the markup as typed and runs none of it. Each payload would set a global
 // window.xssN if any script ran (inline handler, <script>, javascript: link, attribute breakout).
-const PAYLOADS = (n: number) => [
-  `<img src=x onerror=window.xss${n}a=1>`,
-  `<script>window.xss${n}b=1</script>`,
-  `"><svg onload=window.xss${n}c=1>`,
-  `' autofocus onfocus=window.xss${n}d=1 x='`,
-  `</script><script>window.xss${n}e=1</script>`,
-  `[link](javascript:window.xss${n}f=1)`,
-  `<a href="javascript:window.xss${n}g=1">a</a>`,
-  `\` <img src=y onerror=window.xss${n}h=1> \``,
-].join(' ');
+const PAYLOADS = (n: number) =>
+  [
+    `<img src=x onerror=window.xss${n}a=1>`,
+    `<script>window.xss${n}b=1</script>`,
+    `"><svg onload=window.xss${n}c=1>`,
+    `' autofocus onfocus=window.xss${n}d=1 x='`,
+    `</script><script>window.xss${n}e=1</script>`,
+    `[link](javascript:window.xss${n}f=1)`,
+    `<a href="javascript:window.xss${n}g=1">a</a>`,
+    `\` <img src=y onerror=window.xss${n}h=1> \``,
+  ].join(' ');
 
 describe.skipIf(missing !== null)('report built from hostile results, README, bench and explorer data', () => {
   let opened: OpenedPage;
@@ -200,15 +210,33 @@ describe.skipIf(missing !== null)('report built from hostile results, README, be
     t1.notes = [PAYLOADS(27)];
     t1.createdBy = PAYLOADS(28);
     writeResults(dir, t1);
-    writeFileSync(join(dir, 'README.md'), [
-      '# What reproduced', '', PAYLOADS(40), '', '<script>window.xss41=1</script>', '',
-      '[a](javascript:window.xss42=1) [b](JAVASCRIPT:window.xss43=1) [c]( javascript:window.xss44=1) [d](&#106;avascript:window.xss45=1)',
-      '', '<details open ontoggle=window.xss46=1>x</details>', '', '![i](x" onerror="window.xss47=1)', '', '| h |', '|---|', `| ${PAYLOADS(48)} |`,
-    ].join('\n'));
-    writeFileSync(join(dir, 'bench.json'), JSON.stringify({
-      rows: [{ name: PAYLOADS(50), ours: 2, peer: 1, ratio: 2, unit: PAYLOADS(51), better: PAYLOADS(52), note: PAYLOADS(53) }],
-      meta: { command: PAYLOADS(54), date: PAYLOADS(55), machine: { cpu: PAYLOADS(56), cores: PAYLOADS(57) } },
-    }));
+    writeFileSync(
+      join(dir, 'README.md'),
+      [
+        '# What reproduced',
+        '',
+        PAYLOADS(40),
+        '',
+        '<script>window.xss41=1</script>',
+        '',
+        '[a](javascript:window.xss42=1) [b](JAVASCRIPT:window.xss43=1) [c]( javascript:window.xss44=1) [d](&#106;avascript:window.xss45=1)',
+        '',
+        '<details open ontoggle=window.xss46=1>x</details>',
+        '',
+        '![i](x" onerror="window.xss47=1)',
+        '',
+        '| h |',
+        '|---|',
+        `| ${PAYLOADS(48)} |`,
+      ].join('\n'),
+    );
+    writeFileSync(
+      join(dir, 'bench.json'),
+      JSON.stringify({
+        rows: [{ name: PAYLOADS(50), ours: 2, peer: 1, ratio: 2, unit: PAYLOADS(51), better: PAYLOADS(52), note: PAYLOADS(53) }],
+        meta: { command: PAYLOADS(54), date: PAYLOADS(55), machine: { cpu: PAYLOADS(56), cores: PAYLOADS(57) } },
+      }),
+    );
     const built = buildReport({ out: dir, explorer: 'keep' });
     opened = await openReport(built.html);
   }, 120_000);
@@ -250,7 +278,10 @@ describe.skipIf(missing !== null)('report built from hostile results, README, be
     await page.selectOption('#x-trace', PAYLOADS(2));
     await page.selectOption('#x-problem', { index: 0 });
     // what the explorer drew from the hostile trace: text only, no element with a handler or a link
-    const drawn = await page.evaluate(() => [...document.querySelectorAll('#explorer *')].filter((el) => el.tagName === 'A' || el.tagName === 'IMG' || [...el.attributes].some((a) => a.name.startsWith('on'))).length);
+    const drawn = await page.evaluate(
+      () =>
+        [...document.querySelectorAll('#explorer *')].filter((el) => el.tagName === 'A' || el.tagName === 'IMG' || [...el.attributes].some((a) => a.name.startsWith('on'))).length,
+    );
     expect(drawn).toBe(0);
     expect(await page.locator('#x-teacher .tk').count()).toBeGreaterThan(10);
     expect(await page.locator('#x-teacher').innerText()).toContain(PAYLOADS(3));

@@ -45,14 +45,16 @@ export function makeFixture(seed = 3): Fixture {
       return { id: p.id, tier: p.tier, mode: 'greedy', sample: 0, gold: p.answer, pred: ok ? p.answer : p.answer + '1', equal: ok, tokens: 0, stop: 'eos', text };
     });
     writeFileSync(join(dir, 'eval-smoke.jsonl'), evalLines.map((l) => JSON.stringify(l)).join('\n') + '\n');
-    const entLines = mathIds.flatMap((p, i) => [0, 1, 2, 3].map((r) => {
-      const text = answerText(p.answer, (i + r) % 2 === 0);
-      const n = ds.tokenizer.encode(text).ids.length + 1; // + the eos the decoded text does not show
-      const entropy = Array.from({ length: n }, () => +(2 * rng.next() ** 3).toFixed(4));
-      const tokens = ds.tokenizer.encode(text).ids.map((id) => ds.tokenizer.idToToken(id) ?? '');
-      const tLast = tokens.findIndex((t) => t.includes('Wait'));
-      return { id: p.id, text, entropy, step: entropy.map(() => 0), tLast: tLast >= 0 ? tLast : null };
-    }));
+    const entLines = mathIds.flatMap((p, i) =>
+      [0, 1, 2, 3].map((r) => {
+        const text = answerText(p.answer, (i + r) % 2 === 0);
+        const n = ds.tokenizer.encode(text).ids.length + 1; // + the eos the decoded text does not show
+        const entropy = Array.from({ length: n }, () => +(2 * rng.next() ** 3).toFixed(4));
+        const tokens = ds.tokenizer.encode(text).ids.map((id) => ds.tokenizer.idToToken(id) ?? '');
+        const tLast = tokens.findIndex((t) => t.includes('Wait'));
+        return { id: p.id, text, entropy, step: entropy.map(() => 0), tLast: tLast >= 0 ? tLast : null };
+      }),
+    );
     entropies[method] = entLines.flatMap((l) => l.entropy.map((h) => Math.round(h * 1000) / 1000));
     writeFileSync(join(dir, 'entropy-smoke.jsonl'), entLines.map((l) => JSON.stringify(l)).join('\n') + '\n');
   });

@@ -38,7 +38,8 @@ describe('explorer data', () => {
       const sft = t.methods.sft;
       expect(sft.inputIds).toEqual(t.ids);
       sft.weights.forEach((w, j) => expect(w).toBe(j >= t.responseStart ? 1 : 0));
-      const vg = t.methods.vggm, tr = t.methods.truncate;
+      const vg = t.methods.vggm,
+        tr = t.methods.truncate;
       if (t.v === 0) {
         expect(t.tLast).toBeNull();
         expect(vg).toEqual(sft);
@@ -103,11 +104,15 @@ describe('explorer data', () => {
 describe('explorer data from the evaluation cache', () => {
   it('reads rollouts and generations from .cache/evals files that name their model, as from files beside it', () => {
     const root = mkdtempSync(join(tmpdir(), 'explorer-evals-'));
-    const models = join(root, 'models'), evals = join(root, 'evals');
+    const models = join(root, 'models'),
+      evals = join(root, 'evals');
     cpSync(fx.models, models, { recursive: true });
     mkdirSync(evals);
     const vg = join(models, 'sft-fake1');
-    const rollouts = readFileSync(join(vg, 'entropy-smoke.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const rollouts = readFileSync(join(vg, 'entropy-smoke.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     writeFileSync(join(evals, 'entropy-abc.json'), JSON.stringify({ key: 'entropy-abc', model: 'sft-fake1', result: rollouts }));
     writeFileSync(join(evals, 'acc-def.json'), JSON.stringify({ key: 'acc-def', model: 'sft-fake1', result: {} }));
     renameSync(join(vg, 'eval-smoke.jsonl'), join(evals, 'acc-def.jsonl'));

@@ -9,13 +9,28 @@ const BENCH = { title: 'Benchmark', order: ['gsm8k', 'math', 'amc23'], labels: {
 const METHODS = {
   title: 'Method',
   order: ['base', 'base+grpo', 'sft', 'sft+grpo', 'vggm', 'vggm+grpo'],
-  labels: { base: 'Base (no SFT)', 'base+grpo': 'Base + GRPO', sft: 'SFT (no masking)', 'sft+grpo': 'SFT (no masking) + GRPO', vggm: 'SFT (VGGM)', 'vggm+grpo': 'SFT (VGGM) + GRPO' },
+  labels: {
+    base: 'Base (no SFT)',
+    'base+grpo': 'Base + GRPO',
+    sft: 'SFT (no masking)',
+    'sft+grpo': 'SFT (no masking) + GRPO',
+    vggm: 'SFT (VGGM)',
+    'vggm+grpo': 'SFT (VGGM) + GRPO',
+  },
 };
 
 function meta(name: string, title: string, sets: Record<string, ResultSet>, extra: Partial<ResultsFile> = {}): ResultsFile {
   return {
-    name, title, scale: 'smoke', seeds: SEEDS, config: { fake: true }, wallTimeSec: 12.5,
-    createdBy: `tsx scripts/${name}.ts --scale smoke`, createdAt: '2025-01-01T00:00:00.000Z', sets, ...extra,
+    name,
+    title,
+    scale: 'smoke',
+    seeds: SEEDS,
+    config: { fake: true },
+    wallTimeSec: 12.5,
+    createdBy: `tsx scripts/${name}.ts --scale smoke`,
+    createdAt: '2025-01-01T00:00:00.000Z',
+    sets,
+    ...extra,
   };
 }
 
@@ -24,14 +39,23 @@ const noisy = (rng: Rng, m: number, sd: number) => SEEDS.map(() => +(m + sd * rn
 export function fakeTable1(seed = 1): ResultsFile {
   const rng = new Rng(seed);
   const paper: Record<string, number[]> = {
-    base: [66.2, 46.5, 28.2], 'base+grpo': [74.2, 50.5, 30.1], sft: [78.2, 67.8, 52.3],
-    'sft+grpo': [80.7, 69.0, 54.1], vggm: [83.1, 71.3, 58.7], 'vggm+grpo': [87.3, 74.9, 62.7],
+    base: [66.2, 46.5, 28.2],
+    'base+grpo': [74.2, 50.5, 30.1],
+    sft: [78.2, 67.8, 52.3],
+    'sft+grpo': [80.7, 69.0, 54.1],
+    vggm: [83.1, 71.3, 58.7],
+    'vggm+grpo': [87.3, 74.9, 62.7],
   };
   const points: Point[] = [];
   for (const m of METHODS.order) BENCH.order.forEach((b, i) => points.push(point(m, b, noisy(rng, paper[m][i] - 15, 3), { paper: paper[m][i] })));
-  return meta('table1', 'Table 1: Benchmark performance', {
-    accuracy: { title: 'Accuracy by method and benchmark', chart: 'groupedBars', group: METHODS, x: BENCH, y: { title: 'Accuracy', unit: '%' }, points },
-  }, { paperNotes: ['VGGM + GRPO is best on every benchmark (87.3 / 74.9 / 62.7).'] });
+  return meta(
+    'table1',
+    'Table 1: Benchmark performance',
+    {
+      accuracy: { title: 'Accuracy by method and benchmark', chart: 'groupedBars', group: METHODS, x: BENCH, y: { title: 'Accuracy', unit: '%' }, points },
+    },
+    { paperNotes: ['VGGM + GRPO is best on every benchmark (87.3 / 74.9 / 62.7).'] },
+  );
 }
 
 export function fakeTable2(seed = 2): ResultsFile {
@@ -50,8 +74,12 @@ export function fakeTable2(seed = 2): ResultsFile {
   return meta('table2', 'Table 2: VGGM vs. 40× more distillation data', {
     accuracy: { title: 'Accuracy', chart: 'groupedBars', group, x: BENCH, y: { title: 'Accuracy', unit: '%' }, points },
     gapClosed: {
-      title: 'Share of the SFT → 40× distill gap closed by VGGM', chart: 'ratioBars',
-      group: { title: 'Student', labels: { llama: 'Llama-like' } }, x: BENCH, y: { title: '(VGGM − SFT) / (distill − SFT)', unit: 'ratio' }, points: gap,
+      title: 'Share of the SFT → 40× distill gap closed by VGGM',
+      chart: 'ratioBars',
+      group: { title: 'Student', labels: { llama: 'Llama-like' } },
+      x: BENCH,
+      y: { title: '(VGGM − SFT) / (distill − SFT)', unit: 'ratio' },
+      points: gap,
     },
   });
 }
@@ -66,17 +94,37 @@ export function fakeFig1(seed = 3): ResultsFile {
     for (let b = 0; b < 20; b++) {
       const x = +(0.1 * b + 0.05).toFixed(2);
       const f = Math.exp(-x / spread[m]) * 0.3;
-      entropy.push(point(m, x, SEEDS.map(() => Math.max(0, +(f * (1 + 0.1 * rng.normal())).toFixed(5)))));
+      entropy.push(
+        point(
+          m,
+          x,
+          SEEDS.map(() => Math.max(0, +(f * (1 + 0.1 * rng.normal())).toFixed(5))),
+        ),
+      );
     }
     for (let b = 0; b < 10; b++) {
       const x = +(0.1 * b + 0.05).toFixed(2);
-      const f = (m === 'sft' ? 0.1 : 0.2 * Math.exp(-x * 2) + 0.03);
+      const f = m === 'sft' ? 0.1 : 0.2 * Math.exp(-x * 2) + 0.03;
       fork.push(point(m, x, noisy(rng, f * 100, 1.5)));
     }
   }
   return meta('fig1', 'Figure 1: Token entropy and fork-token positions (MATH, 8 rollouts)', {
-    entropy: { title: 'Token entropy histograms', chart: 'histogram', group: models, x: { title: 'Token entropy', unit: 'nats' }, y: { title: 'Share of tokens', unit: 'fraction' }, points: entropy },
-    forkPositions: { title: '(d) Fork-token positions', chart: 'lines', group: { ...models, labels: { base: 'Base', sft: 'SFT', vggm: 'VGGM' } }, x: { title: 'Relative position in the trace', unit: '0–1' }, y: { title: 'Share of fork tokens', unit: '%' }, points: fork },
+    entropy: {
+      title: 'Token entropy histograms',
+      chart: 'histogram',
+      group: models,
+      x: { title: 'Token entropy', unit: 'nats' },
+      y: { title: 'Share of tokens', unit: 'fraction' },
+      points: entropy,
+    },
+    forkPositions: {
+      title: '(d) Fork-token positions',
+      chart: 'lines',
+      group: { ...models, labels: { base: 'Base', sft: 'SFT', vggm: 'VGGM' } },
+      x: { title: 'Relative position in the trace', unit: '0–1' },
+      y: { title: 'Share of fork tokens', unit: '%' },
+      points: fork,
+    },
   });
 }
 
@@ -86,8 +134,11 @@ export function fakeFig2(seed = 4): ResultsFile {
   const samples = [1000, 3000, 5000, 7000, 9000, 11000, 13000, 15000, 17000, 19000];
   const curve = (peak: number, top: number) => (s: number) => top - 12 * ((s - peak) / 10000) ** 2;
   const acc = (bench: string, sftPeak: number, vggmPeak: number, top: number): ResultSet => ({
-    title: bench === 'gsm8k' ? '(a) GSM8K convergence' : '(b) MATH convergence', chart: 'lines', group: methods,
-    x: { title: 'Training samples seen' }, y: { title: 'Accuracy', unit: '%' },
+    title: bench === 'gsm8k' ? '(a) GSM8K convergence' : '(b) MATH convergence',
+    chart: 'lines',
+    group: methods,
+    x: { title: 'Training samples seen' },
+    y: { title: 'Accuracy', unit: '%' },
     points: samples.flatMap((s) => [point('sft', s, noisy(rng, curve(sftPeak, top - 4)(s), 1)), point('vggm', s, noisy(rng, curve(vggmPeak, top)(s), 1))]),
   });
   const steps = Array.from({ length: 150 }, (_, i) => i * 10);
@@ -95,12 +146,22 @@ export function fakeFig2(seed = 4): ResultsFile {
   const perSeed: Record<string, number[][]> = { sft: [], vggm: [] };
   for (const m of ['sft', 'vggm'] as const) {
     for (const _s of SEEDS) {
-      perSeed[m].push(steps.map((t) => {
-        const base = 2.8 * Math.exp(-t / 400) + 0.6 + 0.03 * rng.normal();
-        return +(m === 'sft' && rng.next() < 0.05 ? base + 0.5 + rng.next() : base).toFixed(4);
-      }));
+      perSeed[m].push(
+        steps.map((t) => {
+          const base = 2.8 * Math.exp(-t / 400) + 0.6 + 0.03 * rng.normal();
+          return +(m === 'sft' && rng.next() < 0.05 ? base + 0.5 + rng.next() : base).toFixed(4);
+        }),
+      );
     }
-    steps.forEach((t, i) => lossPts.push(point(m, t, perSeed[m].map((c) => c[i]))));
+    steps.forEach((t, i) =>
+      lossPts.push(
+        point(
+          m,
+          t,
+          perSeed[m].map((c) => c[i]),
+        ),
+      ),
+    );
   }
   const spikes: Point[] = [];
   for (const m of ['sft', 'vggm'] as const) {
@@ -108,12 +169,17 @@ export function fakeFig2(seed = 4): ResultsFile {
       for (const i of findSpikes(c)) spikes.push(point(m, steps[i], [c[i]], { seeds: [SEEDS[si]], flag: 'spike' }));
     });
   }
-  return meta('fig2', 'Figure 2: Convergence and loss stability, no masking vs. VGGM', {
-    gsm8k: acc('gsm8k', 9000, 15000, 80),
-    math: acc('math', 12000, 19000, 65),
-    loss: { title: '(c) Training loss', chart: 'loss', group: methods, x: { title: 'Optimizer step' }, y: { title: 'Training loss', unit: 'nats/token' }, points: lossPts },
-    lossSpikes: { title: 'Loss spikes', chart: 'loss', group: methods, x: { title: 'Optimizer step' }, y: { title: 'Training loss', unit: 'nats/token' }, points: spikes },
-  }, { paperNotes: ['Without masking accuracy peaks at 9k (GSM8K) / 12k (MATH) samples; VGGM keeps improving to 15k / 19k.'] });
+  return meta(
+    'fig2',
+    'Figure 2: Convergence and loss stability, no masking vs. VGGM',
+    {
+      gsm8k: acc('gsm8k', 9000, 15000, 80),
+      math: acc('math', 12000, 19000, 65),
+      loss: { title: '(c) Training loss', chart: 'loss', group: methods, x: { title: 'Optimizer step' }, y: { title: 'Training loss', unit: 'nats/token' }, points: lossPts },
+      lossSpikes: { title: 'Loss spikes', chart: 'loss', group: methods, x: { title: 'Optimizer step' }, y: { title: 'Training loss', unit: 'nats/token' }, points: spikes },
+    },
+    { paperNotes: ['Without masking accuracy peaks at 9k (GSM8K) / 12k (MATH) samples; VGGM keeps improving to 15k / 19k.'] },
+  );
 }
 
 export function fakeBudgetForcing(seed = 5): ResultsFile {
@@ -130,7 +196,12 @@ export function fakeBudgetForcing(seed = 5): ResultsFile {
 export function fakeUnknown(seed = 6): ResultsFile {
   const rng = new Rng(seed);
   const f = fakeTable1(seed);
-  return { ...f, name: 'ablation_x', title: 'Some ablation', sets: { ...f.sets, extra: { title: 'Extra', chart: 'table', group: { title: 'G' }, x: { title: 'X' }, y: { title: 'Y' }, points: [point('a', 'b', noisy(rng, 1, 0.1))] } } };
+  return {
+    ...f,
+    name: 'ablation_x',
+    title: 'Some ablation',
+    sets: { ...f.sets, extra: { title: 'Extra', chart: 'table', group: { title: 'G' }, x: { title: 'X' }, y: { title: 'Y' }, points: [point('a', 'b', noisy(rng, 1, 0.1))] } },
+  };
 }
 
 export const ALL_FAKES = [fakeTable1, fakeTable2, fakeFig1, fakeFig2, fakeBudgetForcing, fakeUnknown];

@@ -12,7 +12,10 @@ const tmp = () => mkdtempSync(join(tmpdir(), 'figures-'));
 
 /** Parse a markdown table into rows of cells (header first, separator dropped). */
 function mdTable(md: string): string[][] {
-  return md.split('\n').filter((l) => l.startsWith('|') && !/^\|[:\-|]+\|$/.test(l)).map((l) => l.slice(2, -2).split(' | '));
+  return md
+    .split('\n')
+    .filter((l) => l.startsWith('|') && !/^\|[:\-|]+\|$/.test(l))
+    .map((l) => l.slice(2, -2).split(' | '));
 }
 
 describe('results files', () => {
@@ -42,8 +45,7 @@ describe('results files', () => {
   });
 
   it('records the command line, quoting what a shell would split', () => {
-    expect(commandLine(['/usr/bin/node', `${process.cwd()}/scripts/table1.ts`, '--scale', 'cpu', '--note', "it's"]))
-      .toBe(`tsx scripts/table1.ts --scale cpu --note 'it'\\''s'`);
+    expect(commandLine(['/usr/bin/node', `${process.cwd()}/scripts/table1.ts`, '--scale', 'cpu', '--note', "it's"])).toBe(`tsx scripts/table1.ts --scale cpu --note 'it'\\''s'`);
   });
 });
 
@@ -137,7 +139,11 @@ describe('figures registry', () => {
     f.sets.gsm8k.points[0] = point('sft', 1000, [0, 2, 60]);
     f.sets.gsm8k.points[1] = point('vggm', 1000, [99, 100, 40]);
     f.sets.gradVariance = {
-      title: 'Gradient variance during SFT', chart: 'lines', group: f.sets.gsm8k.group, x: { title: 'Step' }, y: { title: 'tr Cov(g)' },
+      title: 'Gradient variance during SFT',
+      chart: 'lines',
+      group: f.sets.gsm8k.group,
+      x: { title: 'Step' },
+      y: { title: 'tr Cov(g)' },
       points: [point('sft', 20, [0.1, 0.2, 3]), point('vggm', 20, [1, 1.1, 1.2])],
     };
     for (const p of [f.sets.gsm8k.points[0], f.sets.gsm8k.points[1], f.sets.gradVariance.points[0]]) {

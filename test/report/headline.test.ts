@@ -15,8 +15,24 @@ function table1(values: Record<string, number[]>, paper: Record<string, number>)
     return point(group, x, v, { paper: paper[group] ?? null });
   });
   return {
-    name: 'table1', title: 'Table 1', scale: 'smoke', seeds: [1, 2, 3], config: {}, wallTimeSec: 1, createdBy: 'test', createdAt: '2026-01-01T00:00:00Z',
-    sets: { accuracy: { title: 'Accuracy', chart: 'groupedBars', group: { title: 'Method', labels: { vggm: 'VGGM', sft: 'SFT' } }, x: { title: 'Benchmark' }, y: { title: 'Accuracy', unit: '%' }, points } },
+    name: 'table1',
+    title: 'Table 1',
+    scale: 'smoke',
+    seeds: [1, 2, 3],
+    config: {},
+    wallTimeSec: 1,
+    createdBy: 'test',
+    createdAt: '2026-01-01T00:00:00Z',
+    sets: {
+      accuracy: {
+        title: 'Accuracy',
+        chart: 'groupedBars',
+        group: { title: 'Method', labels: { vggm: 'VGGM', sft: 'SFT' } },
+        x: { title: 'Benchmark' },
+        y: { title: 'Accuracy', unit: '%' },
+        points,
+      },
+    },
   };
 }
 
@@ -24,16 +40,26 @@ const paper = { vggm: 83.1, sft: 78.2, base: 66.2 };
 
 describe('table1Verdicts: files without the differences set (per-seed t fallback)', () => {
   it('pairs seeds: a steady gain agrees, a steady loss is opposite, noise is inconclusive', () => {
-    const f = table1({
-      'vggm/a': [50, 61, 72], 'sft/a': [48, 59, 70], // +2 on every seed despite the spread across seeds
-      'vggm/b': [40, 41, 42], 'sft/b': [45, 46, 47], // −5 on every seed
-      'vggm/c': [40, 50, 45], 'sft/c': [45, 45, 45], // −5, +5, 0
-    }, paper);
+    const f = table1(
+      {
+        'vggm/a': [50, 61, 72],
+        'sft/a': [48, 59, 70], // +2 on every seed despite the spread across seeds
+        'vggm/b': [40, 41, 42],
+        'sft/b': [45, 46, 47], // −5 on every seed
+        'vggm/c': [40, 50, 45],
+        'sft/c': [45, 45, 45], // −5, +5, 0
+      },
+      paper,
+    );
     const h = table1Verdicts(f);
     expect(h.source).toBe('seeds');
     const [line] = h.lines;
     expect(line.title).toBe('VGGM vs SFT');
-    expect(line.cells.map((c) => [c.x, c.agreement])).toEqual([['a', 'agrees'], ['b', 'opposite'], ['c', 'inconclusive']]);
+    expect(line.cells.map((c) => [c.x, c.agreement])).toEqual([
+      ['a', 'agrees'],
+      ['b', 'opposite'],
+      ['c', 'inconclusive'],
+    ]);
     expect(line.cells[0].ours).toBeCloseTo(2, 12);
     expect(line.cells[0].ci95).toBeCloseTo(0, 12);
     expect(line.cells[0].paper).toBeCloseTo(4.9, 12);
@@ -53,7 +79,11 @@ describe('table1Verdicts: files without the differences set (per-seed t fallback
     const h = table1Verdicts(file);
     expect(h.source).toBe(file.sets.differences ? 'bootstrap' : 'seeds');
     if (file.sets.differences) return;
-    expect(h.lines.map((l) => [l.treated, l.baseline])).toEqual([['vggm', 'sft'], ['vggm_grpo', 'sft_grpo'], ['sft', 'base']]);
+    expect(h.lines.map((l) => [l.treated, l.baseline])).toEqual([
+      ['vggm', 'sft'],
+      ['vggm_grpo', 'sft_grpo'],
+      ['sft', 'base'],
+    ]);
   });
 });
 
@@ -65,10 +95,13 @@ function withDifferences(f: ResultsFile, diffs: Record<string, [number, number, 
     return { ...point(group, x, [m - 9, m, m + 9]), interval: { lo, hi }, ...(verdict ? { verdict } : {}), mde: 3 };
   });
   const set: ResultSet = {
-    title: 'Paired differences', chart: 'deltaBars',
+    title: 'Paired differences',
+    chart: 'deltaBars',
     group: { title: 'Difference', order: TABLE1_DIFFERENCES.map((c) => c.id), labels: Object.fromEntries(TABLE1_DIFFERENCES.map((c) => [c.id, c.label])) },
-    x: { title: 'Benchmark', labels: { a: 'A', b: 'B' } }, y: { title: 'Accuracy difference', unit: 'pp' },
-    interval: '95% two-stage bootstrap over seeds × problems', points,
+    x: { title: 'Benchmark', labels: { a: 'A', b: 'B' } },
+    y: { title: 'Accuracy difference', unit: 'pp' },
+    interval: '95% two-stage bootstrap over seeds × problems',
+    points,
   };
   return { ...f, sets: { ...f.sets, differences: set } };
 }
@@ -76,10 +109,17 @@ function withDifferences(f: ResultsFile, diffs: Record<string, [number, number, 
 describe('table1Verdicts: files with the differences set (bootstrap)', () => {
   // The accuracy set's per-seed values say VGGM − SFT = +10 on a with a tight t interval; the
   // bootstrap interval (problems resampled too) holds 0: the page must follow the bootstrap.
-  const acc = table1({
-    'vggm/a': [50, 51, 52], 'sft/a': [40, 41, 42], 'vggm/b': [50, 51, 52], 'sft/b': [40, 41, 42],
-    'base/a': [30, 30, 30], 'base_grpo/a': [31, 32, 33],
-  }, { ...paper, base_grpo: 74.2 });
+  const acc = table1(
+    {
+      'vggm/a': [50, 51, 52],
+      'sft/a': [40, 41, 42],
+      'vggm/b': [50, 51, 52],
+      'sft/b': [40, 41, 42],
+      'base/a': [30, 30, 30],
+      'base_grpo/a': [31, 32, 33],
+    },
+    { ...paper, base_grpo: 74.2 },
+  );
   const f = withDifferences(acc, {
     'vggm-sft/a': [10, -1.5, 21.5, 'inconclusive'],
     'vggm-sft/b': [10, 2, 18, 'positive'],
@@ -113,7 +153,12 @@ describe('table1Verdicts: files with the differences set (bootstrap)', () => {
 
   it('the page shows the same interval and verdict as table1.md', () => {
     const html = buildReportHtml({
-      title: 'R', figures: [{ file: f, ...renderResults(f) }], summary: null, bench: null, explorer: null, notes: [],
+      title: 'R',
+      figures: [{ file: f, ...renderResults(f) }],
+      summary: null,
+      bench: null,
+      explorer: null,
+      notes: [],
     });
     const md = renderResults(f).md;
     expect(md).toContain('10.0 [-1.5, 21.5] inconclusive');
@@ -127,8 +172,12 @@ describe('report page order', () => {
   it('opens with the Table 1 chart and its verdict lines, before the prose summary', () => {
     const f = table1({ 'vggm/a': [50, 51, 52], 'sft/a': [40, 41, 43], 'base/a': [30, 30, 31] }, paper);
     const html = buildReportHtml({
-      title: 'R', figures: [{ file: f, md: '# Table 1\n\n| a |\n|---|\n| 1 |\n', spec: { mark: 'bar' } as never }],
-      summary: '# What reproduced\n\nProse.', bench: null, explorer: null, notes: [],
+      title: 'R',
+      figures: [{ file: f, md: '# Table 1\n\n| a |\n|---|\n| 1 |\n', spec: { mark: 'bar' } as never }],
+      summary: '# What reproduced\n\nProse.',
+      bench: null,
+      explorer: null,
+      notes: [],
     });
     const main = html.slice(html.indexOf('<main>'));
     const at = (s: string) => main.indexOf(s);
@@ -140,10 +189,11 @@ describe('report page order', () => {
 });
 
 describe('report page: the diagnostics', () => {
-  it('Table 1\'s headline links the diagnostics section when the run wrote one, and only then', () => {
+  it("Table 1's headline links the diagnostics section when the run wrote one, and only then", () => {
     const f = table1({ 'vggm/a': [50, 51, 52], 'sft/a': [40, 41, 43] }, paper);
     const diag: ResultsFile = { ...f, name: 'diagnostics', title: 'Diagnostics <what>', sets: { answers: { ...f.sets.accuracy, title: 'Answers' } } };
-    const page = (files: ResultsFile[]) => buildReportHtml({ title: 'R', figures: files.map((file) => ({ file, ...renderResults(file) })), summary: null, bench: null, explorer: null, notes: [] });
+    const page = (files: ResultsFile[]) =>
+      buildReportHtml({ title: 'R', figures: files.map((file) => ({ file, ...renderResults(file) })), summary: null, bench: null, explorer: null, notes: [] });
     const html = page([f, diag]);
     expect(html).toContain('<section id="fig-1-diagnostics-section">');
     expect(html).toContain('<a href="#fig-1-diagnostics-section">Diagnostics &lt;what&gt;</a>');

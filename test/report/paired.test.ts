@@ -8,11 +8,22 @@ import { Rng } from '../../lib/util/rng.ts';
 const o = (row: string, seed: number, tier: string, id: string, correct: 0 | 1): Outcome => ({ row, seed, tier, id, correct });
 // seed 1: a right on p1, p2; b right on p2, p3. seed 2: a right on p1; b on none. One math problem.
 const outcomes: Outcome[] = [
-  o('a', 1, 'gsm8k', 'p1', 1), o('a', 1, 'gsm8k', 'p2', 1), o('a', 1, 'gsm8k', 'p3', 0),
-  o('b', 1, 'gsm8k', 'p1', 0), o('b', 1, 'gsm8k', 'p2', 1), o('b', 1, 'gsm8k', 'p3', 1),
-  o('a', 2, 'gsm8k', 'p1', 1), o('a', 2, 'gsm8k', 'p2', 0), o('a', 2, 'gsm8k', 'p3', 0),
-  o('b', 2, 'gsm8k', 'p1', 0), o('b', 2, 'gsm8k', 'p2', 0), o('b', 2, 'gsm8k', 'p3', 0),
-  o('a', 1, 'math', 'm1', 1), o('b', 1, 'math', 'm1', 0), o('a', 2, 'math', 'm1', 1), o('b', 2, 'math', 'm1', 1),
+  o('a', 1, 'gsm8k', 'p1', 1),
+  o('a', 1, 'gsm8k', 'p2', 1),
+  o('a', 1, 'gsm8k', 'p3', 0),
+  o('b', 1, 'gsm8k', 'p1', 0),
+  o('b', 1, 'gsm8k', 'p2', 1),
+  o('b', 1, 'gsm8k', 'p3', 1),
+  o('a', 2, 'gsm8k', 'p1', 1),
+  o('a', 2, 'gsm8k', 'p2', 0),
+  o('a', 2, 'gsm8k', 'p3', 0),
+  o('b', 2, 'gsm8k', 'p1', 0),
+  o('b', 2, 'gsm8k', 'p2', 0),
+  o('b', 2, 'gsm8k', 'p3', 0),
+  o('a', 1, 'math', 'm1', 1),
+  o('b', 1, 'math', 'm1', 0),
+  o('a', 2, 'math', 'm1', 1),
+  o('b', 2, 'math', 'm1', 1),
 ];
 const cmp = { id: 'a-b', label: 'a − b', a: 'a', b: 'b' };
 
@@ -27,7 +38,10 @@ describe('paired outcomes', () => {
 
   it('differences are paired by seed and problem, in percentage points', () => {
     const d = pairedDiffs(outcomes, cmp, 'gsm8k', [1, 2]);
-    expect(d.map((x) => [...x].sort((p, q) => p - q))).toEqual([[-100, 0, 100], [0, 0, 100]]);
+    expect(d.map((x) => [...x].sort((p, q) => p - q))).toEqual([
+      [-100, 0, 100],
+      [0, 0, 100],
+    ]);
     expect(() => pairedDiffs(outcomes, cmp, 'gsm8k', [1, 3])).toThrow(/seed 3 has no problem answered by both a and b/);
   });
 

@@ -1,14 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import {
-  bootstrapCI, ciHalfWidth, gapShare, intervalVerdict, mean, pairedBootstrap, sampleStd, summarize, tCdf, tQuantile, zQuantile,
-} from '../../lib/report/stats.ts';
+import { bootstrapCI, ciHalfWidth, gapShare, intervalVerdict, mean, pairedBootstrap, sampleStd, summarize, tCdf, tQuantile, zQuantile } from '../../lib/report/stats.ts';
 import { Rng } from '../../lib/util/rng.ts';
 
 describe('Student t', () => {
   // Two-sided 95% critical values from printed t tables (e.g. NIST/SEMATECH handbook, R qt()).
   it.each([
-    [1, 12.7062047], [2, 4.30265273], [3, 3.18244631], [4, 2.77644511],
-    [9, 2.26215716], [29, 2.04522964], [1000, 1.96233908],
+    [1, 12.7062047],
+    [2, 4.30265273],
+    [3, 3.18244631],
+    [4, 2.77644511],
+    [9, 2.26215716],
+    [29, 2.04522964],
+    [1000, 1.96233908],
   ])('t(0.975, df=%i) = %f', (df, want) => {
     expect(tQuantile(0.975, df)).toBeCloseTo(want, 6);
   });
@@ -28,9 +31,10 @@ describe('Student t', () => {
   });
 
   it('quantile inverts the CDF', () => {
-    for (const df of [1.5, 3, 17]) for (const p of [0.01, 0.3, 0.9, 0.999]) {
-      expect(tCdf(tQuantile(p, df), df)).toBeCloseTo(p, 8);
-    }
+    for (const df of [1.5, 3, 17])
+      for (const p of [0.01, 0.3, 0.9, 0.999]) {
+        expect(tCdf(tQuantile(p, df), df)).toBeCloseTo(p, 8);
+      }
   });
 
   it('rejects bad arguments with a message', () => {
@@ -50,7 +54,7 @@ describe('summaries', () => {
     expect(s.n).toBe(3);
     expect(s.mean).toBeCloseTo(78.4, 10);
     expect(s.std!).toBeCloseTo(1.60935, 4);
-    expect(s.ci95!).toBeCloseTo(4.30265273 * 1.60935 / Math.sqrt(3), 3);
+    expect(s.ci95!).toBeCloseTo((4.30265273 * 1.60935) / Math.sqrt(3), 3);
   });
 
   it('one value has a mean but no interval; empty and NaN input are refused', () => {

@@ -11,9 +11,16 @@ import type { Repro } from '../../lib/repro/script.ts';
 import { loadData } from '../../lib/train/data.ts';
 import { scaleTable } from '../../lib/train/scales.ts';
 
-const SPECS: ModelSpec[] = [{ kind: 'base' }, { kind: 'grpo', from: 'base' }, { kind: 'sft', method: 'sft' }, { kind: 'grpo', from: 'sft' }, { kind: 'sft', method: 'vggm' }, { kind: 'grpo', from: 'vggm' }];
+const SPECS: ModelSpec[] = [
+  { kind: 'base' },
+  { kind: 'grpo', from: 'base' },
+  { kind: 'sft', method: 'sft' },
+  { kind: 'grpo', from: 'sft' },
+  { kind: 'sft', method: 'vggm' },
+  { kind: 'grpo', from: 'vggm' },
+];
 
-it('sums the Base, every seed\'s training and every evaluation at the plan\'s costs', () => {
+it("sums the Base, every seed's training and every evaluation at the plan's costs", () => {
   process.env.VGGM_CACHE = mkdtempSync(join(tmpdir(), 'eta-')); // nothing cached
   const data = loadData('smoke', 1);
   const plan = reproPlan('cpu');

@@ -18,8 +18,19 @@ describe('seed groups and worker command lines', () => {
   });
 
   it('replaces the seed and job options in both spellings and keeps the rest', () => {
-    expect(workerArgv(['--scale', 'cpu', '--seeds', '1,2,3', '--jobs=3', '--force', '--out', 'r'], [2], '/t/r.json'))
-      .toEqual(['--scale', 'cpu', '--force', '--out', 'r', '--seeds', '2', '--jobs', '1', '--warm-only', '/t/r.json']);
+    expect(workerArgv(['--scale', 'cpu', '--seeds', '1,2,3', '--jobs=3', '--force', '--out', 'r'], [2], '/t/r.json')).toEqual([
+      '--scale',
+      'cpu',
+      '--force',
+      '--out',
+      'r',
+      '--seeds',
+      '2',
+      '--jobs',
+      '1',
+      '--warm-only',
+      '/t/r.json',
+    ]);
     expect(workerArgv(['--seed=4', '--family', 'llama-like'], [4], 'x')).toEqual(['--family', 'llama-like', '--seeds', '4', '--jobs', '1', '--warm-only', 'x']);
   });
 });
@@ -33,7 +44,14 @@ describe('table1 with two worker processes (smoke scale)', () => {
       encoding: 'utf8',
       timeout: 400_000,
     });
-    if (r.status !== 0) throw new Error(`table1 --jobs ${jobs} exited ${r.status}: ${r.stderr.split('\n').filter((l) => !l.startsWith('Warning')).slice(-4).join(' | ')}`);
+    if (r.status !== 0)
+      throw new Error(
+        `table1 --jobs ${jobs} exited ${r.status}: ${r.stderr
+          .split('\n')
+          .filter((l) => !l.startsWith('Warning'))
+          .slice(-4)
+          .join(' | ')}`,
+      );
     return { stdout: r.stdout, file: readResults(join(tmp, tag, 'table1.json')) };
   };
 

@@ -35,7 +35,16 @@ describe('pickProblems', () => {
 describe('distill traces', () => {
   const w = generateWorld({ seed: 3, scale: 'smoke' });
   const tokenizer = loadTokenizer(buildWorldTokenizer(datasetTexts(w.pool, w.eval, w.base)));
-  const ds: Dataset = { dir: 'mem', manifest: { source: 'world', seed: 3, scale: 'smoke' }, pool: w.pool, eval: w.eval, dev: w.dev, base: w.base, baseHeldout: w.baseHeldout, tokenizer };
+  const ds: Dataset = {
+    dir: 'mem',
+    manifest: { source: 'world', seed: 3, scale: 'smoke' },
+    pool: w.pool,
+    eval: w.eval,
+    dev: w.dev,
+    base: w.base,
+    baseHeldout: w.baseHeldout,
+    tokenizer,
+  };
 
   it('holds multiplier × N traces from other worlds, none an evaluation problem, split by label', () => {
     const r = buildDistillTraces(ds, 8);
@@ -93,7 +102,8 @@ describe('paper numbers match the quoted paper text (data/paper/excerpts.md)', (
   });
 
   it('Table 2', () => {
-    const l = PAPER_TABLE2['llama-like'], q = PAPER_TABLE2['qwen-like'];
+    const l = PAPER_TABLE2['llama-like'],
+      q = PAPER_TABLE2['qwen-like'];
     expect(three(l.base)).toEqual(row('Llama3.1-8B'));
     expect(three(l.sft)).toEqual(row('Llama3.1-8B + SFT (No Masking, 20k)'));
     expect(three(l.vggm)).toEqual(row('Llama3.1-8B + SFT (VGGM, 20k)'));

@@ -19,7 +19,14 @@ function run(script: string, ...args: string[]) {
     encoding: 'utf8',
     timeout: 300_000,
   });
-  if (r.status !== 0) throw new Error(`${script} exited ${r.status}: ${(r.stderr ?? '').split('\n').filter((l) => !l.startsWith('Warning')).slice(-5).join(' | ')}`);
+  if (r.status !== 0)
+    throw new Error(
+      `${script} exited ${r.status}: ${(r.stderr ?? '')
+        .split('\n')
+        .filter((l) => !l.startsWith('Warning'))
+        .slice(-5)
+        .join(' | ')}`,
+    );
   return r;
 }
 
@@ -94,7 +101,11 @@ function outputs(name: string): { file: ResultsFile; md: string } {
   expect(file.wallTimeSec).toBeGreaterThan(0);
   JSON.parse(readFileSync(join(out, `${name}.vl.json`), 'utf8'));
   expect(readFileSync(join(out, `${name}.svg`), 'utf8')).toMatch(/^<svg/);
-  expect(readFileSync(join(out, `${name}.png`)).subarray(1, 4).toString()).toBe('PNG');
+  expect(
+    readFileSync(join(out, `${name}.png`))
+      .subarray(1, 4)
+      .toString(),
+  ).toBe('PNG');
   return { file, md: readFileSync(join(out, `${name}.md`), 'utf8') };
 }
 
@@ -145,8 +156,12 @@ describe('reproduction scripts at smoke scale', () => {
     expect(bf.file.sets.delta.points).toHaveLength(6);
     expect(checkMarkdown(bf.file, bf.md)).toBeGreaterThan(6);
 
-    const evaluated = () => new Map(readdirSync(join(tmp, 'cache', 'evals')).filter((f) => /^acc-.*\.json$/.test(f))
-      .map((f) => [f, (JSON.parse(readFileSync(join(tmp, 'cache', 'evals', f), 'utf8')) as { model: string }).model]));
+    const evaluated = () =>
+      new Map(
+        readdirSync(join(tmp, 'cache', 'evals'))
+          .filter((f) => /^acc-.*\.json$/.test(f))
+          .map((f) => [f, (JSON.parse(readFileSync(join(tmp, 'cache', 'evals', f), 'utf8')) as { model: string }).model]),
+      );
     const before = evaluated();
     run('table2');
     const t2 = outputs('table2');

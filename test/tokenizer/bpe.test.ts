@@ -14,13 +14,7 @@ const CORPUS = [
   'Problem: Solve for x: 3x + 5 = 17.\nThink step by step.\n\nthe the the then there',
   'café naïve 日本語 emoji 😀 and ✓ done',
 ];
-const PROBES = [
-  ...CORPUS,
-  'Zebras eat 9 apples 😀😀 in Zürich — 東京!',
-  '  leading spaces and trailing  ',
-  'literal <|endoftext|> stays text',
-  '',
-];
+const PROBES = [...CORPUS, 'Zebras eat 9 apples 😀😀 in Zürich — 東京!', '  leading spaces and trailing  ', 'literal <|endoftext|> stays text', ''];
 
 const json = buildByteLevelBpe(CORPUS, { merges: 120 });
 const tok = loadTokenizer(json);
@@ -33,7 +27,17 @@ function referenceIds(text: string): number[] {
     const at = text.indexOf(a.content);
     if (at >= 0) return [...referenceIds(text.slice(0, at)), a.id, ...referenceIds(text.slice(at + a.content.length))];
   }
-  const pre = new Tokenizer({ model: { type: 'BPE', vocab: {}, merges: [], ignore_merges: false }, pre_tokenizer: json.pre_tokenizer, normalizer: null, decoder: { type: 'ByteLevel' }, post_processor: null, added_tokens: [] }, {}).pre_tokenizer!;
+  const pre = new Tokenizer(
+    {
+      model: { type: 'BPE', vocab: {}, merges: [], ignore_merges: false },
+      pre_tokenizer: json.pre_tokenizer,
+      normalizer: null,
+      decoder: { type: 'ByteLevel' },
+      post_processor: null,
+      added_tokens: [],
+    },
+    {},
+  ).pre_tokenizer!;
   const rank = new Map((json.model.merges as string[]).map((m, i) => [m, i]));
   const ids: number[] = [];
   for (const word of pre.pre_tokenize(text)) {

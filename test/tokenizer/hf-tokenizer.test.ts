@@ -58,9 +58,17 @@ describe('a real Qwen tokenizer.json against a second implementation', () => {
   });
 
   it('GSM8K and MATH-500 (data/benchmarks) as R1-style chat traces: the ids of both other implementations', () => {
-    const rows = (f: string) => readFileSync(`data/benchmarks/${f}`, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
-    const gsm = rows('gsm8k_test.jsonl').slice(0, 150).map((r) => [r.question, r.answer]);
-    const math = rows('math500_test.jsonl').slice(0, 150).map((r) => [r.problem, r.solution]);
+    const rows = (f: string) =>
+      readFileSync(`data/benchmarks/${f}`, 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l));
+    const gsm = rows('gsm8k_test.jsonl')
+      .slice(0, 150)
+      .map((r) => [r.question, r.answer]);
+    const math = rows('math500_test.jsonl')
+      .slice(0, 150)
+      .map((r) => [r.problem, r.solution]);
     let tokens = 0;
     for (const [q, a] of [...gsm, ...math]) {
       const t = `<|im_start|>user\n${q}<|im_end|>\n<|im_start|>assistant\n<think>\n${a}\nWait! Let me check.\n</think>\n\n${a}<|im_end|>`;
@@ -93,7 +101,32 @@ describe('a real Qwen tokenizer.json against a second implementation', () => {
   it('random strings over words, marks, emoji, BOM and added tokens: same ids as the second implementation, NFC round trip', () => {
     // transformers.js's regex \s has U+FEFF, the Rust one (White_Space) has not, so strings with
     // a BOM are held to the @huggingface/tokenizers pipeline only (which corrects \s); see the next test.
-    const pool = ['a', 'Wait', '!', ' ', '  ', '\n', '7', '42', 'é', 'e\u0301', '\u0301', '日本', '😀', '\t', '$', '\\boxed{', '}', '<think>', '</think>', '<|im_end|>', '<tool_call>', '<', '|', 'think>'];
+    const pool = [
+      'a',
+      'Wait',
+      '!',
+      ' ',
+      '  ',
+      '\n',
+      '7',
+      '42',
+      'é',
+      'e\u0301',
+      '\u0301',
+      '日本',
+      '😀',
+      '\t',
+      '$',
+      '\\boxed{',
+      '}',
+      '<think>',
+      '</think>',
+      '<|im_end|>',
+      '<tool_call>',
+      '<',
+      '|',
+      'think>',
+    ];
     const rng = new Rng(24);
     let n = 0;
     for (let k = 0; k < 400; k++) {
@@ -167,7 +200,11 @@ describe('a real Llama 3 tokenizer.json against the other implementations', () =
   const lib = new Tokenizer(json, {});
 
   it('MATH-500 items as Llama 3 chat turns: the same ids, special tokens one id each, exact round trip', () => {
-    const rows = readFileSync('data/benchmarks/math500_test.jsonl', 'utf8').split('\n').filter(Boolean).slice(0, 100).map((l) => JSON.parse(l));
+    const rows = readFileSync('data/benchmarks/math500_test.jsonl', 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .slice(0, 100)
+      .map((l) => JSON.parse(l));
     for (const r of rows) {
       const t = `<|begin_of_text|><|start_header_id|>user<|end_header_id|>\n\n${r.problem}<|eot_id|><|start_header_id|>assistant<|end_header_id|>\n\n${r.solution} 1234567 cafe\u0301<|eot_id|>`;
       const ids = llama.encode(t).ids;

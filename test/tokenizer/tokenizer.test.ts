@@ -75,7 +75,12 @@ describe('world tokenizer', () => {
   });
 
   it('splits like HF Split/Isolated: text between matches is a piece too', () => {
-    expect(splitPieces('ab12cd', '\\d')).toEqual([[0, 2], [2, 3], [3, 4], [4, 6]]);
+    expect(splitPieces('ab12cd', '\\d')).toEqual([
+      [0, 2],
+      [2, 3],
+      [3, 4],
+      [4, 6],
+    ]);
     expect(splitPieces('  x', WORLD_SPLIT_PATTERN).length).toBe(2);
   });
 

@@ -15,12 +15,26 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 describe('chooseBudget', () => {
   it('takes the smallest step count within the tolerance of the lowest loss', () => {
-    const rows = [{ steps: 240, nll: 0.40 }, { steps: 480, nll: 0.33 }, { steps: 720, nll: 0.326 }, { steps: 960, nll: 0.325 }];
+    const rows = [
+      { steps: 240, nll: 0.4 },
+      { steps: 480, nll: 0.33 },
+      { steps: 720, nll: 0.326 },
+      { steps: 960, nll: 0.325 },
+    ];
     expect(chooseBudget(rows, 0.02)).toEqual({ best: 960, chosen: 480 });
     expect(chooseBudget(rows, 0.005)).toEqual({ best: 960, chosen: 720 });
     expect(chooseBudget(rows, 0)).toEqual({ best: 960, chosen: 960 });
     // the lowest loss at a middle count (over-fitting later); row order does not matter
-    expect(chooseBudget([{ steps: 960, nll: 0.5 }, { steps: 240, nll: 0.6 }, { steps: 480, nll: 0.3 }], 0.02)).toEqual({ best: 480, chosen: 480 });
+    expect(
+      chooseBudget(
+        [
+          { steps: 960, nll: 0.5 },
+          { steps: 240, nll: 0.6 },
+          { steps: 480, nll: 0.3 },
+        ],
+        0.02,
+      ),
+    ).toEqual({ best: 480, chosen: 480 });
   });
 
   it('refuses no rows and a loss that is not a finite number', () => {
@@ -28,7 +42,7 @@ describe('chooseBudget', () => {
     expect(() => chooseBudget([{ steps: 240, nll: NaN }], 0.02)).toThrow(/240 steps is NaN/);
   });
 
-  it('pre-registers the issue\'s cpu rules: N in {240, 480, 720, 960}, 2%, seed 1, sft and vggm', () => {
+  it("pre-registers the issue's cpu rules: N in {240, 480, 720, 960}, 2%, seed 1, sft and vggm", () => {
     expect(BUDGET_RULES.cpu.sft).toMatchObject({ candidates: [240, 480, 720, 960], tolerance: 0.02, seed: 1, methods: ['sft', 'vggm'] });
     expect(BUDGET_RULES.cpu.pretrain?.candidates).toContain(SCALE_TABLE.cpu.pretrain.steps);
     expect(BUDGET_RULES.cpu.sft?.candidates).toContain(SCALE_TABLE.cpu.sft.steps);
@@ -37,8 +51,18 @@ describe('chooseBudget', () => {
 
 function choice(kind: 'pretrain' | 'sft', chosen: number, extra: Partial<BudgetChoice> = {}): BudgetChoice {
   return {
-    kind, scale: 'smoke', world: WORLD_CONFIG.version, rule: BUDGET_RULES.smoke[kind]!, lr: 1e-3, heldout: { items: 1, tokens: 1 },
-    rows: [{ steps: chosen, nll: 1, models: [] }], best: chosen, chosen, createdAt: '', createdBy: '', ...extra,
+    kind,
+    scale: 'smoke',
+    world: WORLD_CONFIG.version,
+    rule: BUDGET_RULES.smoke[kind]!,
+    lr: 1e-3,
+    heldout: { items: 1, tokens: 1 },
+    rows: [{ steps: chosen, nll: 1, models: [] }],
+    best: chosen,
+    chosen,
+    createdAt: '',
+    createdBy: '',
+    ...extra,
   };
 }
 

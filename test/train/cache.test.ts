@@ -9,7 +9,15 @@ import { cacheKey, isCached, type CacheKeyInput } from '../../lib/train/cache.ts
 import { lockPath, openEntry, type Claim, type Entry, type OpenOptions } from '../../lib/train/claim.ts';
 import { canonicalJson } from '../../lib/util/json.ts';
 
-const base: CacheKeyInput = { stage: 'sft', model: { dModel: 64, layers: 2 }, data: { seed: 1, n: 100 }, method: 'vggm', hparams: { lr: 1e-3, steps: 10 }, seed: 1, parent: 'pretrain-abc' };
+const base: CacheKeyInput = {
+  stage: 'sft',
+  model: { dModel: 64, layers: 2 },
+  data: { seed: 1, n: 100 },
+  method: 'vggm',
+  hparams: { lr: 1e-3, steps: 10 },
+  seed: 1,
+  parent: 'pretrain-abc',
+};
 
 describe('cache keys', () => {
   it('do not depend on object key order', () => {
@@ -79,9 +87,11 @@ describe('cache entries', () => {
   it('an edited, truncated or missing file is an error naming it at the first read', async () => {
     const { dir } = await train('t-edit');
     writeFileSync(join(dir, 'model.safetensors'), 'w2');
-    await expect(openEntry('t-edit', { data: null, parent: null, ...quiet })).rejects.toThrow(new RegExp(`^cached model t-edit: ${dir}/model\\.safetensors has changed \\(sha256 [0-9a-f]{12}…, recorded [0-9a-f]{12}…\\); retrain it with --force`));
+    await expect(openEntry('t-edit', { data: null, parent: null, ...quiet })).rejects.toThrow(
+      new RegExp(`^cached model t-edit: ${dir}/model\\.safetensors has changed \\(sha256 [0-9a-f]{12}…, recorded [0-9a-f]{12}…\\); retrain it with --force`),
+    );
     writeFileSync(join(dir, 'model.safetensors'), 'w1');
-    expect((await openEntry('t-edit', { data: null, parent: null, ...quiet }) as { hit: Entry }).hit.cached).toBe(true);
+    expect(((await openEntry('t-edit', { data: null, parent: null, ...quiet })) as { hit: Entry }).hit.cached).toBe(true);
     rmSync(join(dir, 'snapshots', 'step-0000002', 'model.safetensors'));
     await expect(openEntry('t-edit', { data: null, parent: null, ...quiet })).rejects.toThrow(`${dir}/snapshots/step-0000002/model.safetensors is missing`);
     // --force trains it again
@@ -92,7 +102,9 @@ describe('cache entries', () => {
     const ds = { dir: '/d', manifest: { source: 'world' }, pool: [{ id: 'a', response: 'x = 1' }], eval: [], base: [], tokenizer: { json: { v: 1 } } } as unknown as Dataset;
     await train('t-data', { data: ds, parent: null });
     const edited = { ...ds, pool: [{ id: 'a', response: 'x = 2' }] } as unknown as Dataset;
-    await expect(openEntry('t-data', { data: edited, parent: null, ...quiet })).rejects.toThrow('cached model t-data was trained on other data: /d/pool.jsonl has changed since the model was trained on it');
+    await expect(openEntry('t-data', { data: edited, parent: null, ...quiet })).rejects.toThrow(
+      'cached model t-data was trained on other data: /d/pool.jsonl has changed since the model was trained on it',
+    );
     const retok = { ...ds, tokenizer: { json: { v: 2 } } } as unknown as Dataset;
     await expect(openEntry('t-data', { data: retok, parent: null, ...quiet })).rejects.toThrow('/d/tokenizer.json has changed');
     expect('hit' in (await openEntry('t-data', { data: { ...ds } as Dataset, parent: null, ...quiet }))).toBe(true);
@@ -105,10 +117,12 @@ describe('cache entries', () => {
     // the parent trained again to other weights (--force on a nondeterministic device, say)
     const other = await train('t-parent', { force: true, data: null, parent: null }, 'w-other');
     expect(other.done.contentHash).not.toBe(parent.done.contentHash);
-    await expect(openEntry('t-child', { data: null, parent: other, ...quiet })).rejects.toThrow('cached model t-child was trained from another t-parent: that model\'s files have changed since');
+    await expect(openEntry('t-child', { data: null, parent: other, ...quiet })).rejects.toThrow(
+      "cached model t-child was trained from another t-parent: that model's files have changed since",
+    );
   });
 
-  it('removes the temp files of a killed write (dead pid), keeps a live writer\'s', async () => {
+  it("removes the temp files of a killed write (dead pid), keeps a live writer's", async () => {
     const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' }).stdout;
     const dir = join(root, 'models', 't-temp');
     mkdirSync(join(dir, 'checkpoints', 'step-0000004'), { recursive: true });
@@ -122,22 +136,26 @@ describe('cache entries', () => {
   });
 
   it('a diverged run is marked failed, not cached, and refused until --force', async () => {
-    const opened = await openEntry('t-div', { data: null, parent: null, ...quiet }) as { claim: Claim };
+    const opened = (await openEntry('t-div', { data: null, parent: null, ...quiet })) as { claim: Claim };
     writeModel(opened.claim.dir);
     writeFileSync(join(opened.claim.dir, 'metrics.jsonl'), steps([2, 2.1, 9613, 9613]));
-    expect(() => opened.claim.finish({ stage: 'test' })).toThrow(/^t-div: the run diverged \(mean loss of the last 1 steps 9613 is 4806\.5× that of the first 1 \(2\.000; limit 2×\)\); marked failed in .*failed\.json, not cached/);
+    expect(() => opened.claim.finish({ stage: 'test' })).toThrow(
+      /^t-div: the run diverged \(mean loss of the last 1 steps 9613 is 4806\.5× that of the first 1 \(2\.000; limit 2×\)\); marked failed in .*failed\.json, not cached/,
+    );
     expect(existsSync(join(opened.claim.dir, 'done.json'))).toBe(false);
     expect(existsSync(lockPath('t-div'))).toBe(false);
-    await expect(openEntry('t-div', { data: null, parent: null, ...quiet })).rejects.toThrow(/^t-div: its last run diverged \(mean loss .*\) and is not cached .*; change its settings, or train it again with --force$/);
+    await expect(openEntry('t-div', { data: null, parent: null, ...quiet })).rejects.toThrow(
+      /^t-div: its last run diverged \(mean loss .*\) and is not cached .*; change its settings, or train it again with --force$/,
+    );
     expect('claim' in (await openEntry('t-div', { force: true, data: null, parent: null, ...quiet }).then((o) => ('claim' in o && o.claim.abandon(), o)))).toBe(true);
   });
 
   it('time accumulates over the processes that worked on a run', async () => {
-    const first = await openEntry('t-time', { data: null, parent: null, ...quiet }) as { claim: Claim };
+    const first = (await openEntry('t-time', { data: null, parent: null, ...quiet })) as { claim: Claim };
     mkdirSync(first.claim.dir, { recursive: true }); // the trainer's first checkpoint
     await new Promise((r) => setTimeout(r, 120));
     first.claim.abandon(); // an error or Ctrl-C: the time so far is kept
-    const second = await openEntry('t-time', { data: null, parent: null, ...quiet }) as { claim: Claim };
+    const second = (await openEntry('t-time', { data: null, parent: null, ...quiet })) as { claim: Claim };
     writeModel(second.claim.dir);
     await new Promise((r) => setTimeout(r, 120));
     const done = second.claim.finish({ stage: 'test', seconds: 0.001 }).done;

@@ -7,8 +7,7 @@ import { join } from 'node:path';
 import { expect, it } from 'vitest';
 
 const root = new URL('../..', import.meta.url).pathname;
-const run = (cache: string) =>
-  spawnSync('npx', ['tsx', 'scripts/diagnostics.ts'], { cwd: root, env: { ...process.env, VGGM_CACHE: cache }, encoding: 'utf8', timeout: 60_000 });
+const run = (cache: string) => spawnSync('npx', ['tsx', 'scripts/diagnostics.ts'], { cwd: root, env: { ...process.env, VGGM_CACHE: cache }, encoding: 'utf8', timeout: 60_000 });
 
 it('prints the last diagnostics and the mean gradient noise of each finished SFT run', () => {
   const cache = mkdtempSync(join(tmpdir(), 'diag-'));

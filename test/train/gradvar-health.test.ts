@@ -5,9 +5,18 @@ import { Rng } from '../../lib/util/rng.ts';
 
 describe('gradientVariance', () => {
   it('is zero for identical gradients and computes the spread of hand-made ones', () => {
-    expect(gradientVariance([[1, 2], [1, 2], [1, 2]]).variance).toBe(0);
+    expect(
+      gradientVariance([
+        [1, 2],
+        [1, 2],
+        [1, 2],
+      ]).variance,
+    ).toBe(0);
     // mean (1, 0); deviations (±1, 0) -> Σ||d||² = 2, /(K-1) = 2
-    const v = gradientVariance([[2, 0], [0, 0]]);
+    const v = gradientVariance([
+      [2, 0],
+      [0, 0],
+    ]);
     expect(v.variance).toBe(2);
     expect(v.meanGradNormSq).toBe(1);
     expect(v.noiseToSignal).toBe(2);
@@ -16,7 +25,9 @@ describe('gradientVariance', () => {
 
   it('recovers the trace of the covariance of noisy gradients', () => {
     const rng = new Rng(5);
-    const n = 400, K = 16, sigma = 0.5;
+    const n = 400,
+      K = 16,
+      sigma = 0.5;
     const signal = Array.from({ length: n }, () => rng.normal());
     const grads = Array.from({ length: K }, () => signal.map((s) => s + sigma * rng.normal()));
     const v = gradientVariance(grads);

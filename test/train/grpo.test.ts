@@ -22,7 +22,9 @@ describe('GRPO gradient wiring', () => {
     const c = ctx();
     const config = { ...presetConfig('llama-like', 'tiny', 19), context: 16 };
     const model = Model.init(c, config, 2);
-    const B = 3, T = 13, n = B * T;
+    const B = 3,
+      T = 13,
+      n = B * T;
     const rng = new Rng(4);
     const ids = Uint32Array.from({ length: n }, () => rng.int(0, 18));
     const targets = Uint32Array.from({ length: n }, () => rng.int(0, 18));
@@ -30,7 +32,9 @@ describe('GRPO gradient wiring', () => {
     const scale = Float32Array.from({ length: n }, (_, i) => (i % T >= 4 ? 1 / 27 : 0));
     const acts = model.activations(B, T);
     const t = (name: string, data?: Float32Array) => (data ? c.pool.upload(data, [n], name) : c.pool.alloc([n], name));
-    const oldLp = t('old'), advT = t('adv', adv), scaleT = t('scale', scale);
+    const oldLp = t('old'),
+      advT = t('adv', adv),
+      scaleT = t('scale', scale);
     const out = { loss: t('loss'), weight: acts.weights, kl: t('kl'), clipped: t('clipped') };
 
     // path A: forward, log-probs as the rollout policy's, kernel weights, gradient pass

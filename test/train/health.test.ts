@@ -5,9 +5,15 @@ import type { MetricRecord } from '../../lib/train/metrics.ts';
 
 describe('NonFiniteError', () => {
   it('never claims a checkpoint that does not exist, and says when the newest one may be the bad one', () => {
-    expect(new NonFiniteError(3, 'loss', 0, NaN, null).message).toBe('step 3: loss is NaN at element 0; stopped. No checkpoint was written yet: the next run starts again from step 0.');
-    expect(new NonFiniteError(7, 'gradient norm', 0, Infinity, 4).message).toMatch(/stopped\. The newest checkpoint \(after step 4\) predates the failure; a resumed run starts there\.$/);
-    expect(new NonFiniteError(4, 'loss', 0, NaN, 4).message).toMatch(/after step 4\) holds the weights this step started from, which may be what failed: --force retrains from step 0\.$/);
+    expect(new NonFiniteError(3, 'loss', 0, NaN, null).message).toBe(
+      'step 3: loss is NaN at element 0; stopped. No checkpoint was written yet: the next run starts again from step 0.',
+    );
+    expect(new NonFiniteError(7, 'gradient norm', 0, Infinity, 4).message).toMatch(
+      /stopped\. The newest checkpoint \(after step 4\) predates the failure; a resumed run starts there\.$/,
+    );
+    expect(new NonFiniteError(4, 'loss', 0, NaN, 4).message).toMatch(
+      /after step 4\) holds the weights this step started from, which may be what failed: --force retrains from step 0\.$/,
+    );
   });
 });
 
@@ -28,7 +34,10 @@ describe('divergence', () => {
 
   it('flags a gradient norm over the bound in any run, GRPO included (its loss is not a fit measure)', () => {
     expect(divergence(steps([2, 1.9, 1.8], (i) => (i === 1 ? 2e13 : 1)))).toBe('gradient norm 2.00e+13 at step 1 is above 1e+4');
-    const grpo: MetricRecord[] = [{ step: 0, kind: 'grpo', loss: -5, gradNorm: 0.3 }, { step: 1, kind: 'grpo', loss: 80, gradNorm: 0.4 }];
+    const grpo: MetricRecord[] = [
+      { step: 0, kind: 'grpo', loss: -5, gradNorm: 0.3 },
+      { step: 1, kind: 'grpo', loss: 80, gradNorm: 0.4 },
+    ];
     expect(divergence(grpo)).toBeNull();
     expect(divergence([...grpo, { step: 2, kind: 'grpo', loss: 0, gradNorm: DIVERGENCE_RULE.maxGradNorm * 2 }])).toMatch(/^gradient norm 2\.00e\+4 at step 2/);
     // other record kinds (diagnostics, gradient variance) are not steps

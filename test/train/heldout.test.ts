@@ -13,7 +13,16 @@ import { useGpu } from '../helpers/gpu.ts';
 const { ctx } = useGpu();
 const w = generateWorld({ seed: 3, scale: 'smoke' });
 const tokenizer = loadTokenizer(buildWorldTokenizer(datasetTexts(w.pool, [...w.eval, ...w.dev], [...w.base, ...w.baseHeldout])));
-const ds: Dataset = { dir: 'mem', manifest: { source: 'world', seed: 3, scale: 'smoke' }, pool: w.pool, eval: w.eval, dev: w.dev, base: w.base, baseHeldout: w.baseHeldout, tokenizer };
+const ds: Dataset = {
+  dir: 'mem',
+  manifest: { source: 'world', seed: 3, scale: 'smoke' },
+  pool: w.pool,
+  eval: w.eval,
+  dev: w.dev,
+  base: w.base,
+  baseHeldout: w.baseHeldout,
+  tokenizer,
+};
 
 describe('heldoutTraces', () => {
   it('takes unused pool traces on problems no SFT trace holds, learning what every method learns', () => {
@@ -42,11 +51,16 @@ describe('heldoutLoss', () => {
   it('equals the token-weighted mean NLL of the traces scored one at a time, however they are batched', async () => {
     const traces = heldoutTraces(ds, 9, 256);
     const model = Model.init(ctx(), { ...presetConfig('qwen-like', 'tiny', tokenizer.vocabSize), context: 256 }, 7);
-    let sum = 0, n = 0;
+    let sum = 0,
+      n = 0;
     for (const t of traces) {
       const L = t.inputIds.length - 1;
       const { logprob } = await model.score({ batch: 1, seqLen: L, ids: t.inputIds.slice(0, L), targets: t.inputIds.slice(1), weights: t.weights.slice(1) });
-      for (let j = 0; j < L; j++) if (t.weights[j + 1] > 0) { sum -= logprob[j]; n++; }
+      for (let j = 0; j < L; j++)
+        if (t.weights[j + 1] > 0) {
+          sum -= logprob[j];
+          n++;
+        }
     }
     const batched = await heldoutLoss(model, traces, 4);
     expect(batched.tokens).toBe(n);

@@ -4,7 +4,8 @@ import { derivedSeed } from '../../lib/util/seed.ts';
 
 describe('batchIndices', () => {
   it('is a function of (seed, step) and covers each epoch exactly once', () => {
-    const n = 10, B = 3;
+    const n = 10,
+      B = 3;
     const seen: number[] = [];
     for (let s = 0; s < 10; s++) seen.push(...batchIndices(7, s, n, B)); // 30 = 3 epochs
     for (let e = 0; e < 3; e++) expect(seen.slice(e * n, (e + 1) * n).sort((a, b) => a - b)).toEqual([...Array(n).keys()]);

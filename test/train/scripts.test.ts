@@ -48,7 +48,10 @@ describe('scripts at smoke scale', () => {
     const small = script('grpo', '--from', 'vggm', '--reserve', '2', '--lr', '1e-3', '--warmup', '1');
     expect(small.code).toBe(0);
     expect(small.stdout).toMatch(/trained/);
-    const lrs = readFileSync(join(json('grpo-vggm-smoke.json').runs[0].dir, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l).lr);
+    const lrs = readFileSync(join(json('grpo-vggm-smoke.json').runs[0].dir, 'metrics.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l).lr);
     expect(lrs).toEqual([1e-3, 1e-3, 1e-3]);
     // --steps names the model that many steps made, in eval as in sft
     expect(script('sft', '--method', 'vggm', '--steps', '3').code).toBe(0);
@@ -64,7 +67,10 @@ describe('scripts at smoke scale', () => {
     const res = json('eval-sft-vggm-smoke-bf1.json').runs[0];
     expect(res.results.all.greedy).toBeGreaterThanOrEqual(0);
     expect(res.results.all.forced).toBeGreaterThanOrEqual(0);
-    const gens = readFileSync(res.generations, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const gens = readFileSync(res.generations, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(new Set(gens.map((g) => g.mode))).toEqual(new Set(['greedy', 'sample', 'forced']));
     const ent = script('entropy', '--model', 'base');
     expect(ent.code).toBe(0);
@@ -79,7 +85,8 @@ describe('scripts at smoke scale', () => {
     const sel = json('sft-lr-qwen-like-s1.json');
     expect(sel.rows.map((x: { method: string; lr: number }) => `${x.method}@${x.lr}`)).toEqual(['base@0', 'sft@0.001', 'vggm@0.001', 'sft@0.003', 'vggm@0.003']);
     expect(sel.heldout.traces).toBe(8);
-    const mean = (lr: number) => sel.rows.filter((x: { lr: number; method: string }) => x.lr === lr && x.method !== 'base').reduce((a: number, x: { nll: number }) => a + x.nll / 2, 0);
+    const mean = (lr: number) =>
+      sel.rows.filter((x: { lr: number; method: string }) => x.lr === lr && x.method !== 'base').reduce((a: number, x: { nll: number }) => a + x.nll / 2, 0);
     expect(sel.meanByLr['0.001']).toBeCloseTo(mean(1e-3), 10);
     expect(sel.chosen).toBe(mean(1e-3) <= mean(3e-3) ? 1e-3 : 3e-3);
     // the default rate's model is the one `sft.ts` trains, and `sft.ts --lr` names the other one
@@ -101,7 +108,12 @@ describe('scripts at smoke scale', () => {
   it('bad input: one line and exit code 2', () => {
     const r = script('sft', '--method', 'bogus');
     expect(r.code).toBe(2);
-    expect(r.stderr.trim().split('\n').filter((l) => !l.startsWith('Warning')).length).toBe(1);
+    expect(
+      r.stderr
+        .trim()
+        .split('\n')
+        .filter((l) => !l.startsWith('Warning')).length,
+    ).toBe(1);
     const e = script('eval', '--checkpoint', '/nonexistent');
     expect(e.code).toBe(2);
     expect(e.stderr).toMatch(/--checkpoint needs --format/);

@@ -27,7 +27,8 @@ const rng = new Rng(11);
 // Sequences with structure (an arithmetic progression mod VOCAB) so the loss can fall.
 const items = Array.from({ length: 12 }, () => {
   const len = rng.int(10, 20);
-  const a = rng.int(4, VOCAB - 1), d = rng.int(1, 3);
+  const a = rng.int(4, VOCAB - 1),
+    d = rng.int(1, 3);
   const ids = Array.from({ length: len }, (_, i) => (i === len - 1 ? 3 : 4 + ((a + d * i) % (VOCAB - 4))));
   const tLast = rng.next() < 0.5 ? null : rng.int(6, len - 1);
   return weightExample('vggm', { ids, promptLen: 3, responseStart: 3, tLastToken: tLast, eos: len - 1 });
@@ -51,7 +52,12 @@ function run(dir: string, extra: Partial<SupervisedRun> = {}): SupervisedRun {
 }
 
 const stepLosses = (dir: string) =>
-  readFileSync(join(tmp, dir, 'metrics.jsonl'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l)).filter((r) => r.kind === 'step').map((r) => [r.step, r.loss]);
+  readFileSync(join(tmp, dir, 'metrics.jsonl'), 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l))
+    .filter((r) => r.kind === 'step')
+    .map((r) => [r.step, r.loss]);
 
 describe('trainSupervised', () => {
   it('resumes from a checkpoint with losses identical to an uninterrupted run', async () => {
@@ -83,7 +89,10 @@ describe('trainSupervised', () => {
 
   it('stops on a NaN naming the step and a tensor, keeping the last good checkpoint', async () => {
     const r = run('nan', { lrAt: (s) => (s === 2 ? NaN : 1e-2) });
-    const err = await trainSupervised(r).then(() => null, (e: unknown) => e);
+    const err = await trainSupervised(r).then(
+      () => null,
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(NonFiniteError);
     expect((err as NonFiniteError).step).toBe(3); // the NaN update of step 2 shows in step 3's loss
     expect((err as Error).message).toMatch(/^step 3: (gradient of [\w.]+|loss|gradient norm) is NaN/);

@@ -84,10 +84,15 @@ describe('TRL prompt/completion export', () => {
     const data = join(tmp, 'data');
     writeDataset(data, { manifest: { source: 'world', seed: 3, scale: 'smoke' }, pool: world.pool, eval: world.eval, base: world.base, tokenizer: worldJson });
     const out = join(tmp, 'out');
-    const r = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/export.ts', '--format', 'trl', '--method', 'vggm', '--scale', 'smoke', '--data', data, '--out', out], { encoding: 'utf8' });
+    const r = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/export.ts', '--format', 'trl', '--method', 'vggm', '--scale', 'smoke', '--data', data, '--out', out], {
+      encoding: 'utf8',
+    });
     expect(r.status, r.stderr).toBe(0);
     const dir = join(out, 'trl-vggm-smoke');
-    const lines = readFileSync(join(dir, 'train.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const lines = readFileSync(join(dir, 'train.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(lines.length).toBe(sftExamples.length);
     expect(Object.keys(lines[0]).sort()).toEqual(['completion', 'id', 'prompt', 'v']);
     expect(readFileSync(join(dir, 'messages.jsonl'), 'utf8').trim().split('\n').length).toBe(sftExamples.length);

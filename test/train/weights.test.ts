@@ -68,7 +68,7 @@ describe('weightExample', () => {
 });
 
 describe('the derived views of a method', () => {
-  it('traceLayout: what each method drops and where it starts learning, in the trace\'s positions', () => {
+  it("traceLayout: what each method drops and where it starts learning, in the trace's positions", () => {
     expect(traceLayout('sft', vMid)).toEqual({ dropped: null, learnFrom: 4 });
     expect(traceLayout('vggm', vMid)).toEqual({ dropped: null, learnFrom: 7 });
     expect(traceLayout('truncate', vMid)).toEqual({ dropped: { start: 4, end: 7 }, learnFrom: 7 });

@@ -9,7 +9,9 @@ function runFixture(...args: string[]) {
   // The fixture leaves a setInterval running: only runMain's explicit exit lets it end, so a
   // regression shows up as the 60 s timeout (status null), not as a slow pass.
   const r = spawnSync(process.execPath, ['--import', 'tsx', fixture, ...args], {
-    encoding: 'utf8', timeout: 60_000, env: { ...process.env, VGGM_DEBUG: '' },
+    encoding: 'utf8',
+    timeout: 60_000,
+    env: { ...process.env, VGGM_DEBUG: '' },
   });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr.split('\n').filter((l) => l && !l.startsWith('Warning:')) };
 }
@@ -77,7 +79,12 @@ describe('parseCli', () => {
 describe('progress', () => {
   function sink() {
     const lines: string[] = [];
-    const stream = new Writable({ write(chunk, _enc, cb) { lines.push(...String(chunk).split('\n').filter(Boolean)); cb(); } });
+    const stream = new Writable({
+      write(chunk, _enc, cb) {
+        lines.push(...String(chunk).split('\n').filter(Boolean));
+        cb();
+      },
+    });
     return { lines, stream };
   }
 

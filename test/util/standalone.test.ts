@@ -20,7 +20,15 @@ const sources = ['lib', 'scripts', 'test', 'notebooks'].flatMap((d) => files(joi
 const THIS = relative(ROOT, import.meta.filename);
 
 /** Absolute paths a source may name: system tools and Linux's /proc (docs/environment.md), and throwaway arguments in tests. */
-const ALLOWED = [/^\/proc\//, /^\/usr\/bin\/(chromium|python3|node)$/, /^\/usr\/share\/fonts\/truetype\/dejavu$/, /^\/tmp\/[\w-]*$/, /^\/nonexistent/, /^\/elsewhere$/, /^\/d(\/|$)/];
+const ALLOWED = [
+  /^\/proc\//,
+  /^\/usr\/bin\/(chromium|python3|node)$/,
+  /^\/usr\/share\/fonts\/truetype\/dejavu$/,
+  /^\/tmp\/[\w-]*$/,
+  /^\/nonexistent/,
+  /^\/elsewhere$/,
+  /^\/d(\/|$)/,
+];
 
 describe('the repository stands alone', () => {
   it('finds the sources it checks', () => {
@@ -33,11 +41,14 @@ describe('the repository stands alone', () => {
   });
 
   it('every absolute path in a string literal is a documented system tool', () => {
-    const found = sources.filter((s) => s.path !== THIS).flatMap((s) =>
-      [...s.text.matchAll(/['"`](\/(?:usr|work|home|tmp|etc|opt|root|var|proc|mnt|srv|nonexistent|elsewhere|d)\b[^'"`\s]*)/g)]
-        .map((m) => m[1].replace(/\$\{[^}]*\}.*/, ''))
-        .filter((p) => !ALLOWED.some((a) => a.test(p)))
-        .map((p) => `${s.path}: ${p}`));
+    const found = sources
+      .filter((s) => s.path !== THIS)
+      .flatMap((s) =>
+        [...s.text.matchAll(/['"`](\/(?:usr|work|home|tmp|etc|opt|root|var|proc|mnt|srv|nonexistent|elsewhere|d)\b[^'"`\s]*)/g)]
+          .map((m) => m[1].replace(/\$\{[^}]*\}.*/, ''))
+          .filter((p) => !ALLOWED.some((a) => a.test(p)))
+          .map((p) => `${s.path}: ${p}`),
+      );
     expect(found).toEqual([]);
   });
 

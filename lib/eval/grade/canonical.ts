@@ -11,18 +11,28 @@ function num(v: Complex): string {
 export function canonicalForm(p: Parsed): string {
   const all = (xs: Parsed[]) => xs.map(canonicalForm).join(', ');
   switch (p.k) {
-    case 'num': return `${num(p.v)}${p.pct ? '%' : ''}`;
-    case 'sym': return p.expr;
-    case 'eq': return `${canonicalForm(p.lhs)} = ${canonicalForm(p.rhs)}`;
+    case 'num':
+      return `${num(p.v)}${p.pct ? '%' : ''}`;
+    case 'sym':
+      return p.expr;
+    case 'eq':
+      return `${canonicalForm(p.lhs)} = ${canonicalForm(p.rhs)}`;
     case 'ineq':
       if (p.rel) return `${canonicalForm(p.rel.lhs)} ${p.rel.op} ${canonicalForm(p.rel.rhs)}`;
       return p.interval ? `in ${canonicalForm(p.interval)}` : 'inequality chain';
-    case 'seq': return `${p.names ? `(${p.names.join(', ')}) = ` : ''}${p.open}${all(p.items)}${p.close}`;
-    case 'list': return `{${all(p.items)}}${p.decimal ? ` or ${num(p.decimal)}` : ''}`;
-    case 'set': return `{${all(p.items)}}`;
-    case 'union': return p.parts.map(canonicalForm).join(' ∪ ');
-    case 'matrix': return `[${p.rows.map((r) => `[${all(r)}]`).join(', ')}]`;
-    case 'based': return `${p.digits}_${p.base}`;
-    case 'text': return JSON.stringify(p.s);
+    case 'seq':
+      return `${p.names ? `(${p.names.join(', ')}) = ` : ''}${p.open}${all(p.items)}${p.close}`;
+    case 'list':
+      return `{${all(p.items)}}${p.decimal ? ` or ${num(p.decimal)}` : ''}`;
+    case 'set':
+      return `{${all(p.items)}}`;
+    case 'union':
+      return p.parts.map(canonicalForm).join(' ∪ ');
+    case 'matrix':
+      return `[${p.rows.map((r) => `[${all(r)}]`).join(', ')}]`;
+    case 'based':
+      return `${p.digits}_${p.base}`;
+    case 'text':
+      return JSON.stringify(p.s);
   }
 }

@@ -9,15 +9,7 @@
 // one answer, joined with ", " so that the parser reads them as an unordered list.
 
 export type ExtractRule =
-  | 'boxed'
-  | 'boxed-several'
-  | 'gsm8k-hashes'
-  | 'final-answer-is'
-  | 'answer-colon'
-  | 'answer-word'
-  | 'whole-text'
-  | 'last-math-or-number'
-  | 'fallback-string';
+  'boxed' | 'boxed-several' | 'gsm8k-hashes' | 'final-answer-is' | 'answer-colon' | 'answer-word' | 'whole-text' | 'last-math-or-number' | 'fallback-string';
 
 export interface Extraction {
   /** The answer string (several answers joined with ", "). */
@@ -43,7 +35,8 @@ function braceMatches(text: string): Int32Array {
   const open: number[] = [];
   for (let j = 0; j < text.length; j++) {
     const c = text.charCodeAt(j);
-    if (c === 92) j++; // backslash: the next character is escaped
+    if (c === 92)
+      j++; // backslash: the next character is escaped
     else if (c === 123) open.push(j);
     else if (c === 125 && open.length > 0) match[open.pop()!] = j;
   }
@@ -110,7 +103,11 @@ function boxedAnswers(text: string): { answers: string[]; end: number } | null {
 const MATH_SPAN =
   /(?<!\\)\$\$((?:[^$]|\$(?!\$)){1,8000}?)(?<!\\)\$\$|(?<!\\)\\\[([\s\S]{1,8000}?)(?<!\\)\\\]|(?<![\\\d])\$((?:\\\$|[^\n$]){1,8000}?)(?<!\\)\$|(?<!\\)\\\(((?:[^\\\n]|\\(?!\))){1,8000}?)(?<!\\)\\\)|(-?\\frac\{-?\d+(?:[.,]\d+)?\}\{-?\d+(?:[.,]\d+)?\})/g;
 
-interface Span { start: number; end: number; inner: string }
+interface Span {
+  start: number;
+  end: number;
+  inner: string;
+}
 
 function mathSpans(text: string, from = 0): Span[] {
   const out: Span[] = [];

@@ -31,7 +31,12 @@ export async function* readLines(chunks: AsyncIterable<Uint8Array | string> | It
   let any = false;
   const take = (b: Uint8Array) => {
     if (overflow || b.length === 0) return;
-    if (size + b.length > maxBytes) { overflow = true; parts = []; size = 0; return; }
+    if (size + b.length > maxBytes) {
+      overflow = true;
+      parts = [];
+      size = 0;
+      return;
+    }
     parts.push(b.slice()); // a copy: the source may reuse its buffer
     size += b.length;
   };
@@ -53,7 +58,10 @@ export async function* readLines(chunks: AsyncIterable<Uint8Array | string> | It
       yield finish();
       from = nl + 1;
     }
-    if (from < buf.length) { take(buf.subarray(from)); any = true; }
+    if (from < buf.length) {
+      take(buf.subarray(from));
+      any = true;
+    }
   }
   if (any) yield finish();
 }
