@@ -12,7 +12,6 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 /** Parse a JSONL file whose lines the project wrote itself (a bad line is an error). */
 export function readJsonl<T>(path: string): T[] {
-  const out: T[] = [];
   let text: string;
   try {
     text = utf8.decode(readFileSync(path));
@@ -20,12 +19,20 @@ export function readJsonl<T>(path: string): T[] {
     if (e instanceof TypeError) throw new Error(`${path}: not valid UTF-8`);
     throw e;
   }
+  return parseJsonLines(text, path).map((l) => l.value as T);
+}
+
+/** The value of each non-empty line of a JSONL text with where it stands (`name:line`); a line
+ *  that is not JSON is an error naming it. */
+export function parseJsonLines(text: string, name: string): { value: Record<string, unknown>; where: string }[] {
+  const out: { value: Record<string, unknown>; where: string }[] = [];
   text.split('\n').forEach((line, i) => {
     if (!line.trim()) return;
+    const where = `${name}:${i + 1}`;
     try {
-      out.push(JSON.parse(line) as T);
+      out.push({ value: JSON.parse(line), where });
     } catch {
-      throw new Error(`${path}:${i + 1}: not a JSON line`);
+      throw new Error(`${where}: not JSON`);
     }
   });
   return out;

@@ -10,6 +10,7 @@ import { lastBoxed } from './prompts.ts';
 import { labelTrace, type LabelCache, type Labeller } from './segment/labeller.ts';
 import { locateLabel, rewriteAt } from './segment/rules.ts';
 import type { Example, LabelRecord, Provenance } from './types.ts';
+import { parseJsonLines } from './jsonl.ts';
 
 export type RowResult = { index: number; row: Record<string, unknown> } | { index: number; error: string };
 
@@ -237,15 +238,7 @@ function compare(c: LabelComparison, id: string, ext: LabelRecord, rules: LabelR
  *  labeller?, version?} per line; a bad line is an error naming the line. */
 export function parseExternalLabels(text: string, name: string, defaults: { labeller: string; version: string }): Map<string, ExternalLabel> {
   const out = new Map<string, ExternalLabel>();
-  text.split('\n').forEach((line, i) => {
-    if (!line.trim()) return;
-    const where = `${name}:${i + 1}`;
-    let o: Record<string, unknown>;
-    try {
-      o = JSON.parse(line);
-    } catch {
-      throw new Error(`${where}: not JSON`);
-    }
+  for (const { value: o, where } of parseJsonLines(text, name)) {
     const gen = o.generation ?? o.generation_index;
     if (typeof o.uuid !== 'string' || !Number.isInteger(gen)) throw new Error(`${where}: needs "uuid" (string) and "generation" (integer)`);
     if (o.v !== 0 && o.v !== 1) throw new Error(`${where}: "v" must be 0 or 1`);
@@ -256,6 +249,6 @@ export function parseExternalLabels(text: string, name: string, defaults: { labe
       labeller: typeof o.labeller === 'string' ? o.labeller : defaults.labeller,
       version: typeof o.version === 'string' ? o.version : defaults.version, source: where,
     });
-  });
+  }
   return out;
 }

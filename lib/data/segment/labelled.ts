@@ -11,6 +11,7 @@ import type { Example } from '../types.ts';
 import { ruleLabeller } from './labeller.ts';
 import { detectVerification } from './rules.ts';
 import { referenceAgreement, responseLossShare, type ReferenceAgreement } from './score.ts';
+import { parseJsonLines } from '../jsonl.ts';
 
 export type LabelledSplit = 'dev' | 'heldout';
 
@@ -36,15 +37,7 @@ export const READING_LABELLER = { labeller: 'reading', version: '1' } as const;
  *  without a split is a development trace (the set's first, pre-split file). */
 export function parseLabelledSet(text: string, name: string): LabelledTrace[] {
   const out: LabelledTrace[] = [];
-  text.split('\n').forEach((line, i) => {
-    if (!line.trim()) return;
-    const where = `${name}:${i + 1}`;
-    let o: Record<string, unknown>;
-    try {
-      o = JSON.parse(line);
-    } catch {
-      throw new Error(`${where}: not JSON`);
-    }
+  for (const { value: o, where } of parseJsonLines(text, name)) {
     for (const k of ['id', 'problem', 'answer', 'trace'] as const)
       if (typeof o[k] !== 'string' || !(o[k] as string).trim()) throw new Error(`${where}: "${k}" must be a non-empty string`);
     if (o.v !== 0 && o.v !== 1) throw new Error(`${where}: "v" must be 0 or 1`);
@@ -55,7 +48,7 @@ export function parseLabelledSet(text: string, name: string): LabelledTrace[] {
     const src = o.source as Record<string, unknown> | undefined;
     if (typeof src?.dataset !== 'string' || typeof src?.license !== 'string') throw new Error(`${where}: "source" needs "dataset" and "license" (a trace without a known license does not belong in the set)`);
     out.push({ id: o.id as string, problem: o.problem as string, answer: o.answer as string, trace: o.trace as string, v: o.v, tLastSentence: o.v === 1 ? (s as string) : null, split, source: { dataset: src.dataset, license: src.license } });
-  });
+  }
   const seen = new Set<string>();
   for (const t of out) {
     if (seen.has(t.id)) throw new Error(`${name}: id ${t.id} appears twice`);

@@ -7,6 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { writeFileAtomic } from '../../util/atomic.ts';
 import type { Provenance } from '../types.ts';
 import { detectVerification } from './rules.ts';
+import { parseJsonLines } from '../jsonl.ts';
 
 export interface Label {
   v: 0 | 1;
@@ -51,16 +52,10 @@ export class LabelCache {
   private dirty = false;
   constructor(readonly path: string) {
     if (!existsSync(path)) return;
-    readFileSync(path, 'utf8').split('\n').forEach((line, i) => {
-      if (!line.trim()) return;
-      let o: CacheLine;
-      try {
-        o = JSON.parse(line);
-      } catch {
-        throw new Error(`label cache ${path}:${i + 1}: not JSON`);
-      }
+    for (const { value } of parseJsonLines(readFileSync(path, 'utf8'), `label cache ${path}`)) {
+      const o = value as unknown as CacheLine;
       this.lines.set(this.key(o.hash, o), o);
-    });
+    }
   }
   private key(hash: string, p: Provenance): string {
     return `${p.labeller}@${p.version}:${hash}`;
