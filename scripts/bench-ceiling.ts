@@ -6,28 +6,21 @@
 // one JSON line with both GFLOP/s spreads and their ratio.
 //   npx tsx scripts/bench-ceiling.ts [--size 1024] [--reps 5]
 import { performance } from 'node:perf_hooks';
-import yargs from 'yargs';
-import { hideBin } from 'yargs/helpers';
 import { spread } from '../lib/bench/summary.ts';
 import { createContext, kernelSource, Params } from '../lib/gpu/index.ts';
 import { dummyTensor } from '../lib/ops/dummy.ts';
 import { tunedMatmulFits } from '../lib/ops/matmul.ts';
-import { runMain, UsageError } from '../lib/util/cli.ts';
+import { runMain, scriptYargs, UsageError } from '../lib/util/cli.ts';
 import { Rng } from '../lib/util/rng.ts';
 
 const FMA4 = /fn fma4\([^)]*\) -> vec4f \{[^}]*\}/;
 
 async function main(): Promise<void> {
-  const a = await yargs(hideBin(process.argv))
+  const a = await scriptYargs('bench-ceiling', '$0 [options]\n\nTimes the tuned matmul against the same kernel with its multiply-adds replaced by adds.')
     .option('size', { type: 'number', default: 1024 })
     .option('reps', { type: 'number', default: 5 })
     .option('calls', { type: 'number', default: 4, describe: 'dispatches per timing' })
     .strict()
-    .help()
-    .version(false)
-    .fail((msg, err) => {
-      throw new UsageError(msg || err?.message || 'invalid command line');
-    })
     .parseAsync();
   const n = a.size;
   const ctx = await createContext();

@@ -11,10 +11,8 @@ import { byKernel, DispatchProfiler, formatProfile, type KernelTime } from '../l
 import { rate, spread, type Spread } from '../lib/bench/summary.ts';
 import { families, presetConfig, type Family, type Size } from '../lib/model/config.ts';
 import type { Model } from '../lib/model/model.ts';
-import { runMain, UsageError } from '../lib/util/cli.ts';
+import { runMain, scriptYargs, UsageError } from '../lib/util/cli.ts';
 import { Rng } from '../lib/util/rng.ts';
-import yargs from 'yargs';
-import { hideBin } from 'yargs/helpers';
 
 interface MatmulTiming {
   m: number;
@@ -182,9 +180,7 @@ async function timeSample(t: ModelTask, promptLen: number, newTokens: number, te
 }
 
 async function main(): Promise<void> {
-  const a = await yargs(hideBin(process.argv))
-    .scriptName('bench-ours')
-    .usage('$0 --task matmul|train|sample [options]\n\nMeasures one task of ours for scripts/bench.ts and prints one JSON line.')
+  const a = await scriptYargs('bench-ours', '$0 --task matmul|train|sample [options]\n\nMeasures one task of ours for scripts/bench.ts and prints one JSON line.')
     .option('task', { choices: ['matmul', 'train', 'sample'] as const, demandOption: true })
     .option('shapes', { type: 'string', default: '1024x1024x1024', describe: 'matmul: comma-separated MxNxK[:ta][:tb]' })
     .option('warmup', { type: 'number', default: 2 })
@@ -202,12 +198,6 @@ async function main(): Promise<void> {
     .option('seed', { type: 'number', default: 0 })
     .option('profile', { type: 'boolean', default: false, describe: 'train: time every kernel of one extra step (stderr)' })
     .strict()
-    .help()
-    .alias('h', 'help')
-    .version(false)
-    .fail((msg, err) => {
-      throw new UsageError(msg || err?.message || 'invalid command line');
-    })
     .parseAsync();
   const ctx = await createContext();
   const base = { adapter: ctx.gpu.adapterName, software: ctx.gpu.isSoftware, lpNumThreads: process.env.LP_NUM_THREADS ?? null };

@@ -26,10 +26,8 @@ import { generate } from '../lib/model/generate.ts';
 import { Model } from '../lib/model/model.ts';
 import { TrainStep } from '../lib/train/step.ts';
 import { writeFileAtomic, writeJsonAtomic } from '../lib/util/atomic.ts';
-import { runMain, UsageError } from '../lib/util/cli.ts';
+import { runMain, scriptYargs, UsageError } from '../lib/util/cli.ts';
 import { Rng } from '../lib/util/rng.ts';
-import yargs from 'yargs';
-import { hideBin } from 'yargs/helpers';
 
 interface PartProfile {
   what: string;
@@ -244,9 +242,7 @@ function phaseMarkdown(ph: PhaseProfile): string[] {
 }
 
 async function main(): Promise<void> {
-  const a = await yargs(hideBin(process.argv))
-    .scriptName('profile')
-    .usage('$0 [options]\n\nProfiles one training step and one decoding batch by kernel, and a table1 run by phase; writes <out>/profile.{json,md}.')
+  const a = await scriptYargs('profile', '$0 [options]\n\nProfiles one training step and one decoding batch by kernel, and a table1 run by phase; writes <out>/profile.{json,md}.')
     .option('family', { choices: families, default: 'qwen-like' as Family })
     .option('vocab', { type: 'number', default: 512, describe: 'the cpu world tokenizer has ~500 ids' })
     .option('reps', { type: 'number', default: 5 })
@@ -255,12 +251,6 @@ async function main(): Promise<void> {
     .option('phases-scale', { choices: ['smoke', 'cpu'] as const, default: 'smoke' as const })
     .option('out', { type: 'string', default: 'results' })
     .strict()
-    .help()
-    .alias('h', 'help')
-    .version(false)
-    .fail((msg, err) => {
-      throw new UsageError(msg || err?.message || 'invalid command line');
-    })
     .parseAsync();
   if (!(a.reps >= 1 && a.warmup >= 0)) throw new UsageError('--reps must be >= 1 and --warmup >= 0');
   if (a.phases !== 'run' && a.phases !== 'none' && !existsSync(join(a.phases, 'models'))) {
@@ -289,7 +279,7 @@ async function main(): Promise<void> {
     subgroupSizes: ctx.gpu.subgroupSizes ?? null,
     loadavg: { start: loadAtStart, afterKernels: loadavg()[0] },
     createdAt: new Date().toISOString(),
-    command: `npx tsx scripts/profile.ts ${hideBin(process.argv).join(' ')}`.trim(),
+    command: `npx tsx scripts/profile.ts ${process.argv.slice(2).join(' ')}`.trim(),
   };
   ctx.destroy();
   let phases: PhaseProfile | undefined;

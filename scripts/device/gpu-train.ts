@@ -8,8 +8,6 @@ import { mkdirSync } from 'node:fs';
 import { writeFileAtomic } from '../../lib/util/atomic.ts';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import yargs from 'yargs';
-import { hideBin } from 'yargs/helpers';
 import { checkTrainingFits } from '../../lib/bench/fit.ts';
 import { createContext } from '../../lib/gpu/index.ts';
 import { saveCheckpoint } from '../../lib/model/checkpoint.ts';
@@ -17,7 +15,7 @@ import { presetConfig, qwen25HalfBConfig } from '../../lib/model/config.ts';
 import { Model } from '../../lib/model/model.ts';
 import { GPU_SCALE } from '../../lib/train/scales.ts';
 import { TrainStep } from '../../lib/train/step.ts';
-import { runMain, UsageError } from '../../lib/util/cli.ts';
+import { runMain, scriptYargs, UsageError } from '../../lib/util/cli.ts';
 import { Rng } from '../../lib/util/rng.ts';
 
 /** The fixed input both sides score: 2 rows of 64 ids from a seeded generator. */
@@ -27,19 +25,13 @@ function fixedInput(vocab: number): number[][] {
 }
 
 async function main(): Promise<void> {
-  const a = await yargs(hideBin(process.argv))
-    .scriptName('gpu-train')
+  const a = await scriptYargs('gpu-train', '$0 --out DIR [options]\n\nA few training steps at the gpu scale, saved as a Hugging Face folder, with our logits for comparison.')
     .option('out', { type: 'string', demandOption: true, describe: 'folder for the checkpoint and logits' })
     .option('steps', { type: 'number', default: GPU_SCALE.steps })
     .option('batch', { type: 'number', default: GPU_SCALE.batch })
     .option('seq-len', { type: 'number', default: GPU_SCALE.seqLen })
     .option('model', { choices: ['qwen2.5-0.5b', 'cpu'] as const, default: 'qwen2.5-0.5b' as const, describe: 'cpu: the qwen-like cpu preset, to check the path without a GPU' })
     .strict()
-    .help()
-    .version(false)
-    .fail((msg, err) => {
-      throw new UsageError(msg || err?.message || 'invalid command line');
-    })
     .parseAsync();
   const config = a.model === 'cpu' ? presetConfig('qwen-like', 'cpu', 512) : qwen25HalfBConfig(GPU_SCALE.context);
   if (a['seq-len'] > config.context) throw new UsageError(`--seq-len ${a['seq-len']} exceeds the model's context ${config.context}`);
