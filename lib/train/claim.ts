@@ -12,7 +12,7 @@ import { removeStaleTemps, writeJsonAtomic } from '../util/atomic.ts';
 import { acquireLock, type Lock } from '../util/lock.ts';
 import { cacheHome } from '../util/paths.ts';
 import { cacheDir, DONE_FILE } from './cache.ts';
-import { contentHash, dataHashes, fileHashes, firstDataMismatch, firstFileMismatch } from './contents.ts';
+import { contentHash, dataHashes, type DataPart, fileHashes, firstDataMismatch, firstFileMismatch } from './contents.ts';
 import { divergence } from './health.ts';
 import { MetricsLog } from './metrics.ts';
 
@@ -59,6 +59,8 @@ export interface OpenOptions {
   force?: boolean;
   /** the data the stage trains on; null where the stage has none of its own (an --init folder) */
   data: Dataset | null;
+  /** the parts of `data` the stage reads (default: all): only these are recorded and checked */
+  reads?: readonly DataPart[];
   /** the model this one starts from (its done.json holds its content hash); null for a Base trained from scratch */
   parent: { key: string; done: Record<string, unknown> } | null;
   /** one line to the user (default: stderr) */
@@ -142,7 +144,7 @@ function verify(key: string, dir: string, done: Done, o: OpenOptions): void {
   const again = 'retrain it with --force (or restore what changed)';
   const file = firstFileMismatch(dir, done.files);
   if (file) throw new CacheMismatchError(dir, `cached model ${key}: ${file}; ${again}`);
-  const data = o.data && done.dataFiles ? firstDataMismatch(o.data, done.dataFiles) : null;
+  const data = o.data && done.dataFiles ? firstDataMismatch(o.data, done.dataFiles, o.reads) : null;
   if (data) throw new CacheMismatchError(dir, `cached model ${key} was trained on other data: ${data}; ${again}`);
   if (o.parent && done.startedFrom && parentHash(o.parent) !== done.startedFrom.contentHash) {
     throw new CacheMismatchError(dir, `cached model ${key} was trained from another ${done.startedFrom.key}: that model's files have changed since; ${again}`);
@@ -180,7 +182,7 @@ function claimFor(key: string, dir: string, lock: Lock, o: OpenOptions): Claim {
           ...spent(),
           files,
           contentHash: contentHash(files),
-          dataFiles: o.data ? dataHashes(o.data) : null,
+          dataFiles: o.data ? dataHashes(o.data, o.reads) : null,
           startedFrom: o.parent ? { key: o.parent.key, contentHash: parentHash(o.parent) } : null,
         };
         writeJsonAtomic(join(dir, DONE_FILE), done);

@@ -61,8 +61,11 @@ const DATA_FILES: Record<string, string> = {
 
 const dataMemo = new WeakMap<Dataset, Record<string, string>>();
 
+/** A part of a Dataset that a stage may read. */
+export type DataPart = Exclude<keyof Dataset, 'dir'>;
+
 /** Content hash of each part of the data as loaded (the tokenizer by its tokenizer.json), keyed by file name. */
-export function dataHashes(ds: Dataset): Record<string, string> {
+function allDataHashes(ds: Dataset): Record<string, string> {
   const memo = dataMemo.get(ds);
   if (memo) return memo;
   const out: Record<string, string> = {};
@@ -75,12 +78,25 @@ export function dataHashes(ds: Dataset): Record<string, string> {
   return out;
 }
 
-/** The first data file whose content differs from what was recorded, in one line; null when all match. */
-export function firstDataMismatch(ds: Dataset, recorded: Record<string, string>): string | null {
-  const now = dataHashes(ds);
-  for (const [f, want] of Object.entries(recorded)) {
-    if (now[f] !== want) return `${join(ds.dir, f)} ${now[f] === undefined ? 'is no longer part of the data' : 'has changed since the model was trained on it'}`;
+/** Content hash of the parts a stage reads (every part when `reads` is absent), keyed by file name. */
+export function dataHashes(ds: Dataset, reads?: readonly DataPart[]): Record<string, string> {
+  const all = allDataHashes(ds);
+  if (!reads) return all;
+  return Object.fromEntries(reads.map((part) => [DATA_FILES[part], all[DATA_FILES[part]]]));
+}
+
+/**
+ * The first data file the stage reads whose content differs from what was recorded, in one line;
+ * null when all match. A part the stage does not read (`reads`) is not compared: a Base trained on
+ * base.jsonl stays valid when pool.jsonl is relabelled.
+ */
+export function firstDataMismatch(ds: Dataset, recorded: Record<string, string>, reads?: readonly DataPart[]): string | null {
+  const now = dataHashes(ds, reads);
+  const wanted = reads ? Object.keys(now) : Object.keys(recorded);
+  for (const f of wanted) {
+    if (!(f in recorded)) return `${join(ds.dir, f)} was not part of the data the model was trained on`;
+    if (now[f] !== recorded[f]) return `${join(ds.dir, f)} ${now[f] === undefined ? 'is no longer part of the data' : 'has changed since the model was trained on it'}`;
   }
-  for (const f of Object.keys(now)) if (!(f in recorded)) return `${join(ds.dir, f)} was not part of the data the model was trained on`;
+  if (!reads) for (const f of Object.keys(now)) if (!(f in recorded)) return `${join(ds.dir, f)} was not part of the data the model was trained on`;
   return null;
 }

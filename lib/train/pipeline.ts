@@ -162,7 +162,9 @@ export async function ensureBase(ctx: GpuContext, o: StageOptions): Promise<Stag
   if (o.init) return initStage(o.init);
   const t = scaleTable(o.scale);
   const key = baseKey(o);
-  return runStage(key, { force: o.force, data: o.data, parent: null }, async (dir) => {
+  // The Base reads the Base corpus and the tokenizer only (pretrainItems): relabelling the pool
+  // or regenerating evaluation problems leaves it valid.
+  return runStage(key, { force: o.force, data: o.data, reads: ['manifest', 'base', 'tokenizer'], parent: null }, async (dir) => {
     const optim = withSteps(t.pretrain, o.steps);
     const seed = baseSeed(o);
     if (optim.steps <= 0) throw new Error(`the ${o.scale} scale does not pretrain (the paper starts from released Base models): evaluate a checkpoint with --checkpoint`);

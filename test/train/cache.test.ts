@@ -110,6 +110,23 @@ describe('cache entries', () => {
     expect('hit' in (await openEntry('t-data', { data: { ...ds } as Dataset, parent: null, ...quiet }))).toBe(true);
   });
 
+  it('a stage that reads only some parts of the data records and checks only those', async () => {
+    const ds = { dir: '/d', manifest: { source: 'world' }, pool: [{ id: 'a', response: 'x = 1' }], eval: [], base: [{ problem: 'p' }], tokenizer: { json: { v: 1 } } } as unknown as Dataset;
+    const reads = ['base', 'tokenizer'] as const;
+    const e = await train('t-reads', { data: ds, reads, parent: null });
+    expect(Object.keys(e.done.dataFiles ?? {}).sort()).toEqual(['base.jsonl', 'tokenizer.json']);
+    // a relabelled pool is not what this stage read: still a hit
+    const relabelled = { ...ds, pool: [{ id: 'a', response: 'x = 2' }] } as unknown as Dataset;
+    expect('hit' in (await openEntry('t-reads', { data: relabelled, reads, parent: null, ...quiet }))).toBe(true);
+    const rebased = { ...ds, base: [{ problem: 'q' }] } as unknown as Dataset;
+    await expect(openEntry('t-reads', { data: rebased, reads, parent: null, ...quiet })).rejects.toThrow('/d/base.jsonl has changed since the model was trained on it');
+    // an older record of every part is checked on the parts read only
+    const all = await train('t-reads-all', { data: ds, parent: null });
+    expect(Object.keys(all.done.dataFiles ?? {})).toContain('pool.jsonl');
+    expect('hit' in (await openEntry('t-reads-all', { data: relabelled, reads, parent: null, ...quiet }))).toBe(true);
+    await expect(openEntry('t-reads-all', { data: relabelled, parent: null, ...quiet })).rejects.toThrow('/d/pool.jsonl has changed');
+  });
+
   it("a child records its parent's content hash; a parent with other files since is detected", async () => {
     const parent = await train('t-parent');
     const child = await train('t-child', { data: null, parent });
