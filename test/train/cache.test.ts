@@ -111,7 +111,14 @@ describe('cache entries', () => {
   });
 
   it('a stage that reads only some parts of the data records and checks only those', async () => {
-    const ds = { dir: '/d', manifest: { source: 'world' }, pool: [{ id: 'a', response: 'x = 1' }], eval: [], base: [{ problem: 'p' }], tokenizer: { json: { v: 1 } } } as unknown as Dataset;
+    const ds = {
+      dir: '/d',
+      manifest: { source: 'world' },
+      pool: [{ id: 'a', response: 'x = 1' }],
+      eval: [],
+      base: [{ problem: 'p' }],
+      tokenizer: { json: { v: 1 } },
+    } as unknown as Dataset;
     const reads = ['base', 'tokenizer'] as const;
     const e = await train('t-reads', { data: ds, reads, parent: null });
     expect(Object.keys(e.done.dataFiles ?? {}).sort()).toEqual(['base.jsonl', 'tokenizer.json']);
