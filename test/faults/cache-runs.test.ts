@@ -111,17 +111,25 @@ describe('a cache that knows what it holds', () => {
     expect(restored.stdout).toMatch(/: cached /);
   }, 120_000);
 
-  it('data edited but still valid JSON: the next read names the data file', async () => {
+  it('data edited but still valid JSON: the next read names the data file; data it does not read leaves it valid', async () => {
     const data = join(cache, 'data', readdirSync(join(cache, 'data'))[0]);
-    const pool = join(data, 'pool.jsonl');
-    const lines = readFileSync(pool, 'utf8').split('\n');
-    const row = JSON.parse(lines[0]);
-    row.response = `${row.response} `;
-    writeFileSync(pool, [JSON.stringify(row), ...lines.slice(1)].join('\n'));
+    const appendSpace = (file: string) => {
+      const lines = readFileSync(file, 'utf8').split('\n');
+      const row = JSON.parse(lines[0]);
+      row.response = `${row.response} `;
+      writeFileSync(file, [JSON.stringify(row), ...lines.slice(1)].join('\n'));
+    };
+    // The Base reads base.jsonl, never pool.jsonl: a relabelled pool keeps the cached Base.
+    appendSpace(join(data, 'pool.jsonl'));
+    const kept = await pretrain();
+    expect(kept.code, kept.stderr).toBe(0);
+    expect(kept.stdout).toMatch(/: cached /);
+    const base = join(data, 'base.jsonl');
+    appendSpace(base);
     const r = await pretrain();
     expect(r.code).toBe(1);
     expect(r.stderr).toBe(
-      `pretrain: error: cached model ${modelDir().split('/').at(-1)} was trained on other data: ${pool} has changed since the model was trained on it; retrain it with --force (or restore what changed)`,
+      `pretrain: error: cached model ${modelDir().split('/').at(-1)} was trained on other data: ${base} has changed since the model was trained on it; retrain it with --force (or restore what changed)`,
     );
   }, 120_000);
 });
