@@ -3,15 +3,15 @@
 // their positions (normalised position, reasoning step) and where they fall relative to T_last.
 //
 //   npx tsx scripts/entropy.ts --scale smoke --model sft-vggm
-import { basename, join } from 'node:path';
+import { join } from 'node:path';
 import { entropyAnalysis } from '../lib/eval/entropy.ts';
 import { createContext } from '../lib/gpu/index.ts';
 import { loadModelFolder } from '../lib/model/checkpoint.ts';
 import { writeFileAtomic, writeJsonAtomic } from '../lib/util/atomic.ts';
-import { dataOf, familiesOf, withTrainOptions, reportNonFinite } from '../lib/train/cli.ts';
+import { dataOf, withTrainOptions, reportNonFinite } from '../lib/train/cli.ts';
 import { evalProblems } from '../lib/train/data.ts';
 import { scaleTable } from '../lib/train/scales.ts';
-import { formatOfKind, modelDirOf, withModelOptions } from '../lib/train/select.ts';
+import { selectedModels, withModelOptions } from '../lib/train/select.ts';
 import { parseCli, runMain, UsageError } from '../lib/util/cli.ts';
 
 async function main(): Promise<void> {
@@ -31,39 +31,23 @@ async function main(): Promise<void> {
   if (!problems.length) throw new UsageError('no math-tier evaluation problems in the data');
   const ctx = await createContext();
   const runs = [];
-  for (const family of args.checkpoint ? [null] : familiesOf(args.family)) {
-    for (const seed of args.checkpoint ? [args.seeds[0]] : args.seeds) {
-      const dir =
-        args.checkpoint ??
-        (await modelDirOf(ctx, args.model, {
-          scale: args.scale,
-          family: family!,
-          seed,
-          data,
-          resume: args.resume,
-          steps: args.steps,
-          sftSteps: args['sft-steps'],
-          sftLr: args['sft-lr'],
-          init: args.init,
-        }));
-      // The folder's own tokenizer encodes the prompts (a --checkpoint folder's may not be the data's).
-      const { model, tokenizer } = loadModelFolder(ctx, dir);
-      const label = args.checkpoint ? basename(dir) : `${args.model}-${family}-s${seed}`;
-      const { analysis, rollouts } = await entropyAnalysis(model, tokenizer, problems, {
-        format: args.format ?? formatOfKind(args.model),
-        rollouts: args.rollouts ?? t.entropy.rollouts,
-        temperature: args.temperature ?? t.entropy.temperature,
-        maxNewTokens: t.eval.maxNewTokens,
-        batch: t.eval.batch,
-        seed,
-      });
-      writeFileAtomic(join(dir, `entropy-${args.scale}.jsonl`), rollouts.map((r) => JSON.stringify({ ...r, entropy: Array.from(r.entropy) })).join('\n') + '\n');
-      const a = analysis;
-      console.log(
-        `${label}: ${a.tokens} tokens, mean H ${a.meanEntropy.toFixed(3)}, fork cut ${a.threshold.toFixed(3)}, forks before/after T_last ${a.tLast.before.forks}/${a.tLast.after.forks} in ${a.tLast.rollouts} rollouts with Wait!`,
-      );
-      runs.push({ label, family, seed, dir, analysis });
-    }
+  for await (const { family, seed, dir, label, format } of selectedModels(ctx, args, data)) {
+    // The folder's own tokenizer encodes the prompts (a --checkpoint folder's may not be the data's).
+    const { model, tokenizer } = loadModelFolder(ctx, dir);
+    const { analysis, rollouts } = await entropyAnalysis(model, tokenizer, problems, {
+      format,
+      rollouts: args.rollouts ?? t.entropy.rollouts,
+      temperature: args.temperature ?? t.entropy.temperature,
+      maxNewTokens: t.eval.maxNewTokens,
+      batch: t.eval.batch,
+      seed,
+    });
+    writeFileAtomic(join(dir, `entropy-${args.scale}.jsonl`), rollouts.map((r) => JSON.stringify({ ...r, entropy: Array.from(r.entropy) })).join('\n') + '\n');
+    const a = analysis;
+    console.log(
+      `${label}: ${a.tokens} tokens, mean H ${a.meanEntropy.toFixed(3)}, fork cut ${a.threshold.toFixed(3)}, forks before/after T_last ${a.tLast.before.forks}/${a.tLast.after.forks} in ${a.tLast.rollouts} rollouts with Wait!`,
+    );
+    runs.push({ label, family, seed, dir, analysis });
   }
   writeJsonAtomic(join(args.out, `entropy-${args.checkpoint ? 'checkpoint' : args.model}-${args.scale}.json`), { scale: args.scale, model: args.model, runs });
 }

@@ -3,14 +3,14 @@
 // "Wait!" (s1-style). Every generation and verdict is written to a JSONL file beside the model.
 //
 //   npx tsx scripts/eval.ts --scale smoke --model sft-vggm --budget-forcing 1
-import { basename, join } from 'node:path';
+import { join } from 'node:path';
 import { evaluate } from '../lib/eval/evaluate.ts';
 import { createContext } from '../lib/gpu/index.ts';
 import { loadModelFolder } from '../lib/model/checkpoint.ts';
-import { dataOf, familiesOf, withTrainOptions, reportNonFinite } from '../lib/train/cli.ts';
+import { dataOf, withTrainOptions, reportNonFinite } from '../lib/train/cli.ts';
 import { evalProblems } from '../lib/train/data.ts';
 import { scaleTable } from '../lib/train/scales.ts';
-import { formatOfKind, modelDirOf, withModelOptions } from '../lib/train/select.ts';
+import { selectedModels, withModelOptions } from '../lib/train/select.ts';
 import { writeJsonAtomic } from '../lib/util/atomic.ts';
 import { parseCli, progress, runMain, UsageError } from '../lib/util/cli.ts';
 
@@ -30,57 +30,39 @@ async function main(): Promise<void> {
   const samples = args.samples ?? t.eval.samples;
   const ctx = await createContext();
   const runs = [];
-  const families = args.checkpoint ? [null] : familiesOf(args.family);
-  for (const family of families) {
-    for (const seed of args.checkpoint ? [args.seeds[0]] : args.seeds) {
-      const dir =
-        args.checkpoint ??
-        (await modelDirOf(ctx, args.model, {
-          scale: args.scale,
-          family: family!,
-          seed,
-          data,
-          resume: args.resume,
-          steps: args.steps,
-          sftSteps: args['sft-steps'],
-          sftLr: args['sft-lr'],
-          init: args.init,
-        }));
-      // A checkpoint folder's own tokenizer (a Hugging Face model's byte-level BPE) encodes its prompts.
-      const { model, tokenizer } = loadModelFolder(ctx, dir);
-      const format = args.format ?? formatOfKind(args.model);
-      const label = args.checkpoint ? basename(dir) : `${args.model}-${family}-s${seed}`;
-      const jsonl = join(dir, `eval-${args.scale}${K ? `-bf${K}` : ''}.jsonl`);
-      const bar = progress(`eval ${label}`, problems.length * (1 + samples + K));
-      let shown = 0;
-      const res = await evaluate(model, tokenizer, problems, {
-        format,
-        samples,
-        passK: t.eval.passK,
-        temperature: t.eval.temperature,
-        maxNewTokens: t.eval.maxNewTokens,
-        batch: t.eval.batch,
-        seed,
-        budgetForcing: K,
-        forcingTokens: t.budget.extraTokens,
-        outJsonl: jsonl,
-        onProgress: (done) => {
-          bar.tick(done - shown);
-          shown = done;
-        },
-      });
-      bar.done();
-      for (const [tier, r] of Object.entries(res)) {
-        const pk = Object.entries(r.passAtK)
-          .map(([k, v]) => `${k} ${(100 * v).toFixed(1)}`)
-          .join(', ');
-        const eq = r.equationsRight !== undefined && Number.isFinite(r.equationsRight) ? `, equations right ${(100 * r.equationsRight).toFixed(1)}%` : '';
-        console.log(
-          `${label} ${tier}: greedy ${(100 * r.greedy).toFixed(1)}%${pk ? `, ${pk}` : ''}${r.forced !== undefined ? `, forced ${(100 * r.forced).toFixed(1)}%` : ''}${eq} (n=${r.problems})`,
-        );
-      }
-      runs.push({ label, family, seed, dir, format, generations: jsonl, results: res });
+  for await (const { family, seed, dir, label, format } of selectedModels(ctx, args, data)) {
+    // A checkpoint folder's own tokenizer (a Hugging Face model's byte-level BPE) encodes its prompts.
+    const { model, tokenizer } = loadModelFolder(ctx, dir);
+    const jsonl = join(dir, `eval-${args.scale}${K ? `-bf${K}` : ''}.jsonl`);
+    const bar = progress(`eval ${label}`, problems.length * (1 + samples + K));
+    let shown = 0;
+    const res = await evaluate(model, tokenizer, problems, {
+      format,
+      samples,
+      passK: t.eval.passK,
+      temperature: t.eval.temperature,
+      maxNewTokens: t.eval.maxNewTokens,
+      batch: t.eval.batch,
+      seed,
+      budgetForcing: K,
+      forcingTokens: t.budget.extraTokens,
+      outJsonl: jsonl,
+      onProgress: (done) => {
+        bar.tick(done - shown);
+        shown = done;
+      },
+    });
+    bar.done();
+    for (const [tier, r] of Object.entries(res)) {
+      const pk = Object.entries(r.passAtK)
+        .map(([k, v]) => `${k} ${(100 * v).toFixed(1)}`)
+        .join(', ');
+      const eq = r.equationsRight !== undefined && Number.isFinite(r.equationsRight) ? `, equations right ${(100 * r.equationsRight).toFixed(1)}%` : '';
+      console.log(
+        `${label} ${tier}: greedy ${(100 * r.greedy).toFixed(1)}%${pk ? `, ${pk}` : ''}${r.forced !== undefined ? `, forced ${(100 * r.forced).toFixed(1)}%` : ''}${eq} (n=${r.problems})`,
+      );
     }
+    runs.push({ label, family, seed, dir, format, generations: jsonl, results: res });
   }
   writeJsonAtomic(join(args.out, `eval-${args.checkpoint ? 'checkpoint' : args.model}-${args.scale}${K ? `-bf${K}` : ''}.json`), {
     scale: args.scale,

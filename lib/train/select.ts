@@ -1,8 +1,13 @@
 // Pick a model for evaluation scripts: a stage of the cached pipeline (trained on demand), or an
 // explicit checkpoint folder with its prompt format.
+import { basename } from 'node:path';
 import type { Argv } from 'yargs';
+import type { Dataset } from '../data/dataset.ts';
 import type { PromptFormat } from '../eval/format.ts';
 import type { GpuContext } from '../gpu/index.ts';
+import type { Family } from '../model/config.ts';
+import type { Scale } from '../util/cli.ts';
+import { familiesOf } from './cli.ts';
 import { ensureBase, ensureGrpo, ensureSft, promptFormat, type GrpoFrom, type ModelSpec, type StageOptions } from './pipeline.ts';
 import { METHODS, type Method } from './weights.ts';
 
@@ -48,4 +53,57 @@ export async function modelDirOf(
   if (spec.kind === 'sft') return (await ensureSft(ctx, { ...o, lr: o.sftLr, method: spec.method })).dir;
   if (spec.kind === 'grpo') return (await ensureGrpo(ctx, { ...o, from: spec.from })).dir;
   return (await ensureBase(ctx, o)).dir;
+}
+
+/** What withModelOptions and withTrainOptions parse for an evaluation script. */
+export interface ModelArgs {
+  model: ModelKind;
+  checkpoint?: string;
+  format?: PromptFormat;
+  family: Family | 'both';
+  seeds: number[];
+  scale: Scale;
+  resume: boolean;
+  steps?: number;
+  init?: string;
+  'sft-steps'?: number;
+  'sft-lr'?: number;
+}
+
+export interface SelectedModel {
+  /** null for a --checkpoint folder. */
+  family: Family | null;
+  seed: number;
+  dir: string;
+  /** `<kind>-<family>-s<seed>`, or the checkpoint folder's name. */
+  label: string;
+  format: PromptFormat;
+}
+
+/**
+ * Every model an evaluation script's options name, one at a time: each family × seed of `--model`
+ * (trained first when not cached), or the one `--checkpoint` folder with the first seed.
+ */
+export async function* selectedModels(ctx: GpuContext, args: ModelArgs, data: Dataset): AsyncGenerator<SelectedModel> {
+  const format = args.format ?? formatOfKind(args.model);
+  if (args.checkpoint) {
+    yield { family: null, seed: args.seeds[0], dir: args.checkpoint, label: basename(args.checkpoint), format };
+    return;
+  }
+  for (const family of familiesOf(args.family)) {
+    for (const seed of args.seeds) {
+      const dir = await modelDirOf(ctx, args.model, {
+        scale: args.scale,
+        family,
+        seed,
+        data,
+        resume: args.resume,
+        steps: args.steps,
+        sftSteps: args['sft-steps'],
+        sftLr: args['sft-lr'],
+        init: args.init,
+      });
+      yield { family, seed, dir, label: `${args.model}-${family}-s${seed}`, format };
+    }
+  }
 }
