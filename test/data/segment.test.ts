@@ -14,9 +14,10 @@ import { generateWorld } from '../../lib/data/world/generate.ts';
 // file says which sentence opens each final check).
 // real.jsonl holds real R1 traces with their source, license and a T_last judged by reading.
 const FIXTURES = ['constructed.jsonl', 'real.jsonl'].flatMap((f) => readFileSync(join(import.meta.dirname, 'fixtures/r1', f), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { id: string; answer: string; trace: string; v: 0 | 1; tLastSentence: string | null }));
-// labelled.jsonl: real OpenR1-Math-220k traces judged by reading; its agreement with the rules is
-// measured in test/data/labelled.test.ts (held-out traces are not asserted one by one here).
-const LABELLED = parseLabelledSet(readFileSync(join(import.meta.dirname, 'fixtures/r1/labelled.jsonl'), 'utf8'), 'labelled.jsonl');
+// labelled.jsonl (OpenR1-Math-220k) and labelled-more.jsonl (R1-distilled math-rollouts): real traces
+// judged by reading; their agreement with the rules is measured in test/data/labelled.test.ts
+// (held-out traces are not asserted one by one here).
+const LABELLED = ['labelled.jsonl', 'labelled-more.jsonl'].flatMap((f) => parseLabelledSet(readFileSync(join(import.meta.dirname, 'fixtures/r1', f), 'utf8'), f));
 
 /** One clean trigger: one more "Wait!" than the raw text, never "Wait! ... wait", no lowercase tail. */
 function expectCleanTrigger(raw: string, rewritten: string, tLast: number, id: string): void {
@@ -46,7 +47,7 @@ describe('rule detector on R1-style text', () => {
   });
 
   it('the reading labels of the labelled set rewrite cleanly too (one trigger at the judged sentence)', () => {
-    expect(LABELLED.length).toBeGreaterThanOrEqual(8);
+    expect(LABELLED.length).toBeGreaterThanOrEqual(48);
     for (const f of LABELLED) {
       const placed = placeExternal(f.trace, { v: f.v, tLast: f.tLastSentence });
       expect(placed, f.id).not.toBeNull();
