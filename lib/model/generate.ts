@@ -116,6 +116,7 @@ export async function generate(model: Model, prompts: readonly (readonly number[
     }
   };
 
+  // A layout of `rows` from step `from`: its positions written, its caches and other tables empty.
   const layout = (rows: number[], from: number): Layout => {
     const n = rows.length;
     const stride = alignedOffset(n);
@@ -295,6 +296,7 @@ export async function generate(model: Model, prompts: readonly (readonly number[
           for (let b = 0; b < B; b++) for (let j = 0; j < done && !finished[b]; j++) finished[b] = tokens[j * B + b] === opts.eosTokenId;
         }
         if (done === steps || finished.every(Boolean)) break;
+        // The host has just learned which rows finished: the place to drop them from the batch.
         const next = opts.compact === false ? undefined : compacted(done);
         if (next) {
           await collectStats(sampledFrom, done);
