@@ -53,6 +53,10 @@ describe('generation compaction', () => {
         spy.mockRestore();
         expect(Math.min(...decodeBatches)).toBeLessThan(B);
         expect(got).toEqual(want);
+        // Every layout's tensors are freed: a second run (its activation shapes now cached) allocates nothing new.
+        const held = ctx().pool.bytesAllocated;
+        expect(await generate(model, prompts, opts)).toEqual(want);
+        expect(ctx().pool.bytesAllocated).toBe(held);
       }
     });
   }
