@@ -8,7 +8,9 @@
 // result and then states it), the first cue after the last tentative answer. The cue's leading
 // interjection ("Wait, but", "Hmm,", "Hold on,") becomes the trigger "Wait!" and the rest of the
 // cue's words are kept, capitalised ("Wait, but let me double-check." -> "Wait! Let me ...");
-// a cue without interjection gets "Wait! " in front. It never sees ground truth.
+// a cue without interjection gets "Wait! " in front. A check that opens right after the answer's
+// statement is not restarted by the slips it corrects inside itself, and a final "check" that
+// computes nothing is no verification (rules@5). It never sees ground truth.
 
 export const TRIGGER = 'Wait!';
 
