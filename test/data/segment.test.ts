@@ -79,6 +79,61 @@ describe('rule detector on R1-style text', () => {
     expect(detectVerification(fmt).tLast).toBe(fmt.indexOf('Let me verify'));
   });
 
+  it('rules@5: slips inside a check that opens right after the answer do not restart it', () => {
+    // Failure kind: restarting inside the check after its own slip remarks.
+    const raw = '<think>\nSo 756 - 168 = 588.\n\nWait, is that all? Let me double-check my reasoning. The total is 756. Wait, no, that can\'t be right: the 168 must come off again. 756 - 168 = 588.\n\nHmm, let me check again. 588 + 168 = 756.\n</think>\n\\boxed{588}';
+    const d = detectVerification(raw);
+    expect(d.tLast).toBe(raw.indexOf('Wait, is that all?'));
+    expect(d.rewritten).toContain('Wait! Is that all? Let me double-check my reasoning.');
+    // Another value stated as the answer after the first statement: the check restarts as before.
+    const changed = '<think>\nSo 756 - 168 = 588.\n\nLet me double-check. So the answer is 600. Wait, no, that can\'t be right. 756 - 168 = 588.\n\nHmm, let me check again. 588 + 168 = 756.\n</think>\n\\boxed{588}';
+    expect(detectVerification(changed).tLast).toBe(changed.indexOf('Hmm, let me check again.'));
+    // The world's slip comes before the answer's statement: unchanged.
+    const slip = '<think>\n7 + 5 = 13. Wait, no. 7 + 5 = 12. So the perimeter is 24.\n\nHmm, let me check again. 12 * 2 = 24.\n</think>\n\\boxed{24}';
+    expect(detectVerification(slip).tLast).toBe(slip.indexOf('Hmm, let me check again.'));
+  });
+
+  it('rules@5: answer statements written with thousands separators, a signed fraction, "approximately", "indeed"', () => {
+    // Failure kind: no answer statement found.
+    const comma = '<think>\nSo the total is 36,084.\n\nLet me verify: 36,000 + 84 = 36,084.\n\nSo the answer is 36,084.\n</think>\n\\boxed{36084}';
+    expect(detectVerification(comma).tLast).toBe(comma.indexOf('Let me verify'));
+    const frac = '<think>\nSo p(5) = -31/75.\n\nLet me double-check: -34/3 + 1 = -31/3, and -31/3 / 25 = -31/75.\n</think>\n\\boxed{\\frac{-31}{75}}';
+    expect(detectVerification(frac).tLast).toBe(frac.indexOf('Let me double-check'));
+    const approx = '<think>\nSo the distance is sqrt(41), which is approximately 6.4 cm.\n\nLet me verify: 5^2 + 4^2 = 41.\n</think>\n\\boxed{6.4}';
+    expect(detectVerification(approx).tLast).toBe(approx.indexOf('Let me verify'));
+    const slash = '<think>\nSo p(5) = -31 / 75.\n\nLet me double-check: -34/3 + 1 = -31/3, and -31/3 / 25 = -31/75.\n</think>\n\\boxed{-\\dfrac{31}{75}}';
+    expect(detectVerification(slash).tLast).toBe(slash.indexOf('Let me double-check'));
+    const indeed = '<think>\nSo 6 times 64 is indeed 384.\n\nLet me verify: 64 * 6 = 384.\n</think>\n\\boxed{384}';
+    expect(detectVerification(indeed).tLast).toBe(indeed.indexOf('Let me verify'));
+  });
+
+  it('rules@5: an asserted approximate value in the answer\'s unit that does not round to it is another candidate answer; a supposed one is not', () => {
+    // Failure kind: anchoring on an earlier value equal to the answer (the answer changes after it).
+    const raw = '<think>\nSo the distance is sqrt(34) ≈ 5.830 cm, which rounds to 5.8 cm.\n\nBut wait, another layout. Then the distance is 14.422 * 0.5 ≈ 7.211 cm, approximately 7.2 cm.\n\nBut wait, each unit is 0.4 cm. So the distance is 14.422 * 0.4 ≈ 5.769 cm, which is approximately 5.8 cm.\n\nThis matches the earlier calculation with legs 5 cm and 3 cm.\n\nWait, but let me double-check. sqrt(25 + 9) ≈ 5.83.\n</think>\n\\boxed{5.8}';
+    const d = detectVerification(raw);
+    expect(d.tLast).toBe(raw.indexOf('This matches the earlier'));
+    expect(d.rewritten).toContain('Wait! This matches the earlier calculation');
+    // Only supposed ("Alternatively, if ..., it would be ..."): the first check stands.
+    const supposed = raw.replace('But wait, another layout. Then the distance is', 'Alternatively, if the layout were different, the distance would be');
+    expect(detectVerification(supposed).tLast).toBe(supposed.indexOf('But wait, each unit'));
+    expect(classifySentence('This matches the earlier calculation.')).toBe('verify');
+  });
+
+  it('rules@5: "the answer is that ..." states no value, so it is no first pass with another answer', () => {
+    // Failure kind: anchoring on the wrong statement (a later one, after a sentence taken for another answer).
+    const raw = '<think>\nSo 6 * 64 = 384.\n\nLet me check that approach: 64 * 6 = 384.\n\nMaybe the answer is that the coefficient depends on c. But c is not in a^2b^2, so the coefficient is 384.\n\nWait, let me verify once more: 6 * 64 = 384.\n</think>\n\\boxed{384}';
+    expect(detectVerification(raw).tLast).toBe(raw.indexOf('Let me check that approach'));
+  });
+
+  it('rules@5: a final "check" that computes nothing (method-preference talk) is no verification', () => {
+    // Failure kind: method-preference talk taken as a check.
+    const talk = '<think>\nSo p(5) = -31/75.\n\nBut let me verify this result with the first method. Earlier I got 7/36 for p(3) instead of 1/9, so the first method had an error. I think the second method is more reliable.\n</think>\n\\boxed{-\\frac{31}{75}}';
+    expect(detectVerification(talk)).toMatchObject({ v: 0, tLast: null, rewritten: talk, method: 'none' });
+    // The same announcement followed by a computation is a check.
+    const check = talk.replace('Earlier I got', 'q(5) = -34/3, so p(5) = (-34/3 + 1) / 25 = -31/75. Earlier I got');
+    expect(detectVerification(check).tLast).toBe(check.indexOf('But let me verify'));
+  });
+
   it('rewrites "Wait, but let me double-check." to "Wait! But let me double-check." and "Wait, no." never wins', () => {
     const d = detectVerification('<think>\nx = 70.\n\nWait, but let me double-check. 180 - 110 = 70.\n</think>\n\\boxed{70}');
     expect(d.rewritten).toContain('Wait! But let me double-check. 180');

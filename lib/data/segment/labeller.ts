@@ -31,7 +31,11 @@ export const ruleLabeller: Labeller = {
   // 4: "maybe I made a mistake" is a doubt, not a correction; plain-text answers ("11√3", "-ln2");
   //    an interjection sentence just before an interjection-free cue opens the check; an empty
   //    "\boxed{}" is not a tentative answer.
-  version: '4',
+  // 5: a check that opens right after the answer's statement is not restarted by its own slip
+  //    remarks; "36,084" states 36084 and "-31/75" states \frac{-31}{75}; "is approximately 6.4"
+  //    states 6.4; "the answer is that ..." states no value; a final "check" that computes nothing
+  //    is no verification.
+  version: '5',
   label(trace, gold) {
     const d = detectVerification(trace, gold);
     return { v: d.v, tLast: d.tLast, rewritten: d.rewritten };

@@ -8,7 +8,9 @@
 // result and then states it), the first cue after the last tentative answer. The cue's leading
 // interjection ("Wait, but", "Hmm,", "Hold on,") becomes the trigger "Wait!" and the rest of the
 // cue's words are kept, capitalised ("Wait, but let me double-check." -> "Wait! Let me ...");
-// a cue without interjection gets "Wait! " in front. It never sees ground truth.
+// a cue without interjection gets "Wait! " in front. A check that opens right after the answer's
+// statement is not restarted by the slips it corrects inside itself, and a final "check" that
+// computes nothing is no verification (rules@5). It never sees ground truth.
 
 export const TRIGGER = 'Wait!';
 
@@ -42,6 +44,7 @@ const VERIFY_OPEN_RE = new RegExp(
     String.raw`|(?:to\s+)?(?:double[- ]?check|verify|confirm|check|cross-check)(?:ing)?\b` +
     String.raw`|(?:verification|double[- ]?checking|checking|sanity check)\b` +
     String.raw`|is (?:that|this|it) (?:right|correct)\b` +
+    String.raw`|(?:this|that|which) (?:matches|agrees with|is consistent with|confirms) (?:the |my |our )?(?:earlier|previous|first|other|original)\b` +
     String.raw`|(?:alternatively|another way|let me (?:try|think of) another (?:way|approach|method)|using another method)\b[^.?!\n]{0,160}?\b(?:to\s+(?:confirm|verify|check|double-check)|verif|confirm|check)` +
     `)`,
   'i',
@@ -128,6 +131,17 @@ function answerForms(ans: string): string[] {
   const tex = /^\\text(?:bf)?\{(.+)\}$/.exec(a);
   if (tex) forms.add(tex[1]);
   for (const f of [...forms]) { const letter = /^\(?([A-E])\)?$/.exec(f); if (letter) forms.add(letter[1]); }
+  // A negative fraction has its sign in front or in the numerator ("-\frac{31}{75}", "\frac{-31}{75}").
+  for (const f of [...forms]) {
+    const neg = /^-\\frac\{(\d+)\}\{(\d+)\}$/.exec(f) ?? /^\\frac\{-(\d+)\}\{(\d+)\}$/.exec(f);
+    if (neg) for (const g of [`-\\frac{${neg[1]}}{${neg[2]}}`, `\\frac{-${neg[1]}}{${neg[2]}}`, `-${neg[1]}/${neg[2]}`]) forms.add(g);
+  }
+  // A whole number of four or more digits is written with or without thousands separators
+  // ("36,084" for 36084).
+  for (const f of [...forms]) {
+    const int = /^(-?)(\d{1,3}(?:,\d{3})+|\d{4,})$/.exec(f);
+    if (int) { const d = int[2].replace(/,/g, ''); forms.add(int[1] + d); forms.add(int[1] + d.replace(/\B(?=(\d{3})+$)/g, ',')); }
+  }
   // R1 writes answers in plain text as often as in LaTeX: "11√3" for 11\sqrt{3}, "-ln2" or
   // "-ln(2)" for -\ln 2, "π/4" for \frac{\pi}{4}.
   for (const f of [...forms]) {
@@ -142,24 +156,50 @@ function answerForms(ans: string): string[] {
 }
 
 // Words after which a value is stated as a result.
-const STATES_BEFORE_RE = new RegExp(String.raw`(?:=|≈|\bis|\bare|\bbe|\bget|\bgives?|\bequals?|\boption|\bchoice|\banswer\b[^.\n]{0,20}?|:|\\boxed\{)\s*\**\$?\\?\(?\s*$`, 'i');
+// A qualifier may stand between them ("is approximately 6.4", "is indeed 384"); "rounds to 5.8"
+// states a rounded result.
+const STATES_BEFORE_RE = new RegExp(String.raw`(?:=|≈|\bis|\bare|\bbe|\bget|\bgives?|\bequals?|\boption|\bchoice|\brounds? to|\brounded to|\banswer\b[^.\n]{0,20}?|:|\\boxed\{)\s*(?:(?:approximately|approx\.|about|roughly|around|indeed|exactly|still)\s+)?\**\$?\\?\(?\s*$`, 'i');
 
 /** Does the sentence state `forms` as a result ("= 33", "is 33", "answer: 33", "\boxed{33}")? The
  *  value itself matches case-sensitively (an answer "A" is not the variable "a"). */
 function statesAnswer(s: string, forms: string[]): boolean {
   const norm = s.replace(/\\[dt]frac/g, '\\frac');
   return forms.some((f) => {
-    // A space in the answer's spelling matches any spacing ("-ln 2", "-ln2").
-    const v = escapeRe(f).replace(/ /g, '\\s*');
+    // A space in the answer's spelling matches any spacing ("-ln 2", "-ln2"), and so does a slash
+    // ("31 / 75" for 31/75).
+    const v = escapeRe(f).replace(/ /g, '\\s*').replace(/\//g, '\\s*/\\s*');
     const edge = /^[\w\\]/.test(f) ? String.raw`(?<![\w.])` : '';
     for (const m of norm.matchAll(new RegExp(`${edge}${v}(?![\\d.]\\d|\\w)`, 'g'))) if (STATES_BEFORE_RE.test(norm.slice(Math.max(0, m.index! - 60), m.index!))) return true;
     return false;
   });
 }
 
+// A decimal answer stated with a unit ("≈ 5.830 cm, which rounds to 5.8 cm"): another approximate
+// value in that unit that does not round to it ("So the distance is ≈ 7.211 cm, approximately 7.2 cm")
+// is another candidate answer, as a first pass's "\boxed{}" with another value is; a value only
+// supposed ("Alternatively, if ..., the distance would be ≈ 7.071 cm") is exploration.
+const UNIT = String.raw`(?:cm|mm|km|m|meters?|metres?|inch(?:es)?|ft|feet|units?|kg|grams?|seconds?|minutes?|hours?|mph|degrees|dollars|cents|liters?|litres?)`;
+const SUPPOSED_RE = /\b(?:if|would|could|might|alternatively|perhaps|maybe|suppose|supposing|assuming)\b/i;
+const APPROX = String.raw`(?:≈|~|\bapproximately|\bapprox\.?|\babout|\broughly|\brounds? to)`;
+
+/** The test for another approximate value of a decimal answer that its statements give a unit, or
+ *  null when the answer is no decimal or is stated without a unit. */
+function approxRival(thinking: string, forms: string[]): ((s: string) => boolean) | null {
+  const dec = /^-?\d+\.(\d+)$/.exec(forms[0]);
+  if (!dec) return null;
+  const unit = new RegExp(String.raw`(?<![\d.])${escapeRe(forms[0])}\s*(${UNIT})\b`).exec(thinking)?.[1];
+  if (!unit) return null;
+  const places = dec[1].length;
+  const value = Number(forms[0]);
+  const re = new RegExp(String.raw`${APPROX}\s*\$?(-?\d+\.\d+)\s*${escapeRe(unit)}\b`, 'g');
+  return (s) => !SUPPOSED_RE.test(s) && [...s.matchAll(re)].some((m) => Math.abs(Number(Number(m[1]).toFixed(places)) - value) > 1e-9);
+}
+
 // A sentence that states some answer (a first pass's, or the final one).
 // (An empty "\\boxed{}" only mentions the answer format: "put your final answer within \\boxed{}".)
-const TENTATIVE_RE = /\\boxed\{(?!\s*\})|\banswer (?:is|should be|would be|must be)\s+\S/i;
+// "The answer is that the coefficient is ...", "the answer is not ...", "the answer is the same":
+// no value is stated.
+const TENTATIVE_RE = /\\boxed\{(?!\s*\})|\banswer (?:is|should be|would be|must be)\s+(?!(?:that|not|in|to|what|whether|how|about|expressed|given|written|independent|dependent|the same|still the same)\b)\S/i;
 
 /** The span of the trigger-replaced part of a cue sentence at `start`: the leading interjection,
  *  or nothing (the trigger is inserted). */
@@ -231,9 +271,22 @@ export function segment(raw: string, gold?: string | null): Segmentation {
     // A multiple-choice answer ("A") is also stated by its value ("-2/3"): only another boxed
     // letter then marks a different answer.
     const tentative = /^[A-E]$/.test(forms[forms.length - 1]) ? /\\boxed\{/ : TENTATIVE_RE;
-    for (let i = L + 1; i < sentences.length; i++) if (tentative.test(text(i)) && !statesAnswer(text(i), forms)) from = i + 1;
+    const rival = approxRival(raw.slice(0, end), forms);
+    const other = (i: number) => (tentative.test(text(i)) && !statesAnswer(text(i), forms)) || (rival !== null && rival(text(i)));
+    for (let i = L + 1; i < sentences.length; i++) if (other(i)) from = i + 1;
     for (let i = from; i < sentences.length && R < 0; i++) if (/\\boxed\{/.test(text(i)) && statesAnswer(text(i), forms) && cueAfter(i)) R = i;
     for (let i = from; i < sentences.length && R < 0; i++) if (statesAnswer(text(i), forms)) R = i;
+    // A check that opens right after the answer's statement ("... = 588." then "Wait, is that
+    // all? Let me double-check my reasoning.") runs to the answer when no other value is stated
+    // as the answer after it: slip corrections inside it ("Wait, no, that can't be right") are its
+    // own remarks, and do not restart it.
+    let stable = 0;
+    for (let i = 0; i < sentences.length; i++) if (other(i)) stable = i + 1;
+    for (let i = stable; i < L; i++) {
+      if (!statesAnswer(text(i), forms)) continue;
+      const j = [i + 1, i + 2].find((k) => k < sentences.length && sentences[k].kind === 'verify');
+      if (j !== undefined) return { sentences, tLastSentence: ownInterjection(raw, sentences, j, i + 1) };
+    }
   }
   if (R >= 0) {
     // The sentence stating the answer may itself open the check ("Wait, let me check: 3 * 11 = 33").
@@ -258,6 +311,12 @@ const NUM = String.raw`-?\d+(?:\.\d+)?(?:/\d+)?`;
 const OPR = String.raw`(?:[-+*/×÷]|\\times|\\cdot|\\div)`;
 const LHS_RE = new RegExp(String.raw`(?<![\w.\\])(${NUM}(?:\s*${OPR}\s*${NUM})+)\s*=`, 'g');
 
+// Some computation written out: an operation between numbers or one-letter symbols ("756 - 168",
+// "6 \times 64", "70 / 10", "5² + 3²", "4 cm + 1 cm", "2^n - 1", "x + 2") or a root ("sqrt(41)",
+// "√3", "\sqrt{2}").
+const OPERAND = String.raw`(?:\d|(?<![\w\\])[a-zA-Z](?!\w)|\))(?:[²³]|\^\{?\w+\}?)?`;
+const COMPUTES_RE = new RegExp(String.raw`${OPERAND}\s*(?:[a-z]{1,3}\s*)?(?:[-+*×÷]|\\times|\\cdot|\\div|\s\/\s)\s*\(?-?(?:\d|(?<![\w\\])[a-zA-Z](?!\w)|\\frac)|sqrt|√|\\sqrt`);
+
 /**
  * Start of the first bare recomputation: an expression computed earlier, written again at the
  * start of a sentence (no lead words such as "c = " or "After selling 9:"), or null. Requiring the
@@ -278,6 +337,10 @@ export function findRecomputation(text: string): number | null {
  *  when the trace boxes none. */
 export function detectVerification(raw: string, gold?: string | null): Detection {
   const seg = segment(raw, gold);
+  // A final "check" that writes no arithmetic from its first sentence to the end of the thinking
+  // ("But let me verify this result with the first method. ... I think the second method is more
+  // reliable.") argues about which result to trust and re-derives nothing: no verification.
+  if (seg.tLastSentence >= 0 && !COMPUTES_RE.test(raw.slice(seg.sentences[seg.tLastSentence].start, thinkingEnd(raw)))) return { v: 0, tLast: null, rewritten: raw, cue: null, method: 'none' };
   if (seg.tLastSentence >= 0) {
     const span = cueSpan(raw, seg.sentences[seg.tLastSentence]);
     return { v: 1, tLast: span.start, rewritten: rewriteAt(raw, span), cue: { ...span, text: raw.slice(span.start, span.end) }, method: 'cue' };
