@@ -1,23 +1,42 @@
 // The ETA a reproduction script prints before it trains: the work of a fresh run (the shared Base
 // unless it is cached, every seed's SFT and GRPO runs, every evaluation and teacher-forced pass)
 // times the plan's cost model (seconds per step / problem / trace, each measured alone on the
-// 2-core machine: lib/repro/plan.ts, docs/statistics.md "Cost model"), the seeds' part taken at
-// the share of the largest worker's group of seeds. Models and evaluations other than the Base are not looked up in the
-// cache, so with a warm cache the run is shorter than the ETA.
+// 2-core machine: lib/repro/plan.ts, docs/statistics.md "Cost model"), the seeds' part run by
+// worker processes side by side, each group of seeds in its own, at the measured side-by-side
+// throughput. Models and evaluations other than the Base are not looked up in the cache, so with
+// a warm cache the run is shorter than the ETA.
 import { SCALES } from '../data/world/config.ts';
 import { isCached } from '../train/cache.ts';
 import { baseKey } from '../train/pipeline.ts';
 import { scaleTable } from '../train/scales.ts';
 import { formatDuration } from '../util/cli.ts';
 import type { ModelSpec } from './models.ts';
+import { seedGroups } from './parallel.ts';
 import type { Repro } from './script.ts';
 
 export interface EtaParts {
   baseSec: number;
   trainSec: number;
   evalSec: number;
-  /** estimated wall time: the Base, then the largest worker's share of the rest */
+  /** estimated wall time: the Base, then the seed groups' workers side by side */
   wallSec: number;
+}
+
+/**
+ * Wall time of work (seconds, each as measured alone) done by one worker per entry, side by
+ * side: while k workers run, together they go `throughput(k)` times as fast as one alone, in equal
+ * shares; when one finishes, the others speed up.
+ */
+export function sideBySideSec(work: readonly number[], throughput: (k: number) => number): number {
+  const ascending = [...work].sort((a, b) => a - b);
+  let wall = 0;
+  let doneEach = 0; // alone-seconds every still-running worker has done
+  ascending.forEach((w, i) => {
+    const k = ascending.length - i;
+    wall += (w - doneEach) / (throughput(k) / k);
+    doneEach = w;
+  });
+  return wall;
 }
 
 /** The cost of Table 1's work under the plan's cost model; null where the plan has none. */
@@ -37,9 +56,11 @@ export function table1EtaParts(r: Repro, jobs: number, specs: readonly ModelSpec
   const evaluated = specs.length * seeds.length - (sharedBase ? seeds.length - 1 : 0);
   const evalSec = evaluated * (problems * cost.evalProblem + r.plan.mechanismTraces * cost.mechanismTrace);
   const trainSec = perSeedTrain * seeds.length;
-  // Seeds are split into `jobs` groups (lib/repro/parallel.ts seedGroups): the largest one decides.
-  const share = Math.ceil(seeds.length / Math.max(1, jobs)) / seeds.length;
-  return { baseSec, trainSec, evalSec, wallSec: baseSec + (trainSec + evalSec) * share };
+  // Seeds are split into `jobs` groups (lib/repro/parallel.ts seedGroups), one worker each.
+  const perSeed = (trainSec + evalSec) / seeds.length;
+  const groups = seedGroups(seeds, jobs).map((g) => g.length * perSeed);
+  const seedsSec = sideBySideSec(groups, (k) => (k > 1 ? cost.sideBySide : 1));
+  return { baseSec, trainSec, evalSec, wallSec: baseSec + seedsSec };
 }
 
 /** The line table1 prints at its start. */
@@ -49,6 +70,6 @@ export function table1Eta(r: Repro, jobs: number, specs: readonly ModelSpec[]): 
   const c = r.plan.cost!;
   return (
     `ETA ${formatDuration(p.wallSec)} for a fresh run (Base ${formatDuration(p.baseSec)}, training ${formatDuration(p.trainSec)} and evaluation ${formatDuration(p.evalSec)} ; seeds in ${Math.min(jobs, r.args.seeds.length)} worker(s)); ` +
-    `cost model: pretrain ${c.pretrainStep} s/step, SFT ${c.sftStep} s/step, GRPO ${c.grpoStep} s/step, ${c.evalProblem} s/problem, ${c.mechanismTrace} s/trace; cached SFT/GRPO models and evaluations make it shorter`
+    `cost model: pretrain ${c.pretrainStep} s/step, SFT ${c.sftStep} s/step, GRPO ${c.grpoStep} s/step, ${c.evalProblem} s/problem, ${c.mechanismTrace} s/trace, workers side by side ${c.sideBySide}x one; cached SFT/GRPO models and evaluations make it shorter`
   );
 }

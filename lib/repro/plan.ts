@@ -48,12 +48,15 @@ export interface CostModel {
   evalProblem: number;
   /** seconds per held-out trace scored for the mechanism's entropy */
   mechanismTrace: number;
+  /** work done per second by two or more worker processes side by side, relative to one alone
+   *  (lavapipe already spreads one process over both cores, so a second one adds little) */
+  sideBySide: number;
 }
 
 // Measured on the 2-core machine (lavapipe), each alone: pretraining 0.71 s/step and SFT 1.1 s/step
 // (results/README.md "Wall times", after the subgroup attention kernels), GRPO 9.4 s/step (a 16-step
 // run from the Base in 2.5 min); evaluation and scoring: docs/statistics.md "Cost model".
-const CPU_COST: CostModel = { pretrainStep: 0.71, sftStep: 1.1, grpoStep: 9.4, evalProblem: 0.08, mechanismTrace: 0.05 };
+const CPU_COST: CostModel = { pretrainStep: 0.85, sftStep: 1.76, grpoStep: 9.4, evalProblem: 0.08, mechanismTrace: 0.05, sideBySide: 1.25 };
 
 const PLANS: Record<Scale, Omit<ReproPlan, 'maxNewTokens' | 'genBatch' | 'entropy' | 'budget' | 'curvePoints' | 'bootstrap'> & { entropyBins: number }> = {
   smoke: {

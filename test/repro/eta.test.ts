@@ -1,10 +1,10 @@
 // The ETA's arithmetic: the plan's cost model times the work of a fresh Table 1 run, the seeds'
-// part at the largest worker group's share; no cost model, no ETA.
+// groups run side by side at the measured side-by-side throughput; no cost model, no ETA.
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
-import { table1Eta, table1EtaParts } from '../../lib/repro/eta.ts';
+import { sideBySideSec, table1Eta, table1EtaParts } from '../../lib/repro/eta.ts';
 import type { ModelSpec } from '../../lib/repro/models.ts';
 import { reproPlan } from '../../lib/repro/plan.ts';
 import type { Repro } from '../../lib/repro/script.ts';
@@ -32,10 +32,21 @@ it("sums the Base, every seed's training and every evaluation at the plan's cost
   expect(p.trainSec).toBeCloseTo(3 * (2 * 240 * c.sftStep + 3 * t.grpo.steps * c.grpoStep), 9);
   // 700 held-out + 1,300 supplementary problems; the shared Base evaluated once: 1 + 5 × 3 models
   expect(p.evalSec).toBeCloseTo(16 * (2000 * c.evalProblem + plan.mechanismTraces * c.mechanismTrace), 9);
-  expect(p.wallSec).toBeCloseTo(p.baseSec + (2 / 3) * (p.trainSec + p.evalSec), 9); // seeds 1,3 | 2
-  expect(table1EtaParts(r, 3, SPECS)!.wallSec).toBeCloseTo(p.baseSec + (p.trainSec + p.evalSec) / 3, 9);
-  expect(table1Eta(r, 2, SPECS)).toMatch(/^ETA (\d+h\d\dm|\d+m\d\ds) for a fresh run .*cost model: pretrain 0.71 s\/step/);
+  // seeds 1,3 | 2: while both workers run (one seed's work each) they go sideBySide x one alone,
+  // shared; then seed 3 alone at full speed
+  const u = (p.trainSec + p.evalSec) / 3;
+  expect(p.wallSec).toBeCloseTo(p.baseSec + u / (c.sideBySide / 2) + u, 9);
+  expect(table1EtaParts(r, 3, SPECS)!.wallSec).toBeCloseTo(p.baseSec + u / (c.sideBySide / 3), 9);
+  expect(table1EtaParts(r, 1, SPECS)!.wallSec).toBeCloseTo(p.baseSec + 3 * u, 9);
+  expect(table1Eta(r, 2, SPECS)).toMatch(/^ETA (\d+h\d\dm|\d+m\d\ds) for a fresh run .*cost model: pretrain 0.85 s\/step.*workers side by side 1.25x one/);
   const smoke = { ...r, args: { ...r.args, scale: 'smoke' }, plan: reproPlan('smoke') } as unknown as Repro;
   expect(table1EtaParts(smoke, 1, SPECS)).toBeNull();
   expect(table1Eta(smoke, 1, SPECS)).toMatch(/no cost model at scale smoke/);
 }, 60_000);
+
+it('side by side: unequal groups finish one after another, each speeding up the rest', () => {
+  // two workers at 1.25x together: 10 s and 20 s of alone-work take 16 s (both), then 10 s alone
+  expect(sideBySideSec([20, 10], (k) => (k > 1 ? 1.25 : 1))).toBeCloseTo(16 + 10, 12);
+  expect(sideBySideSec([7], () => 1)).toBe(7);
+  expect(sideBySideSec([], () => 1)).toBe(0);
+});
