@@ -7,8 +7,11 @@
 // i.e. when an SFT model would stop. Both variants run
 // interleaved (A, B, A, B, ...) and the ratio of their medians is printed: the machine is shared,
 // so absolute times vary. Their outputs are also compared (they must be identical).
+// With --checkpoint, a trained model folder (e.g. a cached SFT model) answers the first --batch
+// development prompts and stops on its own EOS: real stop times, no stand-in.
 //   npx tsx scripts/data.ts generate --scale cpu --out /tmp/w
 //   npx tsx scripts/bench-compact.ts --data /tmp/w [--batch 64] [--max-new 160] [--reps 3]
+//   npx tsx scripts/bench-compact.ts --data .cache/data/world-3-cpu-s1 --checkpoint .cache/models/sft-…
 import { performance } from 'node:perf_hooks';
 import { isDeepStrictEqual } from 'node:util';
 import { loadDataset } from '../lib/data/dataset.ts';
@@ -16,6 +19,7 @@ import { paddingIds, promptFor, promptIds } from '../lib/eval/format.ts';
 import { createContext } from '../lib/gpu/index.ts';
 import { families, type Family } from '../lib/model/config.ts';
 import { generate, type GenerateOptions, type Generation } from '../lib/model/generate.ts';
+import { loadModelFolder } from '../lib/model/checkpoint.ts';
 import { Model } from '../lib/model/model.ts';
 import { modelConfig } from '../lib/train/pipeline.ts';
 import { runMain, scriptYargs } from '../lib/util/cli.ts';
@@ -63,29 +67,40 @@ async function main(): Promise<void> {
     .option('reps', { type: 'number', default: 3, describe: 'timed runs of each variant' })
     .option('seed', { type: 'number', default: 1, describe: 'model initialisation' })
     .option('screen', { type: 'number', default: 640, describe: 'evaluation (then development) prompts screened for the batch' })
+    .option('checkpoint', { type: 'string', describe: 'a trained model folder: its own EOS on the first --batch development prompts (no stand-in)' })
     .strict()
     .parseAsync();
   const data = loadDataset(a.data);
-  const tok = data.tokenizer;
   const ctx = await createContext();
-  const model = Model.init(ctx, modelConfig('cpu', a.family, tok.vocabSize), a.seed);
+  const trained = a.checkpoint ? loadModelFolder(ctx, a.checkpoint) : null;
+  const tok = trained?.tokenizer ?? data.tokenizer;
+  const model = trained?.model ?? Model.init(ctx, modelConfig('cpu', a.family, tok.vocabSize), a.seed);
   const suppressTokens = paddingIds(tok, model.config.vocab);
   const greedy: GenerateOptions = { greedy: true, maxNewTokens: a['max-new'], suppressTokens };
-
-  // Screen --screen prompts (untimed), then keep the batch whose stand-in stops match the teacher's
-  // response lengths (its tokens and its EOS: what an SFT model imitates).
-  const screened = [...data.eval, ...data.dev].slice(0, a.screen).map((p) => promptIds(tok, promptFor('trace', p.problem)));
-  const free: Generation[] = [];
-  for (let i = 0; i < screened.length; i += a.batch) free.push(...(await generate(model, screened.slice(i, i + a.batch), { ...greedy, compact: false })));
-  const steps = free[0].tokens.length;
   const teacher = data.pool.slice(0, a.batch).map((ex) => tok.encode(ex.response).ids.length + 1);
-  const { eos: eosTokenId, picked } = standIn(free, teacher, steps, new Set(suppressTokens));
-  const prompts = picked.map((i) => screened[i]);
-  const opts = { ...greedy, eosTokenId };
+
+  let prompts: number[][];
+  let opts: GenerateOptions;
+  let steps = a['max-new'];
+  if (trained) {
+    prompts = data.dev.slice(0, a.batch).map((p) => promptIds(tok, promptFor('trace', p.problem)));
+    opts = { ...greedy, eosTokenId: tok.eosId };
+  } else {
+    // Screen --screen prompts (untimed), then keep the batch whose stand-in stops match the
+    // teacher's response lengths (its tokens and its EOS: what an SFT model imitates).
+    const screened = [...data.eval, ...data.dev].slice(0, a.screen).map((p) => promptIds(tok, promptFor('trace', p.problem)));
+    const free: Generation[] = [];
+    for (let i = 0; i < screened.length; i += a.batch) free.push(...(await generate(model, screened.slice(i, i + a.batch), { ...greedy, compact: false })));
+    steps = free[0].tokens.length;
+    const { eos: eosTokenId, picked } = standIn(free, teacher, steps, new Set(suppressTokens));
+    prompts = picked.map((i) => screened[i]);
+    opts = { ...greedy, eosTokenId };
+    console.log(`${prompts.length} of ${screened.length} prompts screened; stand-in EOS ${eosTokenId}`);
+  }
   const want = await generate(model, prompts, { ...opts, compact: false });
   const stops = want.map((g) => g.tokens.length);
-  console.log(`${prompts.length} of ${screened.length} prompts, ${steps} steps; teacher response tokens (min / q1 / median / q3 / max) ${quartiles(teacher)}`);
-  console.log(`stand-in EOS ${eosTokenId}: rows stop after ${quartiles(stops)} tokens (${stops.filter((n, i) => want[i].stop === 'length').length} rows run to the end)`);
+  console.log(`${prompts.length} prompts, ${steps} steps; teacher response tokens (min / q1 / median / q3 / max) ${quartiles(teacher)}`);
+  console.log(`rows stop after ${quartiles(stops)} tokens (${stops.filter((n, i) => want[i].stop === 'length').length} rows run to the end)`);
 
   // Were a step's cost proportional to its rows, compaction to exactly the live rows after every
   // step would take this fraction of the time: the rows' own tokens over the uncompacted batch's
