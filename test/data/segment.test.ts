@@ -93,18 +93,15 @@ describe('rule detector on R1-style text', () => {
     expect(detectVerification(slip).tLast).toBe(slip.indexOf('Hmm, let me check again.'));
   });
 
-  it('rules@5: answer statements written with thousands separators, a signed fraction, "approximately", "indeed"', () => {
-    // Failure kind: no answer statement found.
-    const comma = '<think>\nSo the total is 36,084.\n\nLet me verify: 36,000 + 84 = 36,084.\n\nSo the answer is 36,084.\n</think>\n\\boxed{36084}';
-    expect(detectVerification(comma).tLast).toBe(comma.indexOf('Let me verify'));
-    const frac = '<think>\nSo p(5) = -31/75.\n\nLet me double-check: -34/3 + 1 = -31/3, and -31/3 / 25 = -31/75.\n</think>\n\\boxed{\\frac{-31}{75}}';
-    expect(detectVerification(frac).tLast).toBe(frac.indexOf('Let me double-check'));
-    const approx = '<think>\nSo the distance is sqrt(41), which is approximately 6.4 cm.\n\nLet me verify: 5^2 + 4^2 = 41.\n</think>\n\\boxed{6.4}';
-    expect(detectVerification(approx).tLast).toBe(approx.indexOf('Let me verify'));
-    const slash = '<think>\nSo p(5) = -31 / 75.\n\nLet me double-check: -34/3 + 1 = -31/3, and -31/3 / 25 = -31/75.\n</think>\n\\boxed{-\\dfrac{31}{75}}';
-    expect(detectVerification(slash).tLast).toBe(slash.indexOf('Let me double-check'));
-    const indeed = '<think>\nSo 6 times 64 is indeed 384.\n\nLet me verify: 64 * 6 = 384.\n</think>\n\\boxed{384}';
-    expect(detectVerification(indeed).tLast).toBe(indeed.indexOf('Let me verify'));
+  // Failure kind: no answer statement found. [name, trace, the sentence where the check begins]
+  it.each([
+    ['thousands separators', '<think>\nSo the total is 36,084.\n\nLet me verify: 36,000 + 84 = 36,084.\n\nSo the answer is 36,084.\n</think>\n\\boxed{36084}', 'Let me verify'],
+    ['a signed fraction', '<think>\nSo p(5) = -31/75.\n\nLet me double-check: -34/3 + 1 = -31/3, and -31/3 / 25 = -31/75.\n</think>\n\\boxed{\\frac{-31}{75}}', 'Let me double-check'],
+    ['"approximately"', '<think>\nSo the distance is sqrt(41), which is approximately 6.4 cm.\n\nLet me verify: 5^2 + 4^2 = 41.\n</think>\n\\boxed{6.4}', 'Let me verify'],
+    ['a spaced slash', '<think>\nSo p(5) = -31 / 75.\n\nLet me double-check: -34/3 + 1 = -31/3, and -31/3 / 25 = -31/75.\n</think>\n\\boxed{-\\dfrac{31}{75}}', 'Let me double-check'],
+    ['"indeed"', '<think>\nSo 6 times 64 is indeed 384.\n\nLet me verify: 64 * 6 = 384.\n</think>\n\\boxed{384}', 'Let me verify'],
+  ])('rules@5: an answer statement with %s', (_, raw, cue) => {
+    expect(detectVerification(raw).tLast).toBe(raw.indexOf(cue));
   });
 
   it('rules@5: an asserted approximate value in the answer\'s unit that does not round to it is another candidate answer; a supposed one is not', () => {
