@@ -56,7 +56,7 @@ export interface CostModel {
 // Measured on the 2-core machine (lavapipe), each alone: pretraining 0.71 s/step and SFT 1.1 s/step
 // (results/README.md "Wall times", after the subgroup attention kernels), GRPO 9.4 s/step (a 16-step
 // run from the Base in 2.5 min); evaluation and scoring: docs/statistics.md "Cost model".
-const CPU_COST: CostModel = { pretrainStep: 0.85, sftStep: 1.76, grpoStep: 9.4, evalProblem: 0.08, mechanismTrace: 0.05, sideBySide: 1.25 };
+const CPU_COST: CostModel = { pretrainStep: 0.85, sftStep: 1.76, grpoStep: 9.4, evalProblem: 0.05, mechanismTrace: 0.05, sideBySide: 1.25 };
 
 const PLANS: Record<Scale, Omit<ReproPlan, 'maxNewTokens' | 'genBatch' | 'entropy' | 'budget' | 'curvePoints' | 'bootstrap'> & { entropyBins: number }> = {
   smoke: {
