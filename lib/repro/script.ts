@@ -114,12 +114,16 @@ export function reproMain(spec: ScriptSpec, body: (r: Repro) => Promise<ReproOut
         const missing = bases.filter((b) => a.force || !isCached(b.key));
         await runWorkers(
           spec.name,
-          missing.map(({ family }) => ({
-            label: `the ${family} Base`,
-            tag: `${spec.name}-base-${family}`,
-            script: join(dirname(process.argv[1]), 'pretrain.ts'),
-            args: ['--scale', a.scale, '--family', family, '--seed', '1', '--world-seed', String(a.worldSeed), ...(a.force ? ['--force'] : [])],
-          })),
+          missing.map(({ family }) => {
+            const tag = `${spec.name}-base-${family}`;
+            return {
+              label: `the ${family} Base`,
+              tag,
+              script: join(dirname(process.argv[1]), 'pretrain.ts'),
+              // --out: the worker's run report (it holds local paths) goes beside its log, not into results/
+              args: ['--scale', a.scale, '--family', family, '--seed', '1', '--world-seed', String(a.worldSeed), '--out', dirname(workerFiles(tag).log), ...(a.force ? ['--force'] : [])],
+            };
+          }),
         );
         trainedByWorkers.push(...missing.map((b) => b.key));
       }
