@@ -14,10 +14,11 @@ import { generateWorld } from '../../lib/data/world/generate.ts';
 // file says which sentence opens each final check).
 // real.jsonl holds real R1 traces with their source, license and a T_last judged by reading.
 const FIXTURES = ['constructed.jsonl', 'real.jsonl'].flatMap((f) => readFileSync(join(import.meta.dirname, 'fixtures/r1', f), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { id: string; answer: string; trace: string; v: 0 | 1; tLastSentence: string | null }));
-// labelled.jsonl (OpenR1-Math-220k) and labelled-more.jsonl (R1-distilled math-rollouts): real traces
+// labelled.jsonl (OpenR1-Math-220k), labelled-more.jsonl (R1-distilled math-rollouts) and
+// labelled-fresh.jsonl (R1-Distill-Qwen-14B on MATH-500, collected for rules@6): real traces
 // judged by reading; their agreement with the rules is measured in test/data/labelled.test.ts
 // (held-out traces are not asserted one by one here).
-const LABELLED = ['labelled.jsonl', 'labelled-more.jsonl'].flatMap((f) => parseLabelledSet(readFileSync(join(import.meta.dirname, 'fixtures/r1', f), 'utf8'), f));
+const LABELLED = ['labelled.jsonl', 'labelled-more.jsonl', 'labelled-fresh.jsonl'].flatMap((f) => parseLabelledSet(readFileSync(join(import.meta.dirname, 'fixtures/r1', f), 'utf8'), f));
 
 /** One clean trigger: one more "Wait!" than the raw text, never "Wait! ... wait", no lowercase tail. */
 function expectCleanTrigger(raw: string, rewritten: string, tLast: number, id: string): void {
@@ -47,7 +48,7 @@ describe('rule detector on R1-style text', () => {
   });
 
   it('the reading labels of the labelled set rewrite cleanly too (one trigger at the judged sentence)', () => {
-    expect(LABELLED.length).toBeGreaterThanOrEqual(48);
+    expect(LABELLED.length).toBeGreaterThanOrEqual(56);
     for (const f of LABELLED) {
       const placed = placeExternal(f.trace, { v: f.v, tLast: f.tLastSentence });
       expect(placed, f.id).not.toBeNull();
@@ -129,6 +130,34 @@ describe('rule detector on R1-style text', () => {
     // The same announcement followed by a computation is a check.
     const check = talk.replace('Earlier I got', 'q(5) = -34/3, so p(5) = (-34/3 + 1) / 25 = -31/75. Earlier I got');
     expect(detectVerification(check).tLast).toBe(check.indexOf('But let me verify'));
+  });
+
+  it('rules@6: a check announced after the first words ("..., but let me make sure", "to make sure I didn\'t ...")', () => {
+    expect(classifySentence('Hmm, that seems straightforward, but let me make sure I\'m not missing anything.')).toBe('verify');
+    expect(classifySentence('Let me go through each step again to make sure I didn\'t make a mistake.')).toBe('verify');
+    expect(classifySentence('Let me just recap to make sure I didn\'t make any mistakes in the algebra.')).toBe('verify');
+    // Setting a condition checks nothing.
+    expect(classifySentence('We have to make sure the denominator is not zero.')).toBe('plain');
+    const raw = '<think>\nSo the total is 5 * 4 = 20 bits.\n\nHmm, that seems straightforward, but let me make sure I\'m not missing anything. 66666 has 5 digits, 5 * 4 = 20.\n</think>\n\\boxed{20}';
+    expect(detectVerification(raw).tLast).toBe(raw.indexOf('Hmm, that seems'));
+  });
+
+  // Failure kinds: the answer's value met inside the derivation; no answer statement found.
+  it.each([
+    // A bulleted breakdown line holds the answer's value by coincidence: the check after the
+    // difference is stated is the final one, not the one after the breakdown.
+    ['a bulleted breakdown line is no statement of the answer', '<think>\nHundreds place:\n- 488 - 400 + 1 = 89 numbers.\n- Hundreds: 89\nTotal 4\'s = 48 + 50 + 89 = 187.\n\nWait, let me double-check that. 48 + 50 + 89 = 187.\n\nSo, the difference is 187 - 98 = 89.\n\nWait, that seems quite a large difference. Let me go through each step again to make sure I didn\'t make a mistake. 187 - 98 = 89.\n</think>\n\\boxed{89}', 'Wait, that seems quite a large difference.'],
+    // An answer listing values is stated by a sentence stating all of them, in any order; a box
+    // holding only one of them is not another answer.
+    ['a list answer stated value by value', '<think>\nn = (-1 + 3)/2 = 1 and n = (-1 - 3)/2 = -2.\n\nSo, n = 1 and n = -2.\n\nWait, let me check if these satisfy f(n) = n. f(1) = (1 + 3 - 2)/2 = 1, f(-2) = (4 - 6 - 2)/2 = -2.\n\nThe integers are \\boxed{-2} and \\boxed{1}. Wait, no, the format is one box: \\boxed{-2, 1}.\n</think>\n\\boxed{-2, 1}', 'Wait, let me check if these'],
+    // A decimal answer is stated by a longer value that rounds to it.
+    ['a longer decimal that rounds to the answer', '<think>\nSo, r is this effective annual rate, which is approximately 6.183654%.\n\nBut let me confirm my calculation: 1.005^12 = 1.061836, so 1.061836 - 1 = 0.061836.\n\nSo, 6.1836% rounded to the nearest hundredth is 6.18%.\n\nWait, but let me check that again: 6.1836 rounds to 6.18.\n</think>\n\\boxed{6.18}', 'But let me confirm'],
+    // "The final answer should be all integers inside a single box" states no value.
+    ['talk about the answer\'s format that states no value', '<think>\nSo x = 5.\n\nWait, let me check: 3 * 5 = 15.\n\nThe final answer should be all integers in one box. Wait, no, just the number.\n</think>\n\\boxed{5}', 'Wait, let me check'],
+  ])('rules@6: %s', (_, raw, cue) => {
+    const d = detectVerification(raw);
+    expect(d.v).toBe(1);
+    expect(d.tLast).toBe(raw.indexOf(cue));
   });
 
   it('rewrites "Wait, but let me double-check." to "Wait! But let me double-check." and "Wait, no." never wins', () => {

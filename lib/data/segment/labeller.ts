@@ -35,7 +35,7 @@ export const ruleLabeller: Labeller = {
   //    remarks; "36,084" states 36084 and "-31/75" states \frac{-31}{75}; "is approximately 6.4"
   //    states 6.4; "the answer is that ..." states no value; a final "check" that computes nothing
   //    is no verification.
-  version: '5',
+  version: '6',
   label(trace, gold) {
     const d = detectVerification(trace, gold);
     return { v: d.v, tLast: d.tLast, rewritten: d.rewritten };

@@ -10,7 +10,11 @@
 // cue's words are kept, capitalised ("Wait, but let me double-check." -> "Wait! Let me ...");
 // a cue without interjection gets "Wait! " in front. A check that opens right after the answer's
 // statement is not restarted by the slips it corrects inside itself, and a final "check" that
-// computes nothing is no verification (rules@5). It never sees ground truth.
+// computes nothing is no verification (rules@5). rules@6: a check may be announced after the
+// sentence's first words ("..., but let me make sure", "to make sure I didn't ..."); a bulleted
+// breakdown line is no statement of the answer; an answer listing values is stated value by value;
+// a decimal answer is stated by a longer value that rounds to it; "the answer should be all
+// integers ..." states no value. It never sees ground truth.
 
 export const TRIGGER = 'Wait!';
 
@@ -51,6 +55,11 @@ const VERIFY_OPEN_RE = new RegExp(
 );
 // A check announced anywhere in the sentence ("Alternatively, compute it directly to confirm").
 const VERIFY_ANY_RE = /\b(?:to (?:confirm|verify|double-check|check (?:the|this|that|my|our))|plug(?:ging)? (?:\w+ ){0,3}back|substitut(?:e|ing) (?:\w+ ){0,3}back|double-check)/i;
+// A check announced after the sentence's first words (rules@6): "Let me go through each step again
+// to make sure I didn't make a mistake.", "Let me just recap to make sure I didn't make any
+// mistakes", "Hmm, that seems straightforward, but let me make sure I'm not missing anything." A
+// bare "I need to make sure the denominator is not zero" sets a condition and checks nothing.
+const VERIFY_LATE_RE = /\bto make sure (?:that )?(?:i(?:'m| am)? |we(?:'re| are)? )(?:not|didn't|did not|haven't|have not|don't|do not|made|got)\b|\b(?:but|so),? (?:let me|let's|i should|i'll) (?:just |quickly |also )?(?:double[- ]?check|check|verify|confirm|make sure)\b/i;
 // A correction of a slip or a hedge during exploration (after the interjection, or anywhere for
 // the explicit admissions).
 const CORRECTION_AFTER_RE = /^(?:no\b|nope\b|that(?:'s| is| was) (?:not|wrong|incorrect)|that can(?:'t|not) be|this (?:is|was) wrong|i (?:think i )?(?:made|make) (?:a |an )?(?:mistake|error)|i (?:messed|mixed) up|i miscalculated|hold on,? no\b)/i;
@@ -87,7 +96,7 @@ export function classifySentence(s: string): SentenceKind {
   const ij = INTERJ_RE.exec(t);
   const rest = ij ? t.slice(ij[0].length) : t;
   if ((CORRECTION_ANY_RE.test(t) && !DOUBTED_ADMISSION_RE.test(t)) || (ij && CORRECTION_AFTER_RE.test(rest))) return 'correction';
-  if (VERIFY_OPEN_RE.test(rest) || VERIFY_ANY_RE.test(t)) return 'verify';
+  if (VERIFY_OPEN_RE.test(rest) || VERIFY_ANY_RE.test(t) || VERIFY_LATE_RE.test(t)) return 'verify';
   if (ij && HEDGE_AFTER_RE.test(rest)) return 'hedge';
   if (ij && QUESTIONS_RESULT_RE.test(rest)) return 'verify';
   if (ij && CONCLUDE_AFTER_RE.test(rest)) return 'plain';
@@ -163,6 +172,14 @@ const STATES_BEFORE_RE = new RegExp(String.raw`(?:=|≈|\bis|\bare|\bbe|\bget|\b
 /** Does the sentence state `forms` as a result ("= 33", "is 33", "answer: 33", "\boxed{33}")? The
  *  value itself matches case-sensitively (an answer "A" is not the variable "a"). */
 function statesAnswer(s: string, forms: string[]): boolean {
+  // A bulleted line ("- Hundreds: 89", "- 488 - 400 + 1 = 89 numbers.") lists one part of a
+  // breakdown; the answer's value there is a coincidence, not the result (rules@6).
+  if (BREAKDOWN_LINE_RE.test(s)) return false;
+  // An answer that lists values ("-2, 1") is stated by a sentence that states every one of them, in
+  // any order and spelling ("So, n = 1 and n = -2.", "\boxed{-2} and \boxed{1}") (rules@6).
+  const parts = listParts(forms[0]);
+  if (parts && parts.every((p) => statesAnswer(s, answerForms(p)))) return true;
+  if (statesRounded(s, forms[0])) return true;
   const norm = s.replace(/\\[dt]frac/g, '\\frac');
   return forms.some((f) => {
     // A space in the answer's spelling matches any spacing ("-ln 2", "-ln2"), and so does a slash
@@ -172,6 +189,27 @@ function statesAnswer(s: string, forms: string[]): boolean {
     for (const m of norm.matchAll(new RegExp(`${edge}${v}(?![\\d.]\\d|\\w)`, 'g'))) if (STATES_BEFORE_RE.test(norm.slice(Math.max(0, m.index! - 60), m.index!))) return true;
     return false;
   });
+}
+
+const BREAKDOWN_LINE_RE = /^\s*[-*•]\s+\S/;
+
+/** The values of an answer that lists two or more simple values ("-2, 1", "3, 5, 7"), or null. */
+function listParts(ans: string): string[] | null {
+  const parts = ans.split(/\s*,\s*/);
+  return parts.length >= 2 && parts.every((p) => /^-?(?:\d+(?:\.\d+)?|\\frac\{\d+\}\{\d+\}|\d+\/\d+)$/.test(p)) ? parts : null;
+}
+
+/** A decimal answer ("6.18") is stated by a result with more decimals that rounds to it
+ *  ("which is approximately 6.183654%") (rules@6). */
+function statesRounded(s: string, ans: string): boolean {
+  const dec = /^-?\d+\.(\d+)$/.exec(ans);
+  if (!dec) return false;
+  const places = dec[1].length;
+  for (const m of s.matchAll(/(?<![\d.])(-?\d+\.(\d+))(?![\d.]\d)/g)) {
+    if (m[2].length <= places || Number(Number(m[1]).toFixed(places)) !== Number(ans)) continue;
+    if (STATES_BEFORE_RE.test(s.slice(Math.max(0, m.index! - 60), m.index!))) return true;
+  }
+  return false;
 }
 
 // A decimal answer stated with a unit ("≈ 5.830 cm, which rounds to 5.8 cm"): another approximate
@@ -197,9 +235,11 @@ function approxRival(thinking: string, forms: string[]): ((s: string) => boolean
 
 // A sentence that states some answer (a first pass's, or the final one).
 // (An empty "\\boxed{}" only mentions the answer format: "put your final answer within \\boxed{}".)
-// "The answer is that the coefficient is ...", "the answer is not ...", "the answer is the same":
-// no value is stated.
-const TENTATIVE_RE = /\\boxed\{(?!\s*\})|\banswer (?:is|should be|would be|must be)\s+(?!(?:that|not|in|to|what|whether|how|about|expressed|given|written|independent|dependent|the same|still the same)\b)\S/i;
+// "The answer is that the coefficient is ...", "the answer is not ...", "the answer is the same",
+// "the final answer should be all integers inside a single box", "the answer is multiple
+// numbers": no value is stated; a value begins with a digit, a sign, a bracket, a TeX command or
+// a one-letter symbol or option ("the answer is 54", "... is -\frac{1}{2}", "... is A") (rules@6).
+const TENTATIVE_RE = /\\boxed\{(?!\s*\})|\banswer (?:is|should be|would be|must be)\s+(?:\*\*)?\$?(?=[-+−\\(\[\d√π]|[a-z](?![a-z']))/i;
 
 /** The span of the trigger-replaced part of a cue sentence at `start`: the leading interjection,
  *  or nothing (the trigger is inserted). */
