@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -14,11 +14,12 @@ import { generateWorld } from '../../lib/data/world/generate.ts';
 // file says which sentence opens each final check).
 // real.jsonl holds real R1 traces with their source, license and a T_last judged by reading.
 const FIXTURES = ['constructed.jsonl', 'real.jsonl'].flatMap((f) => readFileSync(join(import.meta.dirname, 'fixtures/r1', f), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { id: string; answer: string; trace: string; v: 0 | 1; tLastSentence: string | null }));
-// labelled.jsonl (OpenR1-Math-220k), labelled-more.jsonl (R1-distilled math-rollouts) and
-// labelled-fresh.jsonl (R1-Distill-Qwen-14B on MATH-500, collected for rules@6): real traces
-// judged by reading; their agreement with the rules is measured in test/data/labelled.test.ts
-// (held-out traces are not asserted one by one here).
-const LABELLED = ['labelled.jsonl', 'labelled-more.jsonl', 'labelled-fresh.jsonl'].flatMap((f) => parseLabelledSet(readFileSync(join(import.meta.dirname, 'fixtures/r1', f), 'utf8'), f));
+// Every labelled*.jsonl (OpenR1-Math-220k rows, R1-distilled math-rollouts, R1-Distill traces on
+// MATH-500 and MATH problems; a new file is picked up by its name): real traces judged by reading;
+// their agreement with the rules is measured in test/data/labelled.test.ts (held-out traces are
+// not asserted one by one here).
+const LABELLED_FILES = readdirSync(join(import.meta.dirname, 'fixtures/r1')).filter((f) => /^labelled.*\.jsonl$/.test(f)).sort();
+const LABELLED = LABELLED_FILES.flatMap((f) => parseLabelledSet(readFileSync(join(import.meta.dirname, 'fixtures/r1', f), 'utf8'), f));
 
 /** One clean trigger: one more "Wait!" than the raw text, never "Wait! ... wait", no lowercase tail. */
 function expectCleanTrigger(raw: string, rewritten: string, tLast: number, id: string): void {
@@ -48,7 +49,7 @@ describe('rule detector on R1-style text', () => {
   });
 
   it('the reading labels of the labelled set rewrite cleanly too (one trigger at the judged sentence)', () => {
-    expect(LABELLED.length).toBeGreaterThanOrEqual(56);
+    expect(LABELLED.length).toBeGreaterThanOrEqual(80);
     for (const f of LABELLED) {
       const placed = placeExternal(f.trace, { v: f.v, tLast: f.tLastSentence });
       expect(placed, f.id).not.toBeNull();
