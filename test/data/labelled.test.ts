@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { labelledReport, parseLabelledSet, type LabelledTrace } from '../../lib/data/segment/labelled.ts';
 import { splitSentences } from '../../lib/data/segment/rules.ts';
 
-const FILES = ['real.jsonl', 'labelled.jsonl', 'labelled-more.jsonl', 'labelled-fresh.jsonl', 'labelled-fresh2.jsonl'];
+const FILES = ['real.jsonl', 'labelled.jsonl', 'labelled-more.jsonl', 'labelled-fresh.jsonl', 'labelled-fresh2.jsonl', 'labelled-fresh3.jsonl'];
 const FIXTURES = FILES.map((f) => join(import.meta.dirname, 'fixtures/r1', f));
 const BY_FILE: Record<string, LabelledTrace[]> = Object.fromEntries(FILES.map((f, i) => [f, parseLabelledSet(readFileSync(FIXTURES[i], 'utf8'), FIXTURES[i])]));
 const SET: LabelledTrace[] = FILES.flatMap((f) => BY_FILE[f]);
