@@ -161,6 +161,58 @@ describe('rule detector on R1-style text', () => {
     expect(d.tLast).toBe(raw.indexOf(cue));
   });
 
+  // rules@7, failure kind: no sentence states the boxed answer in a form the rules matched. The
+  // project's grader (lib/eval/answer.ts isEquivalent) decides whether a value after "is", "=",
+  // "be", ":" ... is the answer.
+  it.each([
+    ['a tuple', '<think>\nSo, x = 13/5 and y = 23/5.\n\nTherefore, the point is (13/5, 23/5, 0).\n\nWait, let me double-check: 3 + 2 * (-1/5) = 13/5.\n</think>\n\\boxed{\\left( \\frac{13}{5}, \\frac{23}{5}, 0 \\right)}', 'Wait, let me double-check'],
+    ['an interval in LaTeX', '<think>\nSo, the intersection is \\( (\\frac{8}{3}, 3] \\).\n\nWait, let me check x = 2.8: 2.8 - 1 = 1.8.\n</think>\n\\boxed{(\\tfrac83, 3]}', 'Wait, let me check'],
+    ['a pmatrix column written as a list', '<think>\nSo, the projection would be [18/5, -9/5]. Let me double-check that: 3 + 3/5 = 18/5.\n</think>\n\\boxed{\\begin{pmatrix} \\frac{18}{5} \\\\ -\\frac{9}{5} \\end{pmatrix}}', 'Let me double-check that'],
+    ['a fraction spelled with "divided by" and thousands separators', '<think>\nSo, the total is 29,322,216.\n\nTherefore, the probability of winning is 1 divided by 29,322,216.\n\nLet me check my calculations: 27 * 1,086,008 = 29,322,216.\n</think>\n\\boxed{\\dfrac{1}{29,\\!322,\\!216}}', 'Let me check my calculations'],
+    // A division still to be done ("6000 / 750") or an operation ("3 * 4") is no statement of
+    // the answer: the check after the value itself is the final one.
+    ['not an unreduced fraction or an operation', '<think>\nSo, P = 6000 / 750.\n\nHmm, let me compute this. 750 * 8 = 6000, so P = 8.\n\nWait, let me double-check: 8 * 750 = 6000.\n</think>\n\\boxed{8}', 'Wait, let me double-check'],
+  ])('rules@7: the grader finds the answer stated as %s', (_, raw, cue) => {
+    const d = detectVerification(raw);
+    expect(d.v).toBe(1);
+    expect(d.tLast).toBe(raw.indexOf(cue));
+  });
+
+  it('rules@7: a dollar answer (\\$1.17) is stated as "$1.17" and by a longer value that rounds to it', () => {
+    const raw = '<think>\nAdd 0.8333: 0.3333 + 0.8333 = 1.1666\n\nSo, the expected value is approximately $1.1666.\n\nBut let me verify my calculations to make sure I didn\'t make a mistake. (-3 + 2 + 3 + 5) / 6 = 7/6.\n\n7 divided by 6 is approximately 1.1667, which is $1.17 when rounded.\n\nWait, but let me double-check that sum: -3 + 2 + 3 + 5 = 7.\n</think>\n\\boxed{\\$1.17}';
+    expect(detectVerification(raw).tLast).toBe(raw.indexOf('But let me verify'));
+  });
+
+  it('rules@7: an interjection doubting the result\'s size or ease opens a check; "that seems right" concludes', () => {
+    expect(classifySentence('Wait, that seems really low, but considering the number of possible combinations, it makes sense.')).toBe('verify');
+    expect(classifySentence('But wait, that seems too straightforward.')).toBe('verify');
+    expect(classifySentence('Wait, that seems a bit high.')).toBe('verify');
+    expect(classifySentence('Wait, that seems right.')).toBe('plain');
+    const raw = '<think>\nSo, the probability is 1/56.\n\nWait, that seems really low, but it makes sense.\n\nLet me check my calculations again: 8 * 7 = 56.\n</think>\n\\boxed{\\frac{1}{56}}';
+    expect(detectVerification(raw).tLast).toBe(raw.indexOf('Wait, that seems really low'));
+  });
+
+  it('rules@7: an interjection asking whether the result misses a case checks it; asking for a better way explores', () => {
+    expect(classifySentence('But hold on, is there a possibility that in a leap year, she might walk one more time?')).toBe('verify');
+    expect(classifySentence('Wait, is there a better way to do this?')).toBe('hedge');
+    // With the check opening right after the answer, its own slip remark does not restart it.
+    const raw = '<think>\nLet me calculate that: 9 * 4 = 36 miles.\n\nBut hold on, is there a possibility that in a leap year, she might walk one more time? 29 / 3 is about 9.67, so still 9 walks.\n\nWait, no, day 28 is not a walk day. 9 * 4 = 36.\n</think>\n\\boxed{36}';
+    expect(detectVerification(raw).tLast).toBe(raw.indexOf('But hold on'));
+  });
+
+  it('rules@7: "Wait a second," is an interjection: "Wait a second, let me verify that." opens a check and rewrites to "Wait! Let me verify that."', () => {
+    expect(classifySentence('Wait a second, let me verify that.')).toBe('verify');
+    const raw = '<think>\nSo, the result of 10 divided by 2/3 is 15.\n\nWait a second, let me verify that. 15 * 2/3 = 10.\n\nWait, no. Let me clarify: 10 * 3/2 = 15.\n</think>\n\\boxed{15}';
+    const d = detectVerification(raw);
+    expect(d.tLast).toBe(raw.indexOf('Wait a second'));
+    expect(d.rewritten).toContain('Wait! Let me verify that.');
+  });
+
+  it('rules@7: a check that reduces a fraction in words ("16/36 simplifies to 4/9") computes', () => {
+    const raw = '<think>\nSo, the probability is 4/9.\n\nWait, let me double-check my calculations to make sure I didn\'t make a mistake. Red combinations: 10, blue: 6, total same color: 16. 16/36 simplifies to 4/9.\n</think>\n\\boxed{\\frac{4}{9}}';
+    expect(detectVerification(raw)).toMatchObject({ v: 1, tLast: raw.indexOf('Wait, let me double-check') });
+  });
+
   it('rewrites "Wait, but let me double-check." to "Wait! But let me double-check." and "Wait, no." never wins', () => {
     const d = detectVerification('<think>\nx = 70.\n\nWait, but let me double-check. 180 - 110 = 70.\n</think>\n\\boxed{70}');
     expect(d.rewritten).toContain('Wait! But let me double-check. 180');

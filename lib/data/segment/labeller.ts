@@ -35,7 +35,14 @@ export const ruleLabeller: Labeller = {
   //    remarks; "36,084" states 36084 and "-31/75" states \frac{-31}{75}; "is approximately 6.4"
   //    states 6.4; "the answer is that ..." states no value; a final "check" that computes nothing
   //    is no verification.
-  version: '6',
+  // 6: a check announced after the first words; a bulleted breakdown line is no answer statement;
+  //    list answers stated value by value; a longer decimal that rounds to the answer states it.
+  // 7: the project's grader (lib/eval/answer.ts) decides whether a value stated in a sentence is
+  //    the answer (tuples, intervals, pmatrix as a list, "1 divided by 29,322,216"; not "6000 / 750"
+  //    or "3 * 4"); "\$1.17" is the number 1.17; "Wait, that seems too low" and "is there a
+  //    possibility that ...?" open a check; "Wait a second," is an interjection; a check that
+  //    computes in words ("16/36 simplifies to 4/9") computes.
+  version: '7',
   label(trace, gold) {
     const d = detectVerification(trace, gold);
     return { v: d.v, tLast: d.tLast, rewritten: d.rewritten };

@@ -14,7 +14,14 @@
 // sentence's first words ("..., but let me make sure", "to make sure I didn't ..."); a bulleted
 // breakdown line is no statement of the answer; an answer listing values is stated value by value;
 // a decimal answer is stated by a longer value that rounds to it; "the answer should be all
-// integers ..." states no value. It never sees ground truth.
+// integers ..." states no value. rules@7: whether a sentence states the answer is also decided by
+// the project's answer grader (lib/eval/answer.ts, the evaluation's equivalence), so that a tuple,
+// interval, matrix, dollar amount or large fraction in R1's own spelling counts; an interjection
+// doubting the result ("Wait, that seems too low") or asking for a missed case opens a check;
+// "Wait a second," is an interjection; an operation written in words computes. It never sees
+// ground truth.
+
+import { isEquivalent } from '../../eval/answer.ts';
 
 export const TRIGGER = 'Wait!';
 
@@ -37,7 +44,7 @@ export interface Sentence {
 }
 
 // A leading interjection chain: "Wait,", "But wait,", "Hmm, wait.", "Oh, hold on:", "Actually,".
-const INTERJ = String.raw`(?:(?:but|and|oh|okay|ok|so),?\s+)?(?:wait|hmm+|actually|hold on|hang on)\b(?:\s*(?:[,.!:;]|\.\.\.|—)\s*|\s+)(?:(?:wait|hmm+|hold on)\b(?:\s*(?:[,.!:;]|\.\.\.|—)\s*|\s+))?`;
+const INTERJ = String.raw`(?:(?:but|and|oh|okay|ok|so),?\s+)?(?:wait(?: a (?:second|minute|moment|sec)\b)?|hmm+|actually|hold on|hang on)\b(?:\s*(?:[,.!:;]|\.\.\.|—)\s*|\s+)(?:(?:wait|hmm+|hold on)\b(?:\s*(?:[,.!:;]|\.\.\.|—)\s*|\s+))?`;
 const INTERJ_RE = new RegExp(`^${INTERJ}`, 'i');
 
 const VERB = String.raw`(?:double[- ]?check|re-?check|check|verify|re-?verify|confirm|recalculate|re-?compute|recount|re-?derive|re-?examine|make sure|cross-check|sanity[- ]check|validate|plug|substitute|test)`;
@@ -68,6 +75,14 @@ const DOUBTED_ADMISSION_RE = /\b(?:maybe|perhaps|possibly|if|whether|might have|
 const CORRECTION_ANY_RE = /\b(?:i (?:think i )?made (?:a |an )?(?:mistake|error|miscalculation)|my mistake|i miscalculated|i messed up|that(?:'s| is| was) (?:wrong|incorrect|not (?:right|correct))|that can(?:'t|not) be (?:right|correct))/i;
 const HEDGE_AFTER_RE = /^(?:maybe|perhaps|this is (?:just|only)|that(?:'s| is) (?:just|only)|i'm not sure|not sure|but (?:maybe|perhaps)|is (?:there|it possible)|what if|how about)/i;
 // An interjection that only concludes ("Hmm, so the answer is 33.", "Hmm, that seems right.").
+// rules@7: an interjection that doubts the result's size or ease ("Wait, that seems a bit high.",
+// "Wait, that seems really low, but ...", "But wait, that seems too straightforward.") opens a check
+// of it; "Wait, that seems right" only concludes.
+const DOUBTS_RESULT_RE = /^(?:but\s+)?(?:that|this|it)(?:'s| is| seems| looks)\s+(?:(?:like\s+)?(?:a bit|a little|quite|really|too|very|rather|pretty|surprisingly|suspiciously|kind of)\s+)+(?:a\s+)?(?:high|low|large|small|big|huge|straightforward|easy|simple|few|many|odd|strange)\b/i;
+// rules@7: an interjection asking whether the result misses a case ("But hold on, is there a
+// possibility that in a leap year, she might walk one more time?") checks the result; "Wait, is there
+// a better way?" still explores.
+const ASKS_MISSED_CASE_RE = /^is (?:there|it possible)\b[^?]*\b(?:possibility|possible that|chance|case|cases|any other|another (?:solution|case|answer|possibility))\b[^?]*\?\s*$/i;
 const CONCLUDE_AFTER_RE = /^(?:so\b|therefore|thus|hence|yes\b|yeah|right\b|okay\b|ok\b|that (?:seems|makes|checks|works|matches)|that's (?:it|correct|right|consistent))/i;
 // An interjection that questions a result it restates opens a check ("Wait, so is T 180 days?",
 // "Hmm, so the answer is 33?"); the same words ending in a full stop only conclude.
@@ -97,8 +112,9 @@ export function classifySentence(s: string): SentenceKind {
   const rest = ij ? t.slice(ij[0].length) : t;
   if ((CORRECTION_ANY_RE.test(t) && !DOUBTED_ADMISSION_RE.test(t)) || (ij && CORRECTION_AFTER_RE.test(rest))) return 'correction';
   if (VERIFY_OPEN_RE.test(rest) || VERIFY_ANY_RE.test(t) || VERIFY_LATE_RE.test(t)) return 'verify';
+  if (ij && ASKS_MISSED_CASE_RE.test(rest)) return 'verify';
   if (ij && HEDGE_AFTER_RE.test(rest)) return 'hedge';
-  if (ij && QUESTIONS_RESULT_RE.test(rest)) return 'verify';
+  if (ij && (QUESTIONS_RESULT_RE.test(rest) || DOUBTS_RESULT_RE.test(rest))) return 'verify';
   if (ij && CONCLUDE_AFTER_RE.test(rest)) return 'plain';
   if (ij) return 'interjection';
   return 'plain';
@@ -137,6 +153,9 @@ function answerForms(ans: string): string[] {
   const forms = new Set([a]);
   const frac = /^(-?)\\frac\{(\d+)\}\{(\d+)\}$/.exec(a);
   if (frac) forms.add(`${frac[1]}${frac[2]}/${frac[3]}`);
+  // rules@7: a dollar amount ("\\$1.17") is stated as "$1.17" or "1.17", and rounds like a decimal.
+  const cur = /^\\\$\s*(-?\d+(?:\.\d+)?)$/.exec(a);
+  if (cur) { forms.clear(); forms.add(cur[1]); forms.add(`$${cur[1]}`); }
   const tex = /^\\text(?:bf)?\{(.+)\}$/.exec(a);
   if (tex) forms.add(tex[1]);
   for (const f of [...forms]) { const letter = /^\(?([A-E])\)?$/.exec(f); if (letter) forms.add(letter[1]); }
@@ -170,8 +189,9 @@ function answerForms(ans: string): string[] {
 const STATES_BEFORE_RE = new RegExp(String.raw`(?:=|≈|\bis|\bare|\bbe|\bget|\bgives?|\bequals?|\boption|\bchoice|\brounds? to|\brounded to|\banswer\b[^.\n]{0,20}?|:|\\boxed\{)\s*(?:(?:approximately|approx\.|about|roughly|around|indeed|exactly|still)\s+)?\**\$?\\?\(?\s*$`, 'i');
 
 /** Does the sentence state `forms` as a result ("= 33", "is 33", "answer: 33", "\boxed{33}")? The
- *  value itself matches case-sensitively (an answer "A" is not the variable "a"). */
-function statesAnswer(s: string, forms: string[]): boolean {
+ *  value itself matches case-sensitively (an answer "A" is not the variable "a"). `answer` is the
+ *  answer as boxed, for the grader. */
+function statesAnswer(s: string, forms: string[], answer: string = forms[0]): boolean {
   // A bulleted line ("- Hundreds: 89", "- 488 - 400 + 1 = 89 numbers.") lists one part of a
   // breakdown; the answer's value there is a coincidence, not the result (rules@6).
   if (BREAKDOWN_LINE_RE.test(s)) return false;
@@ -181,7 +201,7 @@ function statesAnswer(s: string, forms: string[]): boolean {
   if (parts && parts.every((p) => statesAnswer(s, answerForms(p)))) return true;
   if (statesRounded(s, forms[0])) return true;
   const norm = s.replace(/\\[dt]frac/g, '\\frac');
-  return forms.some((f) => {
+  const byForm = forms.some((f) => {
     // A space in the answer's spelling matches any spacing ("-ln 2", "-ln2"), and so does a slash
     // ("31 / 75" for 31/75).
     const v = escapeRe(f).replace(/ /g, '\\s*').replace(/\//g, '\\s*/\\s*');
@@ -189,6 +209,70 @@ function statesAnswer(s: string, forms: string[]): boolean {
     for (const m of norm.matchAll(new RegExp(`${edge}${v}(?![\\d.]\\d|\\w)`, 'g'))) if (STATES_BEFORE_RE.test(norm.slice(Math.max(0, m.index! - 60), m.index!))) return true;
     return false;
   });
+  return byForm || statesByGrader(s, answer);
+}
+
+// Where a stated value begins: after "=", "is", "be", "gives", ":", "\boxed{", "simplifies to" ...
+// (the words of STATES_BEFORE_RE, as a marker to read on from).
+const STATES_AT_RE = /(?:=|≈|\bis\b|\bare\b|\bbe\b|\bget\b|\bgives?\b|\bequals?\b|\brounds? to\b|\brounded to\b|\banswer\b[^.\n]{0,20}?(?=[:=]|\bis\b)|:|\\boxed\{|\b(?:simplifies|simplify|reduces|reduce) (?:down )?to\b)\s*(?:(?:approximately|approx\.|about|roughly|around|indeed|exactly|still)\s+)?/gi;
+// A candidate that writes an operation ("3 * 4", "8 + 2", "2^7") is a computation, not a value
+// stated; a slash (a fraction), a comma (a tuple) and a leading sign are part of a value.
+const OPERATION_RE = /[+*×÷^]|\\times|\\cdot|\\div|[\d)]\s+-\s+[\d(]/;
+
+/** rules@7: is the answer stated in a form the project's grader (lib/eval/answer.ts, the same
+ *  equivalence the evaluation uses) accepts? R1 writes a boxed tuple, interval, matrix, dollar
+ *  amount or large fraction in its own spelling in the thinking: "(13/5, 23/5, 0)" for
+ *  \left( \frac{13}{5}, \frac{23}{5}, 0 \right), "\( (\frac{8}{3}, 3] \)" for (\tfrac83, 3], "$1.17"
+ *  for \$1.17, "[18/5, -9/5]" for a pmatrix column, "1 / 29,322,216" for \dfrac{1}{29,\!322,\!216}.
+ *  Each value after a statement marker, read up to ten words, is graded against the answer; one
+ *  equivalence serves the evaluation and the labeller. */
+function statesByGrader(s: string, ans: string): boolean {
+  const golds = goldSpellings(ans);
+  for (const m of s.matchAll(STATES_AT_RE)) {
+    const rest = s.slice(m.index! + m[0].length).replace(/^(?:\*\*|\$|\\\(|\\\[|\s)+/, '');
+    if (!/^[-+−(\[\\\d√π$]|^[a-zA-Z](?![a-zA-Z'])/.test(rest)) continue;
+    const words = rest.split(/(?<=\s)(?=\S)/).slice(0, 10);
+    for (let k = 1; k <= words.length; k++) {
+      const cand = words.slice(0, k).join('').trim().replace(/\s+divided by\s+/g, ' / ').replace(/(?:\\\)|\\\]|\$|\*\*|[.,;:!?])+$/, '').trim();
+      if (!cand || OPERATION_RE.test(cand) || unreducedFraction(cand)) continue;
+      // "29,322,216": thousands separators, which the grader reads as a list.
+      const plain = cand.replace(/(\d),(?=\d{3}(?!\d))/g, '$1');
+      if (golds.some((g) => gradedEqual(g, cand) || (plain !== cand && gradedEqual(g, plain)))) return true;
+    }
+  }
+  return false;
+}
+
+/** "6000 / 750", "\\frac{16}{36}": a division still to be done, not a value stated (a stated
+ *  fraction is in lowest terms, "-9/5", "1 / 29,322,216"). */
+function unreducedFraction(c: string): boolean {
+  const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
+  for (const m of c.replace(/(\d),(?=\d{3}(?!\d))/g, '$1').matchAll(/(\d+)\s*\/\s*(\d+)|\\frac\{(\d+)\}\{(\d+)\}/g)) {
+    const [a, b] = [Number(m[1] ?? m[3]), Number(m[2] ?? m[4])];
+    if (b === 0 || gcd(a, b) !== 1) return true;
+  }
+  return false;
+}
+
+/** The answer as the grader reads it, and a column vector (pmatrix) also as the tuple or list R1
+ *  writes it in ("[18/5, -9/5]", "(18/5, -9/5)"): the grader keeps matrices and sequences apart. */
+function goldSpellings(ans: string): string[] {
+  const col = /^\\begin\{[pb]matrix\}([\s\S]*)\\end\{[pb]matrix\}$/.exec(ans.trim());
+  if (!col || /&/.test(col[1])) return [ans];
+  const items = col[1].split(/\\\\/).map((x) => x.trim()).filter(Boolean);
+  return [ans, `(${items.join(', ')})`, `[${items.join(', ')}]`];
+}
+
+const GRADED = new Map<string, boolean>();
+function gradedEqual(gold: string, cand: string): boolean {
+  const key = `${gold}\u0000${cand}`;
+  let r = GRADED.get(key);
+  if (r === undefined) {
+    r = isEquivalent(gold, cand);
+    if (GRADED.size > 100_000) GRADED.clear();
+    GRADED.set(key, r);
+  }
+  return r;
 }
 
 const BREAKDOWN_LINE_RE = /^\s*[-*•]\s+\S/;
@@ -312,10 +396,10 @@ export function segment(raw: string, gold?: string | null): Segmentation {
     // letter then marks a different answer.
     const tentative = /^[A-E]$/.test(forms[forms.length - 1]) ? /\\boxed\{/ : TENTATIVE_RE;
     const rival = approxRival(raw.slice(0, end), forms);
-    const other = (i: number) => (tentative.test(text(i)) && !statesAnswer(text(i), forms)) || (rival !== null && rival(text(i)));
+    const other = (i: number) => (tentative.test(text(i)) && !statesAnswer(text(i), forms, ans)) || (rival !== null && rival(text(i)));
     for (let i = L + 1; i < sentences.length; i++) if (other(i)) from = i + 1;
-    for (let i = from; i < sentences.length && R < 0; i++) if (/\\boxed\{/.test(text(i)) && statesAnswer(text(i), forms) && cueAfter(i)) R = i;
-    for (let i = from; i < sentences.length && R < 0; i++) if (statesAnswer(text(i), forms)) R = i;
+    for (let i = from; i < sentences.length && R < 0; i++) if (/\\boxed\{/.test(text(i)) && statesAnswer(text(i), forms, ans) && cueAfter(i)) R = i;
+    for (let i = from; i < sentences.length && R < 0; i++) if (statesAnswer(text(i), forms, ans)) R = i;
     // A check that opens right after the answer's statement ("... = 588." then "Wait, is that
     // all? Let me double-check my reasoning.") runs to the answer when no other value is stated
     // as the answer after it: slip corrections inside it ("Wait, no, that can't be right") are its
@@ -323,7 +407,7 @@ export function segment(raw: string, gold?: string | null): Segmentation {
     let stable = 0;
     for (let i = 0; i < sentences.length; i++) if (other(i)) stable = i + 1;
     for (let i = stable; i < L; i++) {
-      if (!statesAnswer(text(i), forms)) continue;
+      if (!statesAnswer(text(i), forms, ans)) continue;
       const j = [i + 1, i + 2].find((k) => k < sentences.length && sentences[k].kind === 'verify');
       if (j !== undefined) return { sentences, tLastSentence: ownInterjection(raw, sentences, j, i + 1) };
     }
@@ -357,6 +441,14 @@ const LHS_RE = new RegExp(String.raw`(?<![\w.\\])(${NUM}(?:\s*${OPR}\s*${NUM})+)
 const OPERAND = String.raw`(?:\d|(?<![\w\\])[a-zA-Z](?!\w)|\))(?:[²³]|\^\{?\w+\}?)?`;
 const COMPUTES_RE = new RegExp(String.raw`${OPERAND}\s*(?:[a-z]{1,3}\s*)?(?:[-+*×÷]|\\times|\\cdot|\\div|\s\/\s)\s*\(?-?(?:\d|(?<![\w\\])[a-zA-Z](?!\w)|\\frac)|sqrt|√|\\sqrt`);
 
+// rules@7: an operation written in words computes too ("16/36 simplifies to 4/9", "6000 divided by
+// 750 is 8", "27 times 44"): a check that restates its counts and reduces the fraction re-derives
+// the answer.
+const COMPUTES_IN_WORDS_RE = /\d\s+(?:times|plus|minus|divided by|multiplied by)\s+\(?-?\d|\d\s*\/\s*\d+\s+(?:simplifies|reduces)\s+(?:down\s+)?to\b/;
+function computes(text: string): boolean {
+  return COMPUTES_RE.test(text) || COMPUTES_IN_WORDS_RE.test(text);
+}
+
 /**
  * Start of the first bare recomputation: an expression computed earlier, written again at the
  * start of a sentence (no lead words such as "c = " or "After selling 9:"), or null. Requiring the
@@ -380,7 +472,7 @@ export function detectVerification(raw: string, gold?: string | null): Detection
   // A final "check" that writes no arithmetic from its first sentence to the end of the thinking
   // ("But let me verify this result with the first method. ... I think the second method is more
   // reliable.") argues about which result to trust and re-derives nothing: no verification.
-  if (seg.tLastSentence >= 0 && !COMPUTES_RE.test(raw.slice(seg.sentences[seg.tLastSentence].start, thinkingEnd(raw)))) return { v: 0, tLast: null, rewritten: raw, cue: null, method: 'none' };
+  if (seg.tLastSentence >= 0 && !computes(raw.slice(seg.sentences[seg.tLastSentence].start, thinkingEnd(raw)))) return { v: 0, tLast: null, rewritten: raw, cue: null, method: 'none' };
   if (seg.tLastSentence >= 0) {
     const span = cueSpan(raw, seg.sentences[seg.tLastSentence]);
     return { v: 1, tLast: span.start, rewritten: rewriteAt(raw, span), cue: { ...span, text: raw.slice(span.start, span.end) }, method: 'cue' };
