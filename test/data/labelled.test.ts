@@ -18,7 +18,8 @@ describe('labelled set of real R1 traces', () => {
     // written against them); labelled-fresh3.jsonl's traces were judged and committed before
     // rules@7 was written and before any labeller ran on them, and are all held out
     // (docs/labelling.md).
-    expect(SET.length).toBeGreaterThanOrEqual(81);
+    expect(SET.length).toBeGreaterThanOrEqual(105);
+    expect(BY_FILE['labelled-fresh3.jsonl'].length).toBeGreaterThanOrEqual(24);
     for (const t of SET) {
       expect(t.source.license, t.id).toMatch(/Apache-2\.0|MIT|CC-BY/);
       if (t.v === 1) expect(t.trace.includes(t.tLastSentence!), t.id).toBe(true);
@@ -71,10 +72,10 @@ describe('labelled set of real R1 traces', () => {
       if (Math.abs(t.reading - t.rules) <= 80) near++;
     }
     expect({ v, both, same, near }).toEqual({ v: all.agreement!.vAgree, both: all.agreement!.bothV1, same: all.agreement!.sameSentence, near: all.agreement!.within80 });
-    // Issue 25's targets (T_last >= 90% same sentence, v >= 95%) are not met on this set (see
-    // results/labelling.md), so no floor is asserted on T_last; on the development traces the
-    // rules were written against, v disagrees on at most 2 (rules@6: 51 of 53).
-    expect(dev.agreement!.vAgree).toBeGreaterThanOrEqual(dev.n - 2);
+    // Issue 25's targets (T_last >= 90% same sentence, v >= 95%) are not met on the held-out
+    // traces (see results/labelling.md), so no floor is asserted on T_last; on the development
+    // traces the rules were written against, v disagrees on at most 1 (rules@7: 80 of 81).
+    expect(dev.agreement!.vAgree).toBeGreaterThanOrEqual(dev.n - 1);
   });
 
   it('gives the same numbers through labelled-export, ingest --labels and stats (the documented path)', async () => {

@@ -213,6 +213,13 @@ describe('rule detector on R1-style text', () => {
     expect(detectVerification(raw)).toMatchObject({ v: 1, tLast: raw.indexOf('Wait, let me double-check') });
   });
 
+  it('rewrites the chain "Hmm, but wait," whole: "Wait! Let me make sure", never "Wait! But wait,"', () => {
+    const raw = '<think>\nSo tan(9π/4) = tan(π/4) = 1.\n\nHmm, but wait, let me make sure I\'m not making a mistake here. 9π/4 - 2π = π/4.\n</think>\n\\boxed{1}';
+    const d = detectVerification(raw);
+    expect(d.tLast).toBe(raw.indexOf('Hmm, but wait'));
+    expect(d.rewritten).toContain('Wait! Let me make sure');
+  });
+
   it('rewrites "Wait, but let me double-check." to "Wait! But let me double-check." and "Wait, no." never wins', () => {
     const d = detectVerification('<think>\nx = 70.\n\nWait, but let me double-check. 180 - 110 = 70.\n</think>\n\\boxed{70}');
     expect(d.rewritten).toContain('Wait! But let me double-check. 180');

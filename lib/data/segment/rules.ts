@@ -331,8 +331,15 @@ function cueSpan(raw: string, s: Sentence): { start: number; end: number } {
   const lead = /^[\s*#>-]*/.exec(raw.slice(s.start, s.end))![0].length;
   const start = s.start + lead;
   const ij = INTERJ_RE.exec(raw.slice(start, s.end));
-  return { start, end: ij ? start + ij[0].length : start };
+  if (!ij) return { start, end: start };
+  // The trigger rewrite (not the labelling rules): a chain "Hmm, but wait," is replaced whole, so
+  // that "Hmm, but wait, let me make sure" becomes "Wait! Let me make sure", never "Wait! But wait,"
+  // (found by the clean-trigger test on labelled-fresh3.jsonl after the rules@7 measurement; v and
+  // T_last are unchanged by it).
+  const more = TRAILING_WAIT_RE.exec(raw.slice(start + ij[0].length, s.end));
+  return { start, end: start + ij[0].length + (more ? more[0].length : 0) };
 }
+const TRAILING_WAIT_RE = /^(?:but|and|so),?\s+wait\b(?:\s*(?:[,.!:;]|\.\.\.|—)\s*|\s+)/i;
 
 /** Replace the cue span by the trigger; keep the rest of the cue's words, capitalised. */
 export function rewriteAt(raw: string, span: { start: number; end: number }): string {
