@@ -121,7 +121,19 @@ export function reproMain(spec: ScriptSpec, body: (r: Repro) => Promise<ReproOut
               tag,
               script: join(dirname(process.argv[1]), 'pretrain.ts'),
               // --out: the worker's run report (it holds local paths) goes beside its log, not into results/
-              args: ['--scale', a.scale, '--family', family, '--seed', '1', '--world-seed', String(a.worldSeed), '--out', dirname(workerFiles(tag).log), ...(a.force ? ['--force'] : [])],
+              args: [
+                '--scale',
+                a.scale,
+                '--family',
+                family,
+                '--seed',
+                '1',
+                '--world-seed',
+                String(a.worldSeed),
+                '--out',
+                dirname(workerFiles(tag).log),
+                ...(a.force ? ['--force'] : []),
+              ],
             };
           }),
         );
