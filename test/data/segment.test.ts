@@ -213,6 +213,26 @@ describe('rule detector on R1-style text', () => {
     expect(detectVerification(raw)).toMatchObject({ v: 1, tLast: raw.indexOf('Wait, let me double-check') });
   });
 
+  // rules@8, failure kind: a value equal to the answer met inside an expression before the answer
+  // is reached ("k = n - 1", "= 1 - x^2 / (1 - x^2)") was taken for its statement, and the check
+  // of that intermediate step for the final one.
+  it.each([
+    ['a difference', '<think>\nSubstituting k = n - 1 into the formula, the denominator becomes (n - 1)! times (n - (n - 1))!.\n\nWait, let me make sure I did that correctly: n - (n - 1) = 1.\n\nSo, the binomial coefficient is n.\n\nLet me check this with n = 5: 5! / (4! 1!) = 120 / 24 = 5.\n</think>\n\\boxed{n}', 'Let me check this with n = 5'],
+    ['a power', '<think>\nBy Fermat, 3^(13-1) = 3^12 is congruent to 1.\n\nWait, let me make sure: 12 * 166 = 1992.\n\nSo the remainder is 3.\n\nLet me double-check: 3^3 = 27 = 2 * 13 + 1.\n</think>\n\\boxed{3}', 'Let me double-check: 3^3'],
+  ])('rules@8: a value that an operation continues (%s) is no statement of the answer', (_, raw, cue) => {
+    expect(detectVerification(raw)).toMatchObject({ v: 1, tLast: raw.indexOf(cue) });
+  });
+
+  it('rules@8: a set answer is stated after "x in" ("the solution is x in [3, 4) ∪ (4, 64/11]")', () => {
+    const raw = '<think>\nSo, putting it all together, the solution is \\(x\\) in \\([3, 4) \\cup (4, \\frac{64}{11}]\\).\n\nWait, but hold on. Let me double-check. At x = 3: 3 * 4 = 12, so equality holds.\n</think>\n\\boxed{[3, 4) \\cup \\left(4, \\frac{64}{11}\\right]}';
+    expect(detectVerification(raw)).toMatchObject({ v: 1, tLast: raw.indexOf('Wait, but hold on') });
+  });
+
+  it('rules@8: the value as the subject of its verdict ("so 48 is a candidate") states it; "48 is smaller than 162" does not', () => {
+    const raw = '<think>\nThe cases give 512, 48 and 162.\n\nClearly, 48 is smaller than 162 and 512, so 48 is a candidate. But let me check if I missed any factorization: 10 = 2 * 5 only.\n\nSo yes, 48 has 10 divisors. Wait, let me check 40: 2^3 * 5 has 8.\n</think>\n\\boxed{48}';
+    expect(detectVerification(raw)).toMatchObject({ v: 1, tLast: raw.indexOf('But let me check if I missed') });
+  });
+
   it('rewrites the chain "Hmm, but wait," whole: "Wait! Let me make sure", never "Wait! But wait,"', () => {
     const raw = '<think>\nSo tan(9π/4) = tan(π/4) = 1.\n\nHmm, but wait, let me make sure I\'m not making a mistake here. 9π/4 - 2π = π/4.\n</think>\n\\boxed{1}';
     const d = detectVerification(raw);

@@ -186,7 +186,7 @@ function answerForms(ans: string): string[] {
 // Words after which a value is stated as a result.
 // A qualifier may stand between them ("is approximately 6.4", "is indeed 384"); "rounds to 5.8"
 // states a rounded result.
-const STATES_BEFORE_RE = new RegExp(String.raw`(?:=|≈|\bis|\bare|\bbe|\bget|\bgives?|\bequals?|\boption|\bchoice|\brounds? to|\brounded to|\banswer\b[^.\n]{0,20}?|:|\\boxed\{)\s*(?:(?:approximately|approx\.|about|roughly|around|indeed|exactly|still)\s+)?\**\$?\\?\(?\s*$`, 'i');
+const STATES_BEFORE_RE = new RegExp(String.raw`(?:=|≈|\bis|(?<![\w\\])[a-zA-Z](?:\\\))?\s+(?:in|∈)|\\in|\bare|\bbe|\bget|\bgives?|\bequals?|\boption|\bchoice|\brounds? to|\brounded to|\banswer\b[^.\n]{0,20}?|:|\\boxed\{)\s*(?:(?:approximately|approx\.|about|roughly|around|indeed|exactly|still)\s+)?\**\$?\\?\(?\s*$`, 'i');
 
 /** Does the sentence state `forms` as a result ("= 33", "is 33", "answer: 33", "\boxed{33}")? The
  *  value itself matches case-sensitively (an answer "A" is not the variable "a"). `answer` is the
@@ -206,7 +206,9 @@ function statesAnswer(s: string, forms: string[], answer: string = forms[0]): bo
     // ("31 / 75" for 31/75).
     const v = escapeRe(f).replace(/ /g, '\\s*').replace(/\//g, '\\s*/\\s*');
     const edge = /^[\w\\]/.test(f) ? String.raw`(?<![\w.])` : '';
-    for (const m of norm.matchAll(new RegExp(`${edge}${v}(?![\\d.]\\d|\\w)`, 'g'))) if (STATES_BEFORE_RE.test(norm.slice(Math.max(0, m.index! - 60), m.index!))) return true;
+    for (const m of norm.matchAll(new RegExp(`${edge}${v}(?![\\d.]\\d|\\w)`, 'g')))
+      if (STATES_BEFORE_RE.test(norm.slice(Math.max(0, m.index! - 60), m.index!)) && !OPERATION_NEXT_RE.test(norm.slice(m.index! + m[0].length))) return true;
+      else if (SUBJECT_BEFORE_RE.test(norm.slice(Math.max(0, m.index! - 30), m.index!)) && SUBJECT_AFTER_RE.test(norm.slice(m.index! + m[0].length))) return true;
     return false;
   });
   return byForm || statesByGrader(s, answer);
@@ -214,7 +216,14 @@ function statesAnswer(s: string, forms: string[], answer: string = forms[0]): bo
 
 // Where a stated value begins: after "=", "is", "be", "gives", ":", "\boxed{", "simplifies to" ...
 // (the words of STATES_BEFORE_RE, as a marker to read on from).
-const STATES_AT_RE = /(?:=|≈|\bis\b|\bare\b|\bbe\b|\bget\b|\bgives?\b|\bequals?\b|\brounds? to\b|\brounded to\b|\banswer\b[^.\n]{0,20}?(?=[:=]|\bis\b)|:|\\boxed\{|\b(?:simplifies|simplify|reduces|reduce) (?:down )?to\b)\s*(?:(?:approximately|approx\.|about|roughly|around|indeed|exactly|still)\s+)?/gi;
+const STATES_AT_RE = /(?:=|≈|\bis\b|(?<![\w\\])[a-zA-Z](?:\\\))?\s+(?:in\b|∈)|\\in\b|\bare\b|\bbe\b|\bget\b|\bgives?\b|\bequals?\b|\brounds? to\b|\brounded to\b|\banswer\b[^.\n]{0,20}?(?=[:=]|\bis\b)|:|\\boxed\{|\b(?:simplifies|simplify|reduces|reduce) (?:down )?to\b)\s*(?:(?:approximately|approx\.|about|roughly|around|indeed|exactly|still)\s+)?/gi;
+// rules@8: the value as the subject of its verdict ("Clearly, 48 is smaller than 162, so 48 is a
+// candidate.", "So 10 is the answer.", "Therefore 35° is indeed the least angle").
+const SUBJECT_BEFORE_RE = /(?:^|[,:;]\s*|\b(?:so|therefore|thus|hence|then|clearly|and)\s+)\**\$?\\?\(?\s*$/i;
+const SUBJECT_AFTER_RE = /^\s*°?\s*(?:\$|\\\))?\s*(?:is|would be|must be|should be|seems to be)\s+(?:indeed\s+|definitely\s+|clearly\s+)?(?:the|a|an|our|my)\b/i;
+// rules@8: a value that an operation continues ("= 3^12", "θ = 35° + 360°k", "k = n - 1",
+// "= 1 - x^2 / (1 - x^2)") is the start of an expression, not a value stated.
+const OPERATION_NEXT_RE = /^\s*°?\s*(?:[\^*×÷\/]|\\times|\\cdot|\\div|[-+−]\s*[\w\\(])/;
 // A candidate that writes an operation ("3 * 4", "8 + 2", "2^7") is a computation, not a value
 // stated; a slash (a fraction), a comma (a tuple) and a leading sign are part of a value.
 const OPERATION_RE = /[+*×÷^]|\\times|\\cdot|\\div|[\d)]\s+-\s+[\d(]/;
@@ -234,7 +243,7 @@ function statesByGrader(s: string, ans: string): boolean {
     const words = rest.split(/(?<=\s)(?=\S)/).slice(0, 10);
     for (let k = 1; k <= words.length; k++) {
       const cand = words.slice(0, k).join('').trim().replace(/\s+divided by\s+/g, ' / ').replace(/(?:\\\)|\\\]|\$|\*\*|[.,;:!?])+$/, '').trim();
-      if (!cand || OPERATION_RE.test(cand) || unreducedFraction(cand)) continue;
+      if (!cand || OPERATION_RE.test(cand) || unreducedFraction(cand) || OPERATION_NEXT_RE.test(rest.slice(words.slice(0, k).join('').length))) continue;
       // "29,322,216": thousands separators, which the grader reads as a list.
       const plain = cand.replace(/(\d),(?=\d{3}(?!\d))/g, '$1');
       if (golds.some((g) => gradedEqual(g, cand) || (plain !== cand && gradedEqual(g, plain)))) return true;
