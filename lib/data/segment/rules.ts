@@ -18,8 +18,9 @@
 // the project's answer grader (lib/eval/answer.ts, the evaluation's equivalence), so that a tuple,
 // interval, matrix, dollar amount or large fraction in R1's own spelling counts; an interjection
 // doubting the result ("Wait, that seems too low") or asking for a missed case opens a check;
-// "Wait a second," is an interjection; an operation written in words computes. It never sees
-// ground truth.
+// "Wait a second," is an interjection; an operation written in words computes. rules@8: a value
+// that an operation continues ("= 3^12", "k = n - 1") states nothing; "x in [3, 4)" and "so 48 is a
+// candidate" state their values. It never sees ground truth.
 
 import { isEquivalent } from '../../eval/answer.ts';
 
