@@ -8,9 +8,10 @@
 // scripts/bench-ours.ts, the peer through scripts/peers/*.py with the system python. Both sides
 // get the same thread count (--threads): LP_NUM_THREADS for lavapipe, torch.set_num_threads and
 // OPENBLAS_NUM_THREADS / OMP_NUM_THREADS for the peer; OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE are
-// removed from the peer's environment (they pin OpenBLAS to a slower kernel).
+// removed from the peer's environment (they pin OpenBLAS to a slower kernel), and set to the CPU's
+// strongest core where OpenBLAS does not recognise the CPU (lib/bench/peer-core.ts).
 // Writes <out>/bench.json ({rows: [{name, ours, peer, ratio, unit, better, ...}], meta}) and a chart.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,6 +19,7 @@ import { fileURLToPath } from 'node:url';
 import { matmulRows, modelRows, type MatmulReading, type ModelReading } from '../lib/bench/compare.ts';
 import { benchChartSpec } from '../lib/bench/chart.ts';
 import { checkResult, formatTable, writeBenchResult, type BenchResult, type BenchRow } from '../lib/bench/results.ts';
+import { cpuFlags, peerCoreOverride } from '../lib/bench/peer-core.ts';
 import { formatProfile, type KernelTime } from '../lib/bench/profiler.ts';
 import { modelMatmuls, shapeArg } from '../lib/bench/shapes.ts';
 import { families, presetConfig, toHfConfig, type Family, type Size } from '../lib/model/config.ts';
@@ -70,11 +72,19 @@ function oursEnv(threads: number): NodeJS.ProcessEnv {
   return { ...process.env, LP_NUM_THREADS: String(threads) };
 }
 
-function peerEnv(threads: number): NodeJS.ProcessEnv {
+function peerEnv(threads: number, core?: string): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env, OPENBLAS_NUM_THREADS: String(threads), OMP_NUM_THREADS: String(threads) };
   delete env.OPENBLAS_CORETYPE;
   delete env.OPENBLAS_L2_SIZE;
+  if (core) env.OPENBLAS_CORETYPE = core;
   return env;
+}
+
+/** The OpenBLAS core the peer's numpy picks by itself (null when numpy's BLAS is not OpenBLAS). */
+function openblasChoice(python: string, threads: number): string | null {
+  const probe = `import sys; sys.path.insert(0, ${JSON.stringify(join(root, 'scripts/peers'))}); import numpy, peer_env; i = peer_env.openblas_info(); print(i['coretype'] if i else '')`;
+  const r = spawnSync(python, ['-c', probe], { env: peerEnv(threads), encoding: 'utf8' });
+  return r.status === 0 && r.stdout.trim() ? r.stdout.trim() : null;
 }
 
 const ours = (args: string[]): [string, string[]] => [process.execPath, ['--import', 'tsx', join(root, 'scripts/bench-ours.ts'), ...args]];
@@ -184,6 +194,12 @@ async function main(): Promise<void> {
     ours: {} as Record<string, unknown>,
     peer: {} as Record<string, unknown>,
   };
+  // A fair peer: OpenBLAS's strongest kernels for this CPU, not a generic fallback (lib/bench/peer-core.ts).
+  const coreOverride = peerCoreOverride(openblasChoice(a.python, opt.threads), cpuFlags());
+  if (coreOverride) {
+    log(`peer: OPENBLAS_CORETYPE=${coreOverride.core} (${coreOverride.reason})`);
+    (meta.threads as Record<string, string>).peer += `, OPENBLAS_CORETYPE=${coreOverride.core} (${coreOverride.reason})`;
+  }
   const peerArgsCommon = ['--warmup', String(opt.warmup), '--reps', String(opt.reps)];
   let onGpu = false;
   try {
@@ -195,7 +211,12 @@ async function main(): Promise<void> {
       onGpu = o.json.software === false;
       log('matmul: peer');
       const device = onGpu ? 'cuda' : 'cpu'; // sgemm.py takes cpu|cuda (no auto)
-      const p = await runChild('peer sgemm', a.python, [join(root, 'scripts/peers/sgemm.py'), '--shapes', shapes, '--device', device, ...peerArgsCommon], peerEnv(opt.threads));
+      const p = await runChild(
+        'peer sgemm',
+        a.python,
+        [join(root, 'scripts/peers/sgemm.py'), '--shapes', shapes, '--device', device, ...peerArgsCommon],
+        peerEnv(opt.threads, coreOverride?.core),
+      );
       rows.push(...matmulRows(modelShapes, o.json.shapes as MatmulReading[], matmulReadingsFromPeer(p.json)));
       Object.assign(meta.ours as object, { adapter: o.json.adapter, software: o.json.software });
       Object.assign(meta.peer as object, { sgemm: p.json.peer, env: p.json.env });
@@ -231,7 +252,7 @@ async function main(): Promise<void> {
           ...work,
           ...peerArgsCommon,
         ],
-        peerEnv(opt.threads),
+        peerEnv(opt.threads, coreOverride?.core),
       );
       rows.push(...modelRows(task, modelReadingFromOurs(o.json, onGpu), modelReadingFromPeer(p.json)));
       Object.assign(meta.ours as object, { adapter: o.json.adapter, software: o.json.software, [task]: o.json });

@@ -1,7 +1,8 @@
 """What the peer runs on, stated in every peer's JSON: BLAS library and core type, thread counts, device.
 
 The environment of the benchmark may set OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE (they pin OpenBLAS to a
-slower kernel); scripts/bench.ts removes them for the peer subprocess only, and this module reports what
+slower kernel); scripts/bench.ts removes them for the peer subprocess only (and sets OPENBLAS_CORETYPE to
+the CPU's strongest core where OpenBLAS does not recognise the CPU), and this module reports what
 OpenBLAS actually picked, so a slow peer is visible as such rather than silently unfair.
 """
 import ctypes
