@@ -233,6 +233,28 @@ describe('rule detector on R1-style text', () => {
     expect(detectVerification(raw)).toMatchObject({ v: 1, tLast: raw.indexOf('But let me check if I missed') });
   });
 
+  // rules@9: roots in R1's plain spellings, and a second method announced after the answer.
+  it.each([
+    ['"sqrt(65)/9" for \\frac{\\sqrt{65}}{9}', '<think>\nSo, sin B is sqrt(65)/9.\n\nWait, let me double-check that. 4^2 + 65 = 81 = 9^2.\n</think>\n\\boxed{\\dfrac{\\sqrt{65}}{9}}', 'Wait, let me double-check'],
+    ['"3*sqrt(11)" for 3\\sqrt{11}', '<think>\nSo, d = sqrt(99) = 3*sqrt(11)\n\nTherefore, ID = 3*sqrt(11)\n\nBut wait, that seems too straightforward. Area / s = 12 * 3 / 4 = 9.\n</think>\n\\boxed{3\\sqrt{11}}', 'But wait, that seems too straightforward'],
+  ])('rules@9: the answer is stated as %s', (_, raw, cue) => {
+    expect(detectVerification(raw)).toMatchObject({ v: 1, tLast: raw.indexOf(cue) });
+  });
+
+  it('rules@9: another way to compute the result, announced after it, opens the check that its slips do not restart', () => {
+    expect(classifySentence("Wait, but let me think again if there's another way to compute the area.")).toBe('verify');
+    const raw = "<think>\nLooking at the answer choices, option E is 9(3 + √3)/π^2, which is the same as what I have here. So, that should be the answer.\n\nWait, but let me think again if there's another way to compute the area. Using 1/2 ab sin C: 1/2 * 3 * 3 = 4.5.\n\nWait, no, that's not right: the sides are 3√3/π. So the area matches option E.\n</think>\n\\boxed{E}";
+    expect(detectVerification(raw)).toMatchObject({ v: 1, tLast: raw.indexOf('Wait, but let me think again') });
+  });
+
+  it('rules@9: "Alternatively, ..." after the answer is a second method: the check starts there, "Wait!" in front', () => {
+    expect(classifySentence('Alternatively, I could have simplified before multiplying.')).toBe('interjection');
+    const raw = '<think>\nSo, 14/12 simplifies to 7/6.\n\nAlternatively, I could have simplified before multiplying: 2/3 * 7/4 = 14/12 = 7/6.\n\nLet me try that approach too, just to confirm. 7 / 6 = 1.1667.\n</think>\n\\boxed{\\frac{7}{6}}';
+    const d = detectVerification(raw);
+    expect(d).toMatchObject({ v: 1, tLast: raw.indexOf('Alternatively') });
+    expect(d.rewritten).toContain('Wait! Alternatively, I could have simplified');
+  });
+
   it('rewrites the chain "Hmm, but wait," whole: "Wait! Let me make sure", never "Wait! But wait,"', () => {
     const raw = '<think>\nSo tan(9π/4) = tan(π/4) = 1.\n\nHmm, but wait, let me make sure I\'m not making a mistake here. 9π/4 - 2π = π/4.\n</think>\n\\boxed{1}';
     const d = detectVerification(raw);

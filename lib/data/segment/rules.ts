@@ -20,7 +20,9 @@
 // doubting the result ("Wait, that seems too low") or asking for a missed case opens a check;
 // "Wait a second," is an interjection; an operation written in words computes. rules@8: a value
 // that an operation continues ("= 3^12", "k = n - 1") states nothing; "x in [3, 4)" and "so 48 is a
-// candidate" state their values. It never sees ground truth.
+// candidate" state their values. rules@9: roots in plain spellings ("3*sqrt(11)", "sqrt(65)/9");
+// "another way to compute" and "Alternatively, ..." (not a supposition) after the answer open a
+// check. It never sees ground truth.
 
 import { isEquivalent } from '../../eval/answer.ts';
 
@@ -62,7 +64,7 @@ const VERIFY_OPEN_RE = new RegExp(
   'i',
 );
 // A check announced anywhere in the sentence ("Alternatively, compute it directly to confirm").
-const VERIFY_ANY_RE = /\b(?:to (?:confirm|verify|double-check|check (?:the|this|that|my|our))|plug(?:ging)? (?:\w+ ){0,3}back|substitut(?:e|ing) (?:\w+ ){0,3}back|double-check)/i;
+const VERIFY_ANY_RE = /\b(?:to (?:confirm|verify|double-check|check (?:the|this|that|my|our))|plug(?:ging)? (?:\w+ ){0,3}back|substitut(?:e|ing) (?:\w+ ){0,3}back|double-check|another (?:way|method|approach) to (?:compute|calculate|find|solve|get|derive|do)\b)/i;
 // A check announced after the sentence's first words (rules@6): "Let me go through each step again
 // to make sure I didn't make a mistake.", "Let me just recap to make sure I didn't make any
 // mistakes", "Hmm, that seems straightforward, but let me make sure I'm not missing anything." A
@@ -84,6 +86,7 @@ const DOUBTS_RESULT_RE = /^(?:but\s+)?(?:that|this|it)(?:'s| is| seems| looks)\s
 // possibility that in a leap year, she might walk one more time?") checks the result; "Wait, is there
 // a better way?" still explores.
 const ASKS_MISSED_CASE_RE = /^is (?:there|it possible)\b[^?]*\b(?:possibility|possible that|chance|case|cases|any other|another (?:solution|case|answer|possibility))\b[^?]*\?\s*$/i;
+const ALTERNATIVELY_RE = /^alternatively,\s+(?!if\b|suppos|assum|maybe\b|perhaps\b|what if\b)/i;
 const CONCLUDE_AFTER_RE = /^(?:so\b|therefore|thus|hence|yes\b|yeah|right\b|okay\b|ok\b|that (?:seems|makes|checks|works|matches)|that's (?:it|correct|right|consistent))/i;
 // An interjection that questions a result it restates opens a check ("Wait, so is T 180 days?",
 // "Hmm, so the answer is 33?"); the same words ending in a full stop only conclude.
@@ -117,6 +120,10 @@ export function classifySentence(s: string): SentenceKind {
   if (ij && HEDGE_AFTER_RE.test(rest)) return 'hedge';
   if (ij && (QUESTIONS_RESULT_RE.test(rest) || DOUBTS_RESULT_RE.test(rest))) return 'verify';
   if (ij && CONCLUDE_AFTER_RE.test(rest)) return 'plain';
+  // rules@9: "Alternatively, ..." opens another route; after the answer that is a second method,
+  // a check (the paper: "solving again by another method"); the trigger goes in front of it. A
+  // supposed alternative ("Alternatively, if the layout were different, ...") still explores.
+  if (ALTERNATIVELY_RE.test(t)) return 'interjection';
   if (ij) return 'interjection';
   return 'plain';
 }
@@ -179,6 +186,17 @@ function answerForms(ans: string): string[] {
       forms.add(plain);
       const call = /^(.*\b(?:ln|log|sin|cos|tan|exp)) (\w+)$/.exec(plain);
       if (call) forms.add(`${call[1]}(${call[2]})`);
+    }
+  }
+  // rules@9: a root is also written "sqrt(65)", "√(65)", and a coefficient before it with "*" or
+  // a space ("3*sqrt(11)", "3 sqrt(11)", "3√11" for 3\sqrt{11}; "sqrt(65)/9" for \frac{\sqrt{65}}{9}).
+  for (const f of [...forms]) {
+    if (!/√/.test(f) || /\\/.test(f)) continue;
+    for (const root of ['sqrt($1)', '√($1)']) {
+      const g = f.replace(/√(\w+)/g, root);
+      forms.add(g);
+      const coef = /^(-?\d+)(sqrt|√)/.exec(g);
+      if (coef) for (const sep of ['*', ' * ', ' ']) forms.add(g.replace(/^(-?\d+)/, `$1${sep}`));
     }
   }
   return [...forms].filter((f) => f.length > 0);
