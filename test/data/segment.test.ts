@@ -255,6 +255,27 @@ describe('rule detector on R1-style text', () => {
     expect(d.rewritten).toContain('Wait! Alternatively, I could have simplified');
   });
 
+  it('rules@10: an interjection that only remarks on the result ("Wait, that\'s interesting.") opens no check', () => {
+    expect(classifySentence("Wait, that's interesting.")).toBe('plain');
+    expect(classifySentence('Wait, that was straightforward!')).toBe('plain');
+    expect(classifySentence('But wait, that seems too straightforward.')).toBe('verify');
+    const raw = "<think>\nSo, the sum is -8.\n\nWait, that's interesting. All the radical parts cancel.\n\nIs that correct? Let me double-check my calculations: -4 - 4 = -8.\n</think>\n\\boxed{-8}";
+    expect(detectVerification(raw)).toMatchObject({ v: 1, tLast: raw.indexOf('Is that correct?') });
+  });
+
+  it('rules@10: simplifying a result ("let me see if I can simplify", "check if ... have any common factors") is a step, not a check', () => {
+    expect(classifySentence('Hmm, let me see if I can simplify this fraction.')).toBe('plain');
+    expect(classifySentence('Let me check if 1681 and 2009 share any common divisors.')).toBe('plain');
+    expect(classifySentence('Let me check if 41 divides 2009.')).toBe('verify');
+    const raw = '<think>\nSo, r = 1681 / 2009\n\nHmm, let me see if I can simplify this fraction. Let me check if 1681 and 2009 share any common divisors. 2009 = 41 * 49 and 1681 = 41 * 41.\n\nSo, r = 41/49.\n\nWait, let me confirm that. 41 * 49 = 2009.\n</think>\n\\boxed{\\frac{41}{49}}';
+    expect(detectVerification(raw)).toMatchObject({ v: 1, tLast: raw.indexOf('Wait, let me confirm') });
+  });
+
+  it('rules@10: "make it" states a value ("That would make it 11 buses in total.")', () => {
+    const raw = "<think>\n411 - 380 = 31, so I need an additional bus. That would make it 11 buses in total.\n\nWait, but let me make sure I'm not missing something. 38 * 11 = 418, which is more than 411.\n</think>\n\\boxed{11}";
+    expect(detectVerification(raw)).toMatchObject({ v: 1, tLast: raw.indexOf('Wait, but let me make sure') });
+  });
+
   it('rewrites the chain "Hmm, but wait," whole: "Wait! Let me make sure", never "Wait! But wait,"', () => {
     const raw = '<think>\nSo tan(9π/4) = tan(π/4) = 1.\n\nHmm, but wait, let me make sure I\'m not making a mistake here. 9π/4 - 2π = π/4.\n</think>\n\\boxed{1}';
     const d = detectVerification(raw);

@@ -22,7 +22,9 @@
 // that an operation continues ("= 3^12", "k = n - 1") states nothing; "x in [3, 4)" and "so 48 is a
 // candidate" state their values. rules@9: roots in plain spellings ("3*sqrt(11)", "sqrt(65)/9");
 // "another way to compute" and "Alternatively, ..." (not a supposition) after the answer open a
-// check. It never sees ground truth.
+// check. rules@10: a remark on the result ("Wait, that's interesting.") and a simplification
+// ("let me see if I can simplify", "check if ... share any common factors") open no check; "make
+// it" states a value. It never sees ground truth.
 
 import { isEquivalent } from '../../eval/answer.ts';
 
@@ -87,6 +89,13 @@ const DOUBTS_RESULT_RE = /^(?:but\s+)?(?:that|this|it)(?:'s| is| seems| looks)\s
 // a better way?" still explores.
 const ASKS_MISSED_CASE_RE = /^is (?:there|it possible)\b[^?]*\b(?:possibility|possible that|chance|case|cases|any other|another (?:solution|case|answer|possibility))\b[^?]*\?\s*$/i;
 const ALTERNATIVELY_RE = /^alternatively,\s+(?!if\b|suppos|assum|maybe\b|perhaps\b|what if\b)/i;
+// rules@10: an interjection that only remarks on the result ("Wait, that's interesting.", "Wait,
+// that was straightforward!") reflects and checks nothing; a doubt ("that seems too straightforward")
+// is DOUBTS_RESULT_RE's, and opens a check.
+const REMARK_RE = /^(?:that|this|it)(?:'s| is| was| seems| looks)\s+(?:(?:really|quite|pretty|very|so|kind of)\s+)?(?:interesting|neat|nice|cool|clever|elegant|straightforward|simple|easy|surprising)\s*[.!]\s*$/i;
+// rules@10: simplifying a result is a step of the derivation, not a check of it ("Hmm, let me see if
+// I can simplify this fraction.", "Let me check if 2469 and 20000 have any common factors.").
+const SIMPLIFIES_RE = /^(?:(?:so|now|then|but|and),?\s+)?(?:let me|let's|i can|i should|i need to|maybe i can|we can)\s+(?:see if (?:i|we) can\s+|try to\s+)?(?:simplify|reduce)\b|\bcheck (?:if|whether) [^.?!]{0,60}\b(?:share|have) (?:any )?common (?:factors?|divisors?)\b/i;
 const CONCLUDE_AFTER_RE = /^(?:so\b|therefore|thus|hence|yes\b|yeah|right\b|okay\b|ok\b|that (?:seems|makes|checks|works|matches)|that's (?:it|correct|right|consistent))/i;
 // An interjection that questions a result it restates opens a check ("Wait, so is T 180 days?",
 // "Hmm, so the answer is 33?"); the same words ending in a full stop only conclude.
@@ -115,11 +124,13 @@ export function classifySentence(s: string): SentenceKind {
   const ij = INTERJ_RE.exec(t);
   const rest = ij ? t.slice(ij[0].length) : t;
   if ((CORRECTION_ANY_RE.test(t) && !DOUBTED_ADMISSION_RE.test(t)) || (ij && CORRECTION_AFTER_RE.test(rest))) return 'correction';
+  if (SIMPLIFIES_RE.test(rest)) return 'plain';
   if (VERIFY_OPEN_RE.test(rest) || VERIFY_ANY_RE.test(t) || VERIFY_LATE_RE.test(t)) return 'verify';
   if (ij && ASKS_MISSED_CASE_RE.test(rest)) return 'verify';
   if (ij && HEDGE_AFTER_RE.test(rest)) return 'hedge';
   if (ij && (QUESTIONS_RESULT_RE.test(rest) || DOUBTS_RESULT_RE.test(rest))) return 'verify';
   if (ij && CONCLUDE_AFTER_RE.test(rest)) return 'plain';
+  if (ij && REMARK_RE.test(rest)) return 'plain';
   // rules@9: "Alternatively, ..." opens another route; after the answer that is a second method,
   // a check (the paper: "solving again by another method"); the trigger goes in front of it. A
   // supposed alternative ("Alternatively, if the layout were different, ...") still explores.
@@ -205,7 +216,7 @@ function answerForms(ans: string): string[] {
 // Words after which a value is stated as a result.
 // A qualifier may stand between them ("is approximately 6.4", "is indeed 384"); "rounds to 5.8"
 // states a rounded result.
-const STATES_BEFORE_RE = new RegExp(String.raw`(?:=|≈|\bis|(?<![\w\\])[a-zA-Z](?:\\\))?\s+(?:in|∈)|\\in|\bare|\bbe|\bget|\bgives?|\bequals?|\boption|\bchoice|\brounds? to|\brounded to|\banswer\b[^.\n]{0,20}?|:|\\boxed\{)\s*(?:(?:approximately|approx\.|about|roughly|around|indeed|exactly|still)\s+)?\**\$?\\?\(?\s*$`, 'i');
+const STATES_BEFORE_RE = new RegExp(String.raw`(?:=|≈|\bis|(?<![\w\\])[a-zA-Z](?:\\\))?\s+(?:in|∈)|\\in|\bare|\bbe|\bget|\bgives?|\bequals?|\bmakes?(?: it)?|\boption|\bchoice|\brounds? to|\brounded to|\banswer\b[^.\n]{0,20}?|:|\\boxed\{)\s*(?:(?:approximately|approx\.|about|roughly|around|indeed|exactly|still)\s+)?\**\$?\\?\(?\s*$`, 'i');
 
 /** Does the sentence state `forms` as a result ("= 33", "is 33", "answer: 33", "\boxed{33}")? The
  *  value itself matches case-sensitively (an answer "A" is not the variable "a"). `answer` is the
@@ -235,7 +246,7 @@ function statesAnswer(s: string, forms: string[], answer: string = forms[0]): bo
 
 // Where a stated value begins: after "=", "is", "be", "gives", ":", "\boxed{", "simplifies to" ...
 // (the words of STATES_BEFORE_RE, as a marker to read on from).
-const STATES_AT_RE = /(?:=|≈|\bis\b|(?<![\w\\])[a-zA-Z](?:\\\))?\s+(?:in\b|∈)|\\in\b|\bare\b|\bbe\b|\bget\b|\bgives?\b|\bequals?\b|\brounds? to\b|\brounded to\b|\banswer\b[^.\n]{0,20}?(?=[:=]|\bis\b)|:|\\boxed\{|\b(?:simplifies|simplify|reduces|reduce) (?:down )?to\b)\s*(?:(?:approximately|approx\.|about|roughly|around|indeed|exactly|still)\s+)?/gi;
+const STATES_AT_RE = /(?:=|≈|\bis\b|(?<![\w\\])[a-zA-Z](?:\\\))?\s+(?:in\b|∈)|\\in\b|\bare\b|\bbe\b|\bget\b|\bgives?\b|\bequals?\b|\bmakes?(?: it)?\b|\brounds? to\b|\brounded to\b|\banswer\b[^.\n]{0,20}?(?=[:=]|\bis\b)|:|\\boxed\{|\b(?:simplifies|simplify|reduces|reduce) (?:down )?to\b)\s*(?:(?:approximately|approx\.|about|roughly|around|indeed|exactly|still)\s+)?/gi;
 // rules@8: the value as the subject of its verdict ("Clearly, 48 is smaller than 162, so 48 is a
 // candidate.", "So 10 is the answer.", "Therefore 35° is indeed the least angle").
 const SUBJECT_BEFORE_RE = /(?:^|[,:;]\s*|\b(?:so|therefore|thus|hence|then|clearly|and)\s+)\**\$?\\?\(?\s*$/i;
