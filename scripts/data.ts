@@ -8,6 +8,7 @@
 //   npx tsx scripts/data.ts ingest openr1.parquet --out data/openr1 [--tokenizer qwen/tokenizer.json] [--labels labels.jsonl]
 //   npx tsx scripts/data.ts label-export openr1.parquet --out to-label.jsonl
 //   npx tsx scripts/data.ts labelled-report test/data/fixtures/r1/*.jsonl --out results/labelling
+//   npx tsx scripts/data.ts reader-agreement test/data/fixtures/r1/reader2-fresh6.jsonl --set test/data/fixtures/r1/labelled-fresh6.jsonl
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import yargs from 'yargs';
@@ -16,7 +17,17 @@ import { loadDataset, writeDataset } from '../lib/data/dataset.ts';
 import { encodeExample } from '../lib/data/encode.ts';
 import { DEFAULT_MAX_LINE_BYTES, ingestRows, parseExternalLabels, readOpenR1Rows, type ExternalLabel } from '../lib/data/openr1.ts';
 import { LABEL_PROMPT_VERSION, labelPrompt } from '../lib/data/segment/prompt.ts';
-import { labelledLabel, labelledReport, labelledRow, parseLabelledSet, renderLabelledReport, type LabelledTrace } from '../lib/data/segment/labelled.ts';
+import {
+  labelledLabel,
+  labelledReport,
+  labelledRow,
+  parseLabelledSet,
+  parseSecondReading,
+  readerAgreement,
+  renderLabelledReport,
+  type LabelledTrace,
+  type ReaderAgreement,
+} from '../lib/data/segment/labelled.ts';
 import { referenceAgreement, responseLossShare, type ReferenceAgreement } from '../lib/data/segment/score.ts';
 import { writeFileAtomic } from '../lib/util/atomic.ts';
 import { tracePrompt } from '../lib/data/prompts.ts';
@@ -359,6 +370,26 @@ await runMain(async () => {
       (a) => labelledReportCommand({ inputs: a.inputs as string[], out: a.out, note: a.note }),
     )
     .command(
+      'reader-agreement <second>',
+      'agreement of a second reading (JSONL: id, v, tLastSentence) with the labelled set, by the measure labelled-report uses',
+      (y) =>
+        y
+          .positional('second', { type: 'string', demandOption: true })
+          .option('set', { type: 'string', array: true, demandOption: true, describe: 'the labelled-set files holding the first reading of those traces' }),
+      (a) => {
+        if (!existsSync(a.second)) throw new UsageError(`${a.second}: no such file`);
+        let r: ReaderAgreement;
+        try {
+          r = readerAgreement(readLabelledSet(a.set as string[]), parseSecondReading(readFileSync(a.second, 'utf8'), a.second));
+        } catch (e) {
+          throw e instanceof UsageError ? e : new UsageError((e as Error).message);
+        }
+        console.log(
+          `reader-agreement: ${r.n} traces; v agrees ${r.vAgree}/${r.n}; T_last same sentence ${r.sameSentence}/${r.bothV1}, within 80 chars ${r.within80}/${r.bothV1}; differ: ${r.differ.join(', ') || 'none'}`,
+        );
+      },
+    )
+    .command(
       'stats <dir>',
       'counts, v ratio, T_last agreement, lengths in tokens, masked-token fraction',
       (y) => y.positional('dir', { type: 'string', demandOption: true }).option('json', { type: 'boolean', default: false }),
@@ -381,7 +412,7 @@ await runMain(async () => {
           .option('color', { choices: ['auto', 'always', 'never'], default: 'auto' }),
       (a) => show({ dir: a.dir, id: a.id, index: a.index, split: a.split, color: a.color }),
     )
-    .demandCommand(1, 'give a command: generate, ingest, label-export, labelled-export, labelled-report, stats or show')
+    .demandCommand(1, 'give a command: generate, ingest, label-export, labelled-export, labelled-report, reader-agreement, stats or show')
     .strict()
     .help()
     .alias('h', 'help')

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { labelledReport, parseLabelledSet, type LabelledTrace } from '../../lib/data/segment/labelled.ts';
+import { labelledReport, parseLabelledSet, parseSecondReading, readerAgreement, type LabelledTrace } from '../../lib/data/segment/labelled.ts';
 import { splitSentences } from '../../lib/data/segment/rules.ts';
 
 const FILES = ['real.jsonl', 'labelled.jsonl', 'labelled-more.jsonl', 'labelled-fresh.jsonl', 'labelled-fresh2.jsonl', 'labelled-fresh3.jsonl', 'labelled-fresh4.jsonl', 'labelled-fresh5.jsonl', 'labelled-fresh6.jsonl'];
@@ -30,6 +30,28 @@ describe('labelled set of real R1 traces', () => {
     const fresh6 = BY_FILE['labelled-fresh6.jsonl'];
     expect(fresh6.length).toBeGreaterThanOrEqual(24);
     expect(SET.filter((t) => t.split === 'heldout')).toEqual(fresh6);
+  });
+
+  it('measures a second reader against the first by the same sentence measure, and rejects a reading of an unknown trace', () => {
+    const first = BY_FILE['labelled-fresh6.jsonl'];
+    const self = readerAgreement(first, first);
+    expect(self).toMatchObject({ n: first.length, vAgree: first.length, sameSentence: self.bothV1, within80: self.bothV1, differ: [] });
+    // One trace read as unverified, one starting a sentence later: two differences.
+    const [a, b] = first.filter((t) => t.v === 1);
+    const later = b.trace.slice(b.trace.indexOf(b.tLastSentence!) + b.tLastSentence!.length).trim().split(/(?<=[.?!])\s|\n/)[0];
+    const moved = first.map((t) => (t.id === a.id ? { ...t, v: 0 as const, tLastSentence: null } : t.id === b.id ? { ...t, tLastSentence: later } : t));
+    const r = readerAgreement(first, moved);
+    expect(r).toMatchObject({ n: first.length, vAgree: first.length - 1, sameSentence: self.bothV1 - 2 });
+    expect(r.differ).toEqual([a.id, b.id]);
+    // The committed second reading of round 6 (test/data/fixtures/r1/reader2-fresh6.jsonl).
+    const path = join(import.meta.dirname, 'fixtures/r1/reader2-fresh6.jsonl');
+    const second = parseSecondReading(readFileSync(path, 'utf8'), path);
+    expect(second.map((x) => x.id).sort()).toEqual(first.map((t) => t.id).sort());
+    const two = readerAgreement(first, second);
+    expect(two.sameSentence).toBeLessThanOrEqual(two.bothV1);
+    expect(two.differ.length).toBe(two.n - two.vAgree + (two.bothV1 - two.sameSentence));
+    expect(() => readerAgreement(first, [{ id: 'no-such-trace', v: 0, tLastSentence: null }])).toThrow(/no-such-trace is not in the labelled set/);
+    expect(() => parseSecondReading('{"id": "x", "v": 1}', 'f')).toThrow(/f:1: v=1 needs "tLastSentence"/);
   });
 
   it('rejects a trace without a license, a T_last sentence not in the trace, a bad split, a repeated id', () => {

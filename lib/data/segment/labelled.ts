@@ -9,7 +9,7 @@ import { datasetTexts } from '../dataset.ts';
 import { ingestRows, type ExternalLabel, labelKey, type RowResult } from '../openr1.ts';
 import type { Example } from '../types.ts';
 import { ruleLabeller } from './labeller.ts';
-import { detectVerification } from './rules.ts';
+import { detectVerification, splitSentences } from './rules.ts';
 import { referenceAgreement, responseLossShare, type ReferenceAgreement } from './score.ts';
 import { parseJsonLines } from '../jsonl.ts';
 
@@ -153,4 +153,60 @@ export function renderLabelledReport(r: LabelledReport, set: readonly LabelledTr
     ...r.traces.map((t) => `| ${t.id} | ${t.split} | ${t.vReading} / ${t.vRules} | ${t.reading ?? '-'}: ${cell(t.readingSentence)} | ${t.rules ?? '-'}: ${cell(t.rulesSentence)} | ${t.vReading === t.vRules && t.reading === t.rules ? 'yes' : t.reading !== null && t.rules !== null && Math.abs(t.reading - t.rules) <= 80 ? 'within 80' : 'no'} |`),
     '',
   ].join('\n');
+}
+
+/** A second reader's labels for traces of the labelled set: the same judgement, made without
+ *  seeing the first reader's labels, to measure how far two careful readers agree. */
+export interface SecondReading {
+  id: string;
+  v: 0 | 1;
+  tLastSentence: string | null;
+}
+
+/** Parse a second reading (JSONL: id, v, tLastSentence; other fields are kept in the file only). */
+export function parseSecondReading(text: string, name: string): SecondReading[] {
+  return parseJsonLines(text, name).map(({ value: o, where }) => {
+    if (typeof o.id !== 'string' || !o.id) throw new Error(`${where}: "id" must be a non-empty string`);
+    if (o.v !== 0 && o.v !== 1) throw new Error(`${where}: "v" must be 0 or 1`);
+    if (o.v === 1 && (typeof o.tLastSentence !== 'string' || !o.tLastSentence.trim())) throw new Error(`${where}: v=1 needs "tLastSentence"`);
+    return { id: o.id, v: o.v, tLastSentence: o.v === 1 ? (o.tLastSentence as string) : null };
+  });
+}
+
+export interface ReaderAgreement {
+  n: number;
+  vAgree: number;
+  bothV1: number;
+  /** T_last in the same sentence, as labelled-report counts it for the rules. */
+  sameSentence: number;
+  within80: number;
+  /** Traces where the two readings differ in v or in T_last's sentence. */
+  differ: string[];
+}
+
+/** How two readings of the same traces agree, by the measure labelled-report applies to the rules
+ *  (a quoted sentence is placed at its first occurrence, as `ingest --labels` places it). Every
+ *  second-reading id must be in `first`, and its sentence in that trace. */
+export function readerAgreement(first: readonly LabelledTrace[], second: readonly SecondReading[]): ReaderAgreement {
+  const byId = new Map(first.map((t) => [t.id, t]));
+  const a: ReaderAgreement = { n: 0, vAgree: 0, bothV1: 0, sameSentence: 0, within80: 0, differ: [] };
+  for (const r of second) {
+    const t = byId.get(r.id);
+    if (!t) throw new Error(`second reading: ${r.id} is not in the labelled set`);
+    if (r.v === 1 && !t.trace.includes(r.tLastSentence!)) throw new Error(`second reading: ${r.id}: its T_last sentence is not in the trace`);
+    a.n++;
+    let same = r.v === t.v;
+    if (same) a.vAgree++;
+    if (r.v === 1 && t.v === 1) {
+      a.bothV1++;
+      const [x, y] = [t.trace.indexOf(t.tLastSentence!), t.trace.indexOf(r.tLastSentence!)];
+      const sentences = splitSentences(t.trace);
+      const at = (o: number) => sentences.findIndex((s) => o >= s.start && o < s.end);
+      if (at(x) === at(y)) a.sameSentence++;
+      else same = false;
+      if (Math.abs(x - y) <= 80) a.within80++;
+    }
+    if (!same) a.differ.push(r.id);
+  }
+  return a;
 }
