@@ -276,6 +276,11 @@ describe('rule detector on R1-style text', () => {
     expect(detectVerification(raw)).toMatchObject({ v: 1, tLast: raw.indexOf('Wait, but let me make sure') });
   });
 
+  it('rules@11: superscript powers are read as powers and "becomes" states a value ("the polynomial becomes x³ - 6x² + 64")', () => {
+    const raw = '<think>\nMultiplying each term by 8, the polynomial becomes x³ - 6x² + 64.\n\nWait a second, let me verify. 8 * (2/2)³ - 3 * 8 * (2/2)² = 8 - 24.\n</think>\n\\boxed{x^3 - 6x^2 + 64}';
+    expect(detectVerification(raw)).toMatchObject({ v: 1, tLast: raw.indexOf('Wait a second') });
+  });
+
   it('rewrites the chain "Hmm, but wait," whole: "Wait! Let me make sure", never "Wait! But wait,"', () => {
     const raw = '<think>\nSo tan(9π/4) = tan(π/4) = 1.\n\nHmm, but wait, let me make sure I\'m not making a mistake here. 9π/4 - 2π = π/4.\n</think>\n\\boxed{1}';
     const d = detectVerification(raw);

@@ -42,7 +42,7 @@ export const ruleLabeller: Labeller = {
   //    or "3 * 4"); "\$1.17" is the number 1.17; "Wait, that seems too low" and "is there a
   //    possibility that ...?" open a check; "Wait a second," is an interjection; a check that
   //    computes in words ("16/36 simplifies to 4/9") computes.
-  version: '10',
+  version: '11',
   label(trace, gold) {
     const d = detectVerification(trace, gold);
     return { v: d.v, tLast: d.tLast, rewritten: d.rewritten };

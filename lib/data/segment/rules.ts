@@ -24,7 +24,8 @@
 // "another way to compute" and "Alternatively, ..." (not a supposition) after the answer open a
 // check. rules@10: a remark on the result ("Wait, that's interesting.") and a simplification
 // ("let me see if I can simplify", "check if ... share any common factors") open no check; "make
-// it" states a value. It never sees ground truth.
+// it" states a value. rules@11: superscript powers ("x³") read as "^3"; "becomes" states a value.
+// It never sees ground truth.
 
 import { isEquivalent } from '../../eval/answer.ts';
 
@@ -213,10 +214,17 @@ function answerForms(ans: string): string[] {
   return [...forms].filter((f) => f.length > 0);
 }
 
+// rules@11: R1 writes powers as superscripts ("x³ - 6x² + 64" for x^3 - 6x^2 + 64); they are read as
+// "^3" when a sentence is tested for the answer.
+const SUPERSCRIPTS: Record<string, string> = { '⁰': '0', '¹': '1', '²': '2', '³': '3', '⁴': '4', '⁵': '5', '⁶': '6', '⁷': '7', '⁸': '8', '⁹': '9' };
+function superscriptsAsPowers(s: string): string {
+  return s.replace(/[⁰¹²³⁴⁵⁶⁷⁸⁹]+/g, (d) => `^${[...d].map((c) => SUPERSCRIPTS[c]).join('')}`);
+}
+
 // Words after which a value is stated as a result.
 // A qualifier may stand between them ("is approximately 6.4", "is indeed 384"); "rounds to 5.8"
 // states a rounded result.
-const STATES_BEFORE_RE = new RegExp(String.raw`(?:=|≈|\bis|(?<![\w\\])[a-zA-Z](?:\\\))?\s+(?:in|∈)|\\in|\bare|\bbe|\bget|\bgives?|\bequals?|\bmakes?(?: it)?|\boption|\bchoice|\brounds? to|\brounded to|\banswer\b[^.\n]{0,20}?|:|\\boxed\{)\s*(?:(?:approximately|approx\.|about|roughly|around|indeed|exactly|still)\s+)?\**\$?\\?\(?\s*$`, 'i');
+const STATES_BEFORE_RE = new RegExp(String.raw`(?:=|≈|\bis|(?<![\w\\])[a-zA-Z](?:\\\))?\s+(?:in|∈)|\\in|\bare|\bbe|\bget|\bgives?|\bequals?|\bbecomes?|\bmakes?(?: it)?|\boption|\bchoice|\brounds? to|\brounded to|\banswer\b[^.\n]{0,20}?|:|\\boxed\{)\s*(?:(?:approximately|approx\.|about|roughly|around|indeed|exactly|still)\s+)?\**\$?\\?\(?\s*$`, 'i');
 
 /** Does the sentence state `forms` as a result ("= 33", "is 33", "answer: 33", "\boxed{33}")? The
  *  value itself matches case-sensitively (an answer "A" is not the variable "a"). `answer` is the
@@ -230,7 +238,7 @@ function statesAnswer(s: string, forms: string[], answer: string = forms[0]): bo
   const parts = listParts(forms[0]);
   if (parts && parts.every((p) => statesAnswer(s, answerForms(p)))) return true;
   if (statesRounded(s, forms[0])) return true;
-  const norm = s.replace(/\\[dt]frac/g, '\\frac');
+  const norm = superscriptsAsPowers(s.replace(/\\[dt]frac/g, '\\frac'));
   const byForm = forms.some((f) => {
     // A space in the answer's spelling matches any spacing ("-ln 2", "-ln2"), and so does a slash
     // ("31 / 75" for 31/75).
@@ -246,7 +254,7 @@ function statesAnswer(s: string, forms: string[], answer: string = forms[0]): bo
 
 // Where a stated value begins: after "=", "is", "be", "gives", ":", "\boxed{", "simplifies to" ...
 // (the words of STATES_BEFORE_RE, as a marker to read on from).
-const STATES_AT_RE = /(?:=|≈|\bis\b|(?<![\w\\])[a-zA-Z](?:\\\))?\s+(?:in\b|∈)|\\in\b|\bare\b|\bbe\b|\bget\b|\bgives?\b|\bequals?\b|\bmakes?(?: it)?\b|\brounds? to\b|\brounded to\b|\banswer\b[^.\n]{0,20}?(?=[:=]|\bis\b)|:|\\boxed\{|\b(?:simplifies|simplify|reduces|reduce) (?:down )?to\b)\s*(?:(?:approximately|approx\.|about|roughly|around|indeed|exactly|still)\s+)?/gi;
+const STATES_AT_RE = /(?:=|≈|\bis\b|(?<![\w\\])[a-zA-Z](?:\\\))?\s+(?:in\b|∈)|\\in\b|\bare\b|\bbe\b|\bget\b|\bgives?\b|\bequals?\b|\bbecomes?\b|\bmakes?(?: it)?\b|\brounds? to\b|\brounded to\b|\banswer\b[^.\n]{0,20}?(?=[:=]|\bis\b)|:|\\boxed\{|\b(?:simplifies|simplify|reduces|reduce) (?:down )?to\b)\s*(?:(?:approximately|approx\.|about|roughly|around|indeed|exactly|still)\s+)?/gi;
 // rules@8: the value as the subject of its verdict ("Clearly, 48 is smaller than 162, so 48 is a
 // candidate.", "So 10 is the answer.", "Therefore 35° is indeed the least angle").
 const SUBJECT_BEFORE_RE = /(?:^|[,:;]\s*|\b(?:so|therefore|thus|hence|then|clearly|and)\s+)\**\$?\\?\(?\s*$/i;
