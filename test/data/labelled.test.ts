@@ -98,9 +98,9 @@ describe('labelled set of real R1 traces', () => {
     expect({ v, both, same, near }).toEqual({ v: all.agreement!.vAgree, both: all.agreement!.bothV1, same: all.agreement!.sameSentence, near: all.agreement!.within80 });
     // Issue 25's targets (T_last >= 90% same sentence, v >= 95%) are not met on the held-out
     // traces (see results/labelling.md), so no floor is asserted on T_last; on the development
-    // traces the rules were written against, v disagrees on at most 2 (rules@9: 127 of 129).
-    expect(dev.agreement!.vAgree).toBeGreaterThanOrEqual(dev.n - 2);
-  });
+    // traces the rules were written against, v disagrees on at most 3 (rules@11: 174 of 177).
+    expect(dev.agreement!.vAgree).toBeGreaterThanOrEqual(dev.n - 3);
+  }, 300_000);
 
   it('gives the same numbers through labelled-export, ingest --labels and stats (the documented path)', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'labelled-'));
@@ -112,5 +112,5 @@ describe('labelled set of real R1 traces', () => {
     const r = await labelledReport(SET);
     expect(stats.reference).toMatchObject({ reference: 'reading@1', n: SET.length, vAgree: r.subsets.all.agreement!.vAgree, bothV1: r.subsets.all.agreement!.bothV1, sameSentence: r.subsets.all.agreement!.sameSentence, within80: r.subsets.all.agreement!.within80 });
     expect(stats.lossShare).toBeCloseTo(r.subsets.all.lossShare.reading, 10);
-  }, 120_000);
+  }, 300_000);
 });
