@@ -207,8 +207,7 @@ function answerForms(ans: string): string[] {
     for (const root of ['sqrt($1)', '√($1)']) {
       const g = f.replace(/√(\w+)/g, root);
       forms.add(g);
-      const coef = /^(-?\d+)(sqrt|√)/.exec(g);
-      if (coef) for (const sep of ['*', ' * ', ' ']) forms.add(g.replace(/^(-?\d+)/, `$1${sep}`));
+      if (/^-?\d+(?:sqrt|√)/.test(g)) for (const sep of ['*', ' * ', ' ']) forms.add(g.replace(/^(-?\d+)/, `$1${sep}`));
     }
   }
   return [...forms].filter((f) => f.length > 0);
@@ -223,7 +222,8 @@ function superscriptsAsPowers(s: string): string {
 
 // Words after which a value is stated as a result.
 // A qualifier may stand between them ("is approximately 6.4", "is indeed 384"); "rounds to 5.8"
-// states a rounded result.
+// states a rounded result; a one-letter variable's membership ("x in", "x ∈") states a set answer
+// (rules@8); "becomes" and "make(s) it" state a value (rules@10, 11).
 const STATES_BEFORE_RE = new RegExp(String.raw`(?:=|≈|\bis|(?<![\w\\])[a-zA-Z](?:\\\))?\s+(?:in|∈)|\\in|\bare|\bbe|\bget|\bgives?|\bequals?|\bbecomes?|\bmakes?(?: it)?|\boption|\bchoice|\brounds? to|\brounded to|\banswer\b[^.\n]{0,20}?|:|\\boxed\{)\s*(?:(?:approximately|approx\.|about|roughly|around|indeed|exactly|still)\s+)?\**\$?\\?\(?\s*$`, 'i');
 
 /** Does the sentence state `forms` as a result ("= 33", "is 33", "answer: 33", "\boxed{33}")? The
