@@ -16,7 +16,7 @@ import { PAPER_TABLE1 } from '../lib/report/paper.ts';
 import { tableProblems } from '../lib/repro/evals.ts';
 import { mechanismSets } from '../lib/repro/mechanism.ts';
 import type { ModelSpec } from '../lib/repro/models.ts';
-import { table1Eta } from '../lib/repro/eta.ts';
+import { reproEta } from '../lib/repro/eta.ts';
 import { pointOf, reproMain, TIER_AXIS } from '../lib/repro/script.ts';
 import { scaleTable } from '../lib/train/scales.ts';
 import { Rng } from '../lib/util/rng.ts';
@@ -36,12 +36,7 @@ await reproMain(
     title: 'Table 1: benchmark accuracy by training method',
     describe:
       'Reproduce Table 1: Base / SFT (no masking) / SFT (VGGM), each with and without GRPO, on the three tiers; paired differences with bootstrap intervals; the mechanism diagnostics (results/diagnostics.*).',
-    eta: (r, jobs) =>
-      table1Eta(
-        r,
-        jobs,
-        ROWS.map((row) => row.spec),
-      ),
+    eta: (r, jobs) => reproEta(r, jobs, { specs: ROWS.map((row) => row.spec), mechanism: true }),
   },
   async ({ args, plan, data, models, evals }) => {
     const { heldOut, supplementary, all: problems } = tableProblems(data, plan);

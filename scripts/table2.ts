@@ -11,12 +11,25 @@ import { PAPER_TABLE2 } from '../lib/report/paper.ts';
 import { measured } from '../lib/report/results.ts';
 import { gapShare } from '../lib/report/stats.ts';
 import { sftCount } from '../lib/repro/distill.ts';
+import { reproEta } from '../lib/repro/eta.ts';
 import { tableProblems } from '../lib/repro/evals.ts';
 import type { ModelSpec } from '../lib/repro/models.ts';
 import { pointOf, reproMain, TIER_AXIS, tierPoints } from '../lib/repro/script.ts';
 import { UsageError } from '../lib/util/cli.ts';
 
 type Row = 'base' | 'sft' | 'vggm' | 'distill';
+type DistillPlan = { multiplier: number; stepsFactor: number };
+
+/** The distill baseline's data multiplier and steps (--distill-steps overrides the plan's factor). */
+const distillSpec = (plan: DistillPlan, args: object): DistillPlan => ({ ...plan, stepsFactor: (args as { distillSteps?: number }).distillSteps ?? plan.stepsFactor });
+
+/** Table 2's rows, per family and seed. */
+const tableRows = (distill: DistillPlan): { row: Row; spec: ModelSpec }[] => [
+  { row: 'base', spec: { kind: 'base' } },
+  { row: 'sft', spec: { kind: 'sft', method: 'sft' } },
+  { row: 'vggm', spec: { kind: 'sft', method: 'vggm' } },
+  { row: 'distill', spec: { kind: 'distill', ...distill } },
+];
 const FAMILY_LABEL: Record<Family, string> = { 'llama-like': 'Llama-like', 'qwen-like': 'Qwen-like' };
 const ROW_LABEL: Record<Row, (n: string, big: string) => string> = {
   base: () => 'Base',
@@ -31,6 +44,7 @@ await reproMain(
     title: 'Table 2: VGGM on N samples vs no-mask distillation on 40×N',
     describe: 'Reproduce Table 2: both student families; Base, no-mask SFT and VGGM on N samples, and no-mask "distill" SFT on multiplier x N samples.',
     families: ['llama-like', 'qwen-like'],
+    eta: (r, jobs) => reproEta(r, jobs, { specs: tableRows(distillSpec(r.plan.distill, r.args)).map((x) => x.spec), families: [...families] }),
     options: (y) =>
       y
         .option('distill-steps', {
@@ -49,13 +63,8 @@ await reproMain(
     const { heldOut, supplementary, all: problems } = tableProblems(data, plan);
     const count = (ps: typeof problems) => TIERS.map((t) => `${ps.filter((p) => p.tier === t).length} ${t}`).join(', ');
     const n = sftCount(data);
-    const distill = { ...plan.distill, stepsFactor: (args as { distillSteps?: number }).distillSteps ?? plan.distill.stepsFactor };
-    const rows: { row: Row; spec: ModelSpec }[] = [
-      { row: 'base', spec: { kind: 'base' } },
-      { row: 'sft', spec: { kind: 'sft', method: 'sft' } },
-      { row: 'vggm', spec: { kind: 'sft', method: 'vggm' } },
-      { row: 'distill', spec: { kind: 'distill', ...distill } },
-    ];
+    const distill = distillSpec(plan.distill, args);
+    const rows = tableRows(distill);
     const fams = [...families].sort(); // llama-like first, as in the paper
     const acc: Record<string, Record<string, number[]>> = {};
     const keys: Record<string, string[]> = {};

@@ -1,4 +1,4 @@
-// The ETA a reproduction script prints before it trains: the work of a fresh run (the shared Base
+// The ETA a table script (table1, table2) prints before it trains: the work of a fresh run (the shared Base
 // unless it is cached, every seed's SFT and GRPO runs, every evaluation and teacher-forced pass)
 // times the plan's cost model (seconds per step / problem / trace, each measured alone on the
 // 2-core machine: lib/repro/plan.ts, docs/statistics.md "Cost model"), the seeds' part run by
@@ -10,6 +10,7 @@ import { isCached } from '../train/cache.ts';
 import { baseKey } from '../train/pipeline.ts';
 import { scaleTable } from '../train/scales.ts';
 import { formatDuration } from '../util/cli.ts';
+import type { Family } from '../model/config.ts';
 import type { ModelSpec } from './models.ts';
 import { seedGroups } from './parallel.ts';
 import type { Repro } from './script.ts';
@@ -39,22 +40,37 @@ export function sideBySideSec(work: readonly number[], throughput: (k: number) =
   return wall;
 }
 
-/** The cost of Table 1's work under the plan's cost model; null where the plan has none. */
-export function table1EtaParts(r: Repro, jobs: number, specs: readonly ModelSpec[]): EtaParts | null {
+/** What a reproduction script trains and evaluates per seed: the model specs of each family in
+ *  `families` (default: the run's own), every model evaluated on the table's problems, and, when
+ *  `mechanism`, also teacher-forced on the mechanism traces (Table 1's diagnostics). */
+export interface EtaWork {
+  specs: readonly ModelSpec[];
+  families?: readonly Family[];
+  mechanism?: boolean;
+}
+
+/** The cost of a table's work under the plan's cost model; null where the plan has none. */
+export function reproEtaParts(r: Repro, jobs: number, work: EtaWork): EtaParts | null {
   const cost = r.plan.cost;
   if (!cost) return null;
-  const { scale, family, seeds } = r.args;
+  const { scale, seeds } = r.args;
+  const families = work.families ?? [r.args.family];
   const t = scaleTable(scale);
   const sharedBase = t.sharedBase;
-  const baseCached = sharedBase && isCached(baseKey({ scale, family, seed: 1, data: r.data }));
-  const baseSec = baseCached ? 0 : t.pretrain.steps * cost.pretrainStep * (sharedBase ? 1 : seeds.length);
+  const baseSec = families.reduce((sum, family) => {
+    const cached = sharedBase && isCached(baseKey({ scale, family, seed: 1, data: r.data }));
+    return sum + (cached ? 0 : t.pretrain.steps * cost.pretrainStep * (sharedBase ? 1 : seeds.length));
+  }, 0);
   const sftSteps = r.models.sftOptim(scale).steps;
-  const perSeedTrain = specs.reduce((s, m) => s + (m.kind === 'sft' ? sftSteps * cost.sftStep : m.kind === 'grpo' ? t.grpo.steps * cost.grpoStep : 0), 0);
+  // A distill step costs what an SFT step does: the same model, batch and teacher's trace lengths.
+  const stepsOf = (m: ModelSpec) =>
+    m.kind === 'sft' ? sftSteps * cost.sftStep : m.kind === 'distill' ? Math.round(sftSteps * m.stepsFactor) * cost.sftStep : m.kind === 'grpo' ? t.grpo.steps * cost.grpoStep : 0;
+  const perSeedTrain = families.length * work.specs.reduce((s, m) => s + stepsOf(m), 0);
   const perTier = (k: keyof typeof SCALES.cpu.eval) => Math.min(r.plan.evalPerTier[k], SCALES[scale].eval[k]) + (r.plan.supplementary[k] ?? 0);
   const problems = perTier('gsm8k') + perTier('math') + perTier('amc23');
-  // the shared Base is one model for every seed: evaluated once
-  const evaluated = specs.length * seeds.length - (sharedBase ? seeds.length - 1 : 0);
-  const evalSec = evaluated * (problems * cost.evalProblem + r.plan.mechanismTraces * cost.mechanismTrace);
+  // each family's shared Base is one model for every seed: evaluated once
+  const evaluated = families.length * (work.specs.length * seeds.length - (sharedBase ? seeds.length - 1 : 0));
+  const evalSec = evaluated * (problems * cost.evalProblem + (work.mechanism ? r.plan.mechanismTraces * cost.mechanismTrace : 0));
   const trainSec = perSeedTrain * seeds.length;
   // Seeds are split into `jobs` groups (lib/repro/parallel.ts seedGroups), one worker each.
   const perSeed = (trainSec + evalSec) / seeds.length;
@@ -63,9 +79,9 @@ export function table1EtaParts(r: Repro, jobs: number, specs: readonly ModelSpec
   return { baseSec, trainSec, evalSec, wallSec: baseSec + seedsSec };
 }
 
-/** The line table1 prints at its start. */
-export function table1Eta(r: Repro, jobs: number, specs: readonly ModelSpec[]): string {
-  const p = table1EtaParts(r, jobs, specs);
+/** The line a table script prints at its start. */
+export function reproEta(r: Repro, jobs: number, work: EtaWork): string {
+  const p = reproEtaParts(r, jobs, work);
   if (!p) return `no cost model at scale ${r.args.scale}: no ETA (lib/repro/plan.ts cost)`;
   const c = r.plan.cost!;
   return (

@@ -1,10 +1,10 @@
-// The ETA's arithmetic: the plan's cost model times the work of a fresh Table 1 run, the seeds'
+// The ETA's arithmetic: the plan's cost model times the work of a fresh Table 1 or 2 run, the seeds'
 // groups run side by side at the measured side-by-side throughput; no cost model, no ETA.
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
-import { sideBySideSec, table1Eta, table1EtaParts } from '../../lib/repro/eta.ts';
+import { reproEta, reproEtaParts, sideBySideSec } from '../../lib/repro/eta.ts';
 import type { ModelSpec } from '../../lib/repro/models.ts';
 import { reproPlan } from '../../lib/repro/plan.ts';
 import type { Repro } from '../../lib/repro/script.ts';
@@ -19,6 +19,7 @@ const SPECS: ModelSpec[] = [
   { kind: 'sft', method: 'vggm' },
   { kind: 'grpo', from: 'vggm' },
 ];
+const T1 = { specs: SPECS, mechanism: true };
 
 it("sums the Base, every seed's training and every evaluation at the plan's costs", () => {
   process.env.VGGM_CACHE = mkdtempSync(join(tmpdir(), 'eta-')); // nothing cached
@@ -27,7 +28,7 @@ it("sums the Base, every seed's training and every evaluation at the plan's cost
   const c = plan.cost!;
   const t = scaleTable('cpu');
   const r = { args: { scale: 'cpu', family: 'qwen-like', seeds: [1, 2, 3] }, plan, data, models: { sftOptim: () => ({ steps: 240 }) } } as unknown as Repro;
-  const p = table1EtaParts(r, 2, SPECS)!;
+  const p = reproEtaParts(r, 2, T1)!;
   expect(p.baseSec).toBeCloseTo(t.pretrain.steps * c.pretrainStep, 9);
   expect(p.trainSec).toBeCloseTo(3 * (2 * 240 * c.sftStep + 3 * t.grpo.steps * c.grpoStep), 9);
   // 700 held-out + 1,300 supplementary problems; the shared Base evaluated once: 1 + 5 × 3 models
@@ -36,12 +37,28 @@ it("sums the Base, every seed's training and every evaluation at the plan's cost
   // shared; then seed 3 alone at full speed
   const u = (p.trainSec + p.evalSec) / 3;
   expect(p.wallSec).toBeCloseTo(p.baseSec + u / (c.sideBySide / 2) + u, 9);
-  expect(table1EtaParts(r, 3, SPECS)!.wallSec).toBeCloseTo(p.baseSec + u / (c.sideBySide / 3), 9);
-  expect(table1EtaParts(r, 1, SPECS)!.wallSec).toBeCloseTo(p.baseSec + 3 * u, 9);
-  expect(table1Eta(r, 2, SPECS)).toMatch(/^ETA (\d+h\d\dm|\d+m\d\ds) for a fresh run .*cost model: pretrain 0.85 s\/step.*workers side by side 1.25x one/);
+  expect(reproEtaParts(r, 3, T1)!.wallSec).toBeCloseTo(p.baseSec + u / (c.sideBySide / 3), 9);
+  expect(reproEtaParts(r, 1, T1)!.wallSec).toBeCloseTo(p.baseSec + 3 * u, 9);
+  expect(reproEta(r, 2, T1)).toMatch(/^ETA (\d+h\d\dm|\d+m\d\ds) for a fresh run .*cost model: pretrain 0.85 s\/step.*workers side by side 1.25x one/);
   const smoke = { ...r, args: { ...r.args, scale: 'smoke' }, plan: reproPlan('smoke') } as unknown as Repro;
-  expect(table1EtaParts(smoke, 1, SPECS)).toBeNull();
-  expect(table1Eta(smoke, 1, SPECS)).toMatch(/no cost model at scale smoke/);
+  expect(reproEtaParts(smoke, 1, T1)).toBeNull();
+  expect(reproEta(smoke, 1, T1)).toMatch(/no cost model at scale smoke/);
+}, 60_000);
+
+it("Table 2: both families' Bases, each family's SFT, VGGM and distill runs, evaluations without the mechanism pass", () => {
+  process.env.VGGM_CACHE = mkdtempSync(join(tmpdir(), 'eta-')); // nothing cached
+  const data = loadData('smoke', 1);
+  const plan = reproPlan('cpu');
+  const c = plan.cost!;
+  const t = scaleTable('cpu');
+  const r = { args: { scale: 'cpu', family: 'qwen-like', seeds: [1, 2, 3] }, plan, data, models: { sftOptim: () => ({ steps: 240 }) } } as unknown as Repro;
+  const specs: ModelSpec[] = [{ kind: 'base' }, { kind: 'sft', method: 'sft' }, { kind: 'sft', method: 'vggm' }, { kind: 'distill', multiplier: 40, stepsFactor: 1.5 }];
+  const p = reproEtaParts(r, 1, { specs, families: ['llama-like', 'qwen-like'] })!;
+  expect(p.baseSec).toBeCloseTo(2 * t.pretrain.steps * c.pretrainStep, 9);
+  expect(p.trainSec).toBeCloseTo(3 * 2 * (2 * 240 + 360) * c.sftStep, 9);
+  // per family: the shared Base once, 3 models per seed: 1 + 3 × 3 = 10 models, 2,000 problems each
+  expect(p.evalSec).toBeCloseTo(2 * 10 * 2000 * c.evalProblem, 9);
+  expect(p.wallSec).toBeCloseTo(p.baseSec + p.trainSec + p.evalSec, 9);
 }, 60_000);
 
 it('side by side: unequal groups finish one after another, each speeding up the rest', () => {
