@@ -21,13 +21,16 @@ const SPECS: ModelSpec[] = [
 ];
 const T1 = { specs: SPECS, mechanism: true };
 
-it("sums the Base, every seed's training and every evaluation at the plan's costs", () => {
-  process.env.VGGM_CACHE = mkdtempSync(join(tmpdir(), 'eta-')); // nothing cached
-  const data = loadData('smoke', 1);
+/** A cpu-scale run of seeds 1-3 with nothing cached and 240 SFT steps (the smoke world's data). */
+function cpuRun() {
+  process.env.VGGM_CACHE = mkdtempSync(join(tmpdir(), 'eta-'));
   const plan = reproPlan('cpu');
-  const c = plan.cost!;
-  const t = scaleTable('cpu');
-  const r = { args: { scale: 'cpu', family: 'qwen-like', seeds: [1, 2, 3] }, plan, data, models: { sftOptim: () => ({ steps: 240 }) } } as unknown as Repro;
+  const r = { args: { scale: 'cpu', family: 'qwen-like', seeds: [1, 2, 3] }, plan, data: loadData('smoke', 1), models: { sftOptim: () => ({ steps: 240 }) } } as unknown as Repro;
+  return { plan, c: plan.cost!, t: scaleTable('cpu'), r };
+}
+
+it("sums the Base, every seed's training and every evaluation at the plan's costs", () => {
+  const { plan, c, t, r } = cpuRun();
   const p = reproEtaParts(r, 2, T1)!;
   expect(p.baseSec).toBeCloseTo(t.pretrain.steps * c.pretrainStep, 9);
   expect(p.trainSec).toBeCloseTo(3 * (2 * 240 * c.sftStep + 3 * t.grpo.steps * c.grpoStep), 9);
@@ -46,12 +49,7 @@ it("sums the Base, every seed's training and every evaluation at the plan's cost
 }, 60_000);
 
 it("Table 2: both families' Bases, each family's SFT, VGGM and distill runs, evaluations without the mechanism pass", () => {
-  process.env.VGGM_CACHE = mkdtempSync(join(tmpdir(), 'eta-')); // nothing cached
-  const data = loadData('smoke', 1);
-  const plan = reproPlan('cpu');
-  const c = plan.cost!;
-  const t = scaleTable('cpu');
-  const r = { args: { scale: 'cpu', family: 'qwen-like', seeds: [1, 2, 3] }, plan, data, models: { sftOptim: () => ({ steps: 240 }) } } as unknown as Repro;
+  const { c, t, r } = cpuRun();
   const specs: ModelSpec[] = [{ kind: 'base' }, { kind: 'sft', method: 'sft' }, { kind: 'sft', method: 'vggm' }, { kind: 'distill', multiplier: 40, stepsFactor: 1.5 }];
   const p = reproEtaParts(r, 1, { specs, families: ['llama-like', 'qwen-like'] })!;
   expect(p.baseSec).toBeCloseTo(2 * t.pretrain.steps * c.pretrainStep, 9);
