@@ -9,8 +9,8 @@ import { datasetTexts } from '../dataset.ts';
 import { ingestRows, type ExternalLabel, labelKey, type RowResult } from '../openr1.ts';
 import type { Example } from '../types.ts';
 import { ruleLabeller } from './labeller.ts';
-import { detectVerification, splitSentences } from './rules.ts';
-import { referenceAgreement, responseLossShare, type ReferenceAgreement } from './score.ts';
+import { detectVerification } from './rules.ts';
+import { compareStarts, referenceAgreement, responseLossShare, type ReferenceAgreement } from './score.ts';
 import { parseJsonLines } from '../jsonl.ts';
 
 export type LabelledSplit = 'dev' | 'heldout';
@@ -199,12 +199,10 @@ export function readerAgreement(first: readonly LabelledTrace[], second: readonl
     if (same) a.vAgree++;
     if (r.v === 1 && t.v === 1) {
       a.bothV1++;
-      const [x, y] = [t.trace.indexOf(t.tLastSentence!), t.trace.indexOf(r.tLastSentence!)];
-      const sentences = splitSentences(t.trace);
-      const at = (o: number) => sentences.findIndex((s) => o >= s.start && o < s.end);
-      if (at(x) === at(y)) a.sameSentence++;
+      const c = compareStarts(t.trace, t.trace.indexOf(t.tLastSentence!), t.trace.indexOf(r.tLastSentence!));
+      if (c.sameSentence) a.sameSentence++;
       else same = false;
-      if (Math.abs(x - y) <= 80) a.within80++;
+      if (c.within80) a.within80++;
     }
     if (!same) a.differ.push(r.id);
   }

@@ -51,6 +51,14 @@ export interface ReferenceAgreement {
   disagreements: { id: string; reference: number | null; rules: number | null }[];
 }
 
+/** Two T_last offsets into the same raw trace: in the same sentence, and within 80 characters (the
+ *  two agreement measures every comparison of labellers or readers uses). */
+export function compareStarts(raw: string, a: number, b: number): { sameSentence: boolean; within80: boolean } {
+  const sentences = splitSentences(raw);
+  const at = (o: number) => sentences.findIndex((s) => o >= s.start && o < s.end);
+  return { sameSentence: at(a) === at(b), within80: Math.abs(a - b) <= 80 };
+}
+
 export function referenceAgreement(pool: readonly Example[], rulesName = 'rules'): ReferenceAgreement | null {
   let a: ReferenceAgreement | null = null;
   for (const e of pool) {
@@ -63,12 +71,10 @@ export function referenceAgreement(pool: readonly Example[], rulesName = 'rules'
     if (agree) a.vAgree++;
     if (ref.v === 1 && rules.v === 1) {
       a.bothV1++;
-      const sentences = splitSentences(e.raw);
-      const at = (o: number) => sentences.findIndex((s) => o >= s.start && o < s.end);
-      const same = at(ref.tLastRaw!) === at(rules.tLastRaw!);
-      if (same) a.sameSentence++;
+      const c = compareStarts(e.raw, ref.tLastRaw!, rules.tLastRaw!);
+      if (c.sameSentence) a.sameSentence++;
       else agree = false;
-      if (Math.abs(ref.tLastRaw! - rules.tLastRaw!) <= 80) a.within80++;
+      if (c.within80) a.within80++;
     }
     if (!agree) a.disagreements.push({ id: e.id, reference: ref.tLastRaw, rules: rules.tLastRaw });
   }
