@@ -281,6 +281,33 @@ describe('rule detector on R1-style text', () => {
     expect(detectVerification(raw)).toMatchObject({ v: 1, tLast: raw.indexOf('Wait a second') });
   });
 
+  it('rules@12: a recap, a LaTeX-fraction sum or a re-rounding re-derives the result; a check that only argues does not', () => {
+    const recap = '<think>\nSo E = \\frac{41}{20}.\n\nLet me just quickly recap to make sure I didn\'t make any mistakes.\n\n1. Started with the equation and found x^2 = -3y^2.\n2. Substituted into the expression.\n</think>\n\\boxed{\\frac{41}{20}}';
+    expect(detectVerification(recap)).toMatchObject({ v: 1, tLast: recap.indexOf('Let me just quickly recap') });
+    const tex = '<think>\nSo E = \\frac{41}{20}.\n\nWait, let me double-check. E = \\frac{5}{4} + \\frac{4}{5}, which is \\frac{41}{20}.\n</think>\n\\boxed{\\frac{41}{20}}';
+    expect(detectVerification(tex)).toMatchObject({ v: 1, tLast: tex.indexOf('Wait, let me double-check') });
+    const round = '<think>\nRounded to the nearest hundredth it becomes 54.55.\n\nWait a second, let me double-check that. The third decimal is 5, so 54.54 becomes 54.55.\n</think>\n\\boxed{54.55}';
+    expect(detectVerification(round)).toMatchObject({ v: 1, tLast: round.indexOf('Wait a second') });
+    const argues = '<think>\nSo p = -31/75.\n\nBut let me verify this result with the first method. The first method had an error, so I trust the second one.\n</think>\n\\boxed{-\\frac{31}{75}}';
+    expect(detectVerification(argues).v).toBe(0);
+  });
+
+  it('rules@12: a remark on how a step came out or on a value\'s form opens no check, nor does an "Alternatively," that redoes one product', () => {
+    expect(classifySentence('Wait, that simplifies nicely!')).toBe('plain');
+    expect(classifySentence('Wait, but 52.5 is a decimal.')).toBe('plain');
+    expect(classifySentence('Wait, that seems too simple.')).toBe('verify');
+    expect(classifySentence('Alternatively, I can compute 60 * 7 first, which is 420, and then divide by 8.')).toBe('plain');
+    expect(classifySentence('Alternatively, 209 * 25 can be calculated as:')).toBe('plain');
+    expect(classifySentence('Alternatively, I can solve it by substitution.')).toBe('interjection');
+    const raw = '<think>\n60 divided by 8 is 7.5, and 7.5 multiplied by 7 is 52.5. Alternatively, I can compute 60 * 7 first, which is 420, and then divide by 8, which also gives me 52.5. Either way, I get 52.5.\n\nWait, but 52.5 is a decimal. Maybe I should express that as a fraction. 52.5 is the same as 105/2.\n\nHmm, but let me check if that\'s correct. 52.5 * 8 / 7 = 60.\n</think>\n\\boxed{\\frac{105}{2}}';
+    expect(detectVerification(raw)).toMatchObject({ v: 1, tLast: raw.indexOf("Hmm, but let me check") });
+  });
+
+  it('rules@12: a condition answer ("x < a or x > b") is stated after "where", inside inline-math delimiters', () => {
+    const raw = '<think>\nPutting both cases together, the solution set is all real numbers where \\(x < -\\frac{7}{4}\\) or \\(x > -\\frac{3}{2}\\). But I need to make sure I didn\'t make any mistakes in my steps.\n\nStarting again: 7 > -4x, so x > -7/4.\n\nSo the solution is \\(x < -\\frac{7}{4}\\) or \\(x > -\\frac{3}{2}\\).\n\nWait, let me check x = 0: 2 - 1/3 < 4.\n</think>\n\\boxed{x < -\\frac{7}{4} \\text{ or } x > -\\frac{3}{2}}';
+    expect(detectVerification(raw)).toMatchObject({ v: 1, tLast: raw.indexOf('But I need to make sure') });
+  });
+
   it('rewrites the chain "Hmm, but wait," whole: "Wait! Let me make sure", never "Wait! But wait,"', () => {
     const raw = '<think>\nSo tan(9π/4) = tan(π/4) = 1.\n\nHmm, but wait, let me make sure I\'m not making a mistake here. 9π/4 - 2π = π/4.\n</think>\n\\boxed{1}';
     const d = detectVerification(raw);

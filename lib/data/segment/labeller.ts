@@ -42,7 +42,11 @@ export const ruleLabeller: Labeller = {
   //    or "3 * 4"); "\$1.17" is the number 1.17; "Wait, that seems too low" and "is there a
   //    possibility that ...?" open a check; "Wait a second," is an interjection; a check that
   //    computes in words ("16/36 simplifies to 4/9") computes.
-  version: '11',
+  // 8-11: see the rules@8 ... rules@11 notes at the top of rules.ts.
+  // 12: LaTeX-fraction, recap and re-rounding checks compute; remarks on how a step came out or on
+  //    a value's form, and an "Alternatively," that redoes one product, open no check; condition
+  //    answers ("x < a or x > b") stated after "where" and across "\(...\)".
+  version: '12',
   label(trace, gold) {
     const d = detectVerification(trace, gold);
     return { v: d.v, tLast: d.tLast, rewritten: d.rewritten };

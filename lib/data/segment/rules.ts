@@ -25,6 +25,11 @@
 // check. rules@10: a remark on the result ("Wait, that's interesting.") and a simplification
 // ("let me see if I can simplify", "check if ... share any common factors") open no check; "make
 // it" states a value. rules@11: superscript powers ("x³") read as "^3"; "becomes" states a value.
+// rules@12: a check that re-derives with LaTeX fractions, restates its steps as a numbered recap or
+// re-rounds ("54.54 becomes 54.55") computes; a remark on how a step came out ("Wait, that
+// simplifies nicely!") or on a value's form ("Wait, but 52.5 is a decimal.") opens no check, and
+// neither does "Alternatively, ..." that redoes one product another way; a condition answer is
+// stated after "where"/"such that" and across inline-math delimiters.
 // It never sees ground truth.
 
 import { isEquivalent } from '../../eval/answer.ts';
@@ -89,11 +94,17 @@ const DOUBTS_RESULT_RE = /^(?:but\s+)?(?:that|this|it)(?:'s| is| seems| looks)\s
 // possibility that in a leap year, she might walk one more time?") checks the result; "Wait, is there
 // a better way?" still explores.
 const ASKS_MISSED_CASE_RE = /^is (?:there|it possible)\b[^?]*\b(?:possibility|possible that|chance|case|cases|any other|another (?:solution|case|answer|possibility))\b[^?]*\?\s*$/i;
+const ALTERNATIVE_PRODUCT_RE = /\b(?:compute|calculate|multiply|divide|add|subtract)\b[^.?!]{0,40}\d\s*(?:[*×÷/+]|\\times|\\cdot)\s*\d|\d\s*(?:[*×÷/+]|\\times|\\cdot)\s*\d+\s+(?:can|could) be (?:calculated|computed|done|found)\b/i;
 const ALTERNATIVELY_RE = /^alternatively,\s+(?!if\b|suppos|assum|maybe\b|perhaps\b|what if\b)/i;
 // rules@10: an interjection that only remarks on the result ("Wait, that's interesting.", "Wait,
 // that was straightforward!") reflects and checks nothing; a doubt ("that seems too straightforward")
 // is DOUBTS_RESULT_RE's, and opens a check.
 const REMARK_RE = /^(?:that|this|it)(?:'s| is| was| seems| looks)\s+(?:(?:really|quite|pretty|very|so|kind of)\s+)?(?:interesting|neat|nice|cool|clever|elegant|straightforward|simple|easy|surprising)\s*[.!]\s*$/i;
+// rules@12: so is one on how a step came out ("Wait, that simplifies nicely!", "Hmm, it all cancels out neatly.").
+// rules@12: and one on the form of a value, before writing it another way ("Wait, but 52.5 is a
+// decimal." then "Maybe I should express that as a fraction.").
+const FORM_REMARK_RE = /^(?:but\s+)?(?:that|this|it|the answer|the result|-?[\d.,]+)(?:'s| is)\s+(?:a|an|in)\s+(?:decimal|fraction|improper fraction|mixed number|percentage|base[- ]\w+)(?: form)?\s*[.!]\s*$/i;
+const WORKED_OUT_RE = /^(?:that|this|it|everything)(?: all)? (?:simplifies|simplified|cancels|cancelled|canceled|works out|worked out|cleans up|comes out)(?: out| down| up)? (?:nicely|neatly|beautifully|cleanly|well)\s*[.!]\s*$/i;
 // rules@10: simplifying a result is a step of the derivation, not a check of it ("Hmm, let me see if
 // I can simplify this fraction.", "Let me check if 2469 and 20000 have any common factors.").
 const SIMPLIFIES_RE = /^(?:(?:so|now|then|but|and),?\s+)?(?:let me|let's|i can|i should|i need to|maybe i can|we can)\s+(?:see if (?:i|we) can\s+|try to\s+)?(?:simplify|reduce)\b|\bcheck (?:if|whether) [^.?!]{0,60}\b(?:share|have) (?:any )?common (?:factors?|divisors?)\b/i;
@@ -131,11 +142,14 @@ export function classifySentence(s: string): SentenceKind {
   if (ij && HEDGE_AFTER_RE.test(rest)) return 'hedge';
   if (ij && (QUESTIONS_RESULT_RE.test(rest) || DOUBTS_RESULT_RE.test(rest))) return 'verify';
   if (ij && CONCLUDE_AFTER_RE.test(rest)) return 'plain';
-  if (ij && REMARK_RE.test(rest)) return 'plain';
+  if (ij && (REMARK_RE.test(rest) || WORKED_OUT_RE.test(rest) || FORM_REMARK_RE.test(rest))) return 'plain';
   // rules@9: "Alternatively, ..." opens another route; after the answer that is a second method,
   // a check (the paper: "solving again by another method"); the trigger goes in front of it. A
   // supposed alternative ("Alternatively, if the layout were different, ...") still explores.
-  if (ALTERNATIVELY_RE.test(t)) return 'interjection';
+  // rules@12: "Alternatively, I can compute 60 * 7 first, ..." or "Alternatively, 209 * 25 can be
+  // calculated as:" redoes one product of the derivation another way, in passing: the derivation's
+  // own step, not a check of its result.
+  if (ALTERNATIVELY_RE.test(t) && !ALTERNATIVE_PRODUCT_RE.test(t)) return 'interjection';
   if (ij) return 'interjection';
   return 'plain';
 }
@@ -178,6 +192,8 @@ function answerForms(ans: string): string[] {
   if (cur) { forms.clear(); forms.add(cur[1]); forms.add(`$${cur[1]}`); }
   const tex = /^\\text(?:bf)?\{(.+)\}$/.exec(a);
   if (tex) forms.add(tex[1]);
+  // rules@12: the words joining a compound answer ("x < 1 \\text{ or } x > 2") are written plain.
+  if (/\\text\{\s*(?:or|and)\s*\}/.test(a)) forms.add(a.replace(/\\text\{\s*(or|and)\s*\}/g, ' $1 ').replace(/\s+/g, ' '));
   for (const f of [...forms]) { const letter = /^\(?([A-E])\)?$/.exec(f); if (letter) forms.add(letter[1]); }
   // A negative fraction has its sign in front or in the numerator ("-\frac{31}{75}", "\frac{-31}{75}").
   for (const f of [...forms]) {
@@ -238,7 +254,9 @@ function statesAnswer(s: string, forms: string[], answer: string = forms[0]): bo
   const parts = listParts(forms[0]);
   if (parts && parts.every((p) => statesAnswer(s, answerForms(p)))) return true;
   if (statesRounded(s, forms[0])) return true;
-  const norm = superscriptsAsPowers(s.replace(/\\[dt]frac/g, '\\frac'));
+  // rules@12: inline-math delimiters around the parts of a compound answer ("\(x < -\frac{7}{4}\) or
+  // \(x > -\frac{3}{2}\)") do not change what is stated.
+  const norm = superscriptsAsPowers(s.replace(/\\[dt]frac/g, '\\frac').replace(/\\[()]/g, ''));
   const byForm = forms.some((f) => {
     // A space in the answer's spelling matches any spacing ("-ln 2", "-ln2"), and so does a slash
     // ("31 / 75" for 31/75).
@@ -247,6 +265,7 @@ function statesAnswer(s: string, forms: string[], answer: string = forms[0]): bo
     for (const m of norm.matchAll(new RegExp(`${edge}${v}(?![\\d.]\\d|\\w)`, 'g')))
       if (STATES_BEFORE_RE.test(norm.slice(Math.max(0, m.index! - 60), m.index!)) && !OPERATION_NEXT_RE.test(norm.slice(m.index! + m[0].length))) return true;
       else if (SUBJECT_BEFORE_RE.test(norm.slice(Math.max(0, m.index! - 30), m.index!)) && SUBJECT_AFTER_RE.test(norm.slice(m.index! + m[0].length))) return true;
+      else if (RELATION_RE.test(f) && CONDITION_BEFORE_RE.test(norm.slice(Math.max(0, m.index! - 30), m.index!))) return true;
     return false;
   });
   return byForm || statesByGrader(s, answer);
@@ -255,6 +274,10 @@ function statesAnswer(s: string, forms: string[], answer: string = forms[0]): bo
 // Where a stated value begins: after "=", "is", "be", "gives", ":", "\boxed{", "simplifies to" ...
 // (the words of STATES_BEFORE_RE, as a marker to read on from).
 const STATES_AT_RE = /(?:=|≈|\bis\b|(?<![\w\\])[a-zA-Z](?:\\\))?\s+(?:in\b|∈)|\\in\b|\bare\b|\bbe\b|\bget\b|\bgives?\b|\bequals?\b|\bbecomes?\b|\bmakes?(?: it)?\b|\brounds? to\b|\brounded to\b|\banswer\b[^.\n]{0,20}?(?=[:=]|\bis\b)|:|\\boxed\{|\b(?:simplifies|simplify|reduces|reduce) (?:down )?to\b)\s*(?:(?:approximately|approx\.|about|roughly|around|indeed|exactly|still)\s+)?/gi;
+// rules@12: an answer that is a condition on a variable ("x < -\frac{7}{4} or x > -\frac{3}{2}") is
+// stated after "where" or "such that" ("the solution set is all real numbers where x < ...").
+const RELATION_RE = /^[a-zA-Z]\s*(?:<|>|≤|≥|\\le\b|\\ge\b|\\leq\b|\\geq\b)/;
+const CONDITION_BEFORE_RE = /\b(?:where|such that)\s*\$?\s*$/i;
 // rules@8: the value as the subject of its verdict ("Clearly, 48 is smaller than 162, so 48 is a
 // candidate.", "So 10 is the answer.", "Therefore 35° is indeed the least angle").
 const SUBJECT_BEFORE_RE = /(?:^|[,:;]\s*|\b(?:so|therefore|thus|hence|then|clearly|and)\s+)\**\$?\\?\(?\s*$/i;
@@ -498,9 +521,14 @@ const COMPUTES_RE = new RegExp(String.raw`${OPERAND}\s*(?:[a-z]{1,3}\s*)?(?:[-+*
 // rules@7: an operation written in words computes too ("16/36 simplifies to 4/9", "6000 divided by
 // 750 is 8", "27 times 44"): a check that restates its counts and reduces the fraction re-derives
 // the answer.
-const COMPUTES_IN_WORDS_RE = /\d\s+(?:times|plus|minus|divided by|multiplied by)\s+\(?-?\d|\d\s*\/\s*\d+\s+(?:simplifies|reduces)\s+(?:down\s+)?to\b/;
+const COMPUTES_IN_WORDS_RE = /\d\s+(?:times|plus|minus|divided by|multiplied by)\s+\(?-?\d|\d\s*\/\s*\d+\s+(?:simplifies|reduces)\s+(?:down\s+)?to\b|\d\s+becomes\s+-?\d/;
+// rules@12: an operation on LaTeX fractions ("\frac{5}{4} + \frac{4}{5}") computes too.
+const COMPUTES_TEX_RE = /\\frac\{[^{}]*\}\{[^{}]*\}\s*(?:[-+*×÷=]|\\times|\\cdot|\\div)/;
+// rules@12: a recap that restates the derivation step by step ("1. Started with ... 2. Used that
+// to find ...") re-derives it, although it writes no arithmetic.
+const RECAP_LIST_RE = /^\s*1\.\s+\S[^\n]*\n(?:[^\n]*\n)*?\s*2\.\s+\S/m;
 function computes(text: string): boolean {
-  return COMPUTES_RE.test(text) || COMPUTES_IN_WORDS_RE.test(text);
+  return COMPUTES_RE.test(text) || COMPUTES_IN_WORDS_RE.test(text) || COMPUTES_TEX_RE.test(text) || RECAP_LIST_RE.test(text);
 }
 
 /**
