@@ -308,6 +308,28 @@ describe('rule detector on R1-style text', () => {
     expect(detectVerification(raw)).toMatchObject({ v: 1, tLast: raw.indexOf('But I need to make sure') });
   });
 
+  it('rules@13: π, "·" and an evaluated power compute; "4√35 over 35" states a fraction; "it\'s just 3" states 3', () => {
+    const power = '<think>\nSo 16^(7/4) equals 128.\n\nLet me double-check. The fourth root of 16 is 2 because 2^4 is 16, and 2^7 is 128.\n</think>\n\\boxed{128}';
+    expect(detectVerification(power)).toMatchObject({ v: 1, tLast: power.indexOf('Let me double-check') });
+    const pi = '<think>\nSo the gray area is 16π - π = 15π.\n\nWait a second, let me make sure I didn\'t make a mistake here. The areas are π*(4)^2 and π*(1)^2.\n</think>\n\\boxed{15\\pi}';
+    expect(detectVerification(pi)).toMatchObject({ v: 1, tLast: pi.indexOf('Wait a second') });
+    const early = '<think>\nThe expression is 4√3 / √105 = 4√35 / 35.\n\nWait, let me double-check everything. √2 · 2 · √6 = 4√3.\n\nSo, the final answer is 4√35 over 35.\n</think>\n\\boxed{\\dfrac{4\\sqrt{35}}{35}}';
+    expect(detectVerification(early)).toMatchObject({ v: 1, tLast: early.indexOf('Wait, let me double-check') });
+    const its = '<think>\nThe abc terms cancel out, so it\'s just 3.\n\nLet me test this with some actual numbers to make sure I didn\'t make a mistake. With a = 1, b = 1, c = -2: (1 + 1 - 8)/(-2) = 3.\n\nWait, let me try a case where two numbers are negative. (-1 - 1 + 8)/2 = 3.\n</think>\n\\boxed{3}';
+    expect(detectVerification(its)).toMatchObject({ v: 1, tLast: its.indexOf('Let me test this') });
+  });
+
+  it('rules@13: checking that a solution is admissible is a step of solving; "Wait, maybe I made a mistake in ..." opens a check, "But wait, the problem says ..." does not', () => {
+    expect(classifySentence('Now, I need to check if this solution satisfies the initial condition of Case 2, which was y - 6 < 0.')).toBe('plain');
+    expect(classifySentence('So, let me check the denominator when x is 3:')).toBe('plain');
+    expect(classifySentence('Let me verify the solution y = 3 in the original equation.')).toBe('verify');
+    expect(classifySentence('But wait a minute, maybe I made a mistake in the discriminant calculation.')).toBe('verify');
+    expect(classifySentence('Hmm, maybe I should try x = 2.')).toBe('hedge');
+    expect(classifySentence('But wait, the problem says "the product of all possible values of c".')).toBe('plain');
+    const raw = '<think>\nSubtract 6 from both sides: y = 3.\n\nNow, I need to check if this solution satisfies the initial condition of Case 2, which was y - 6 < 0. 3 - 6 = -3 < 0.\n\nWait a second, I should also check if there are any other possible cases. |3 - 6| + 2*3 = 9.\n</think>\n\\boxed{3}';
+    expect(detectVerification(raw)).toMatchObject({ v: 1, tLast: raw.indexOf('Wait a second') });
+  });
+
   it('rewrites the chain "Hmm, but wait," whole: "Wait! Let me make sure", never "Wait! But wait,"', () => {
     const raw = '<think>\nSo tan(9π/4) = tan(π/4) = 1.\n\nHmm, but wait, let me make sure I\'m not making a mistake here. 9π/4 - 2π = π/4.\n</think>\n\\boxed{1}';
     const d = detectVerification(raw);

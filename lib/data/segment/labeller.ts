@@ -46,7 +46,10 @@ export const ruleLabeller: Labeller = {
   // 12: LaTeX-fraction, recap and re-rounding checks compute; remarks on how a step came out or on
   //    a value's form, and an "Alternatively," that redoes one product, open no check; condition
   //    answers ("x < a or x > b") stated after "where" and across "\(...\)".
-  version: '12',
+  // 13: π, "·" and evaluated powers compute; "a over b" is a fraction; "it's just 3" states 3;
+  //    admissibility checks are steps; "Wait, maybe I made a mistake in ..." opens a check; "But
+  //    wait, the problem says ..." opens none.
+  version: '13',
   label(trace, gold) {
     const d = detectVerification(trace, gold);
     return { v: d.v, tLast: d.tLast, rewritten: d.rewritten };

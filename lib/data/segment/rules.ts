@@ -29,7 +29,11 @@
 // re-rounds ("54.54 becomes 54.55") computes; a remark on how a step came out ("Wait, that
 // simplifies nicely!") or on a value's form ("Wait, but 52.5 is a decimal.") opens no check, and
 // neither does "Alternatively, ..." that redoes one product another way; a condition answer is
-// stated after "where"/"such that" and across inline-math delimiters.
+// stated after "where"/"such that" and across inline-math delimiters. rules@13: π, "·" and an
+// evaluated power ("2^7 is 128") compute; "4√35 over 35" is a fraction; "it's just 3" and "is always
+// 3" state a value; checking that a solution is admissible (a case's condition, the denominator)
+// is a step of solving; after an interjection, "maybe I made a mistake in ..." opens a check and
+// re-reading what the problem asks ("But wait, the problem says ...") opens none.
 // It never sees ground truth.
 
 import { isEquivalent } from '../../eval/answer.ts';
@@ -108,6 +112,12 @@ const WORKED_OUT_RE = /^(?:that|this|it|everything)(?: all)? (?:simplifies|simpl
 // rules@10: simplifying a result is a step of the derivation, not a check of it ("Hmm, let me see if
 // I can simplify this fraction.", "Let me check if 2469 and 20000 have any common factors.").
 const SIMPLIFIES_RE = /^(?:(?:so|now|then|but|and),?\s+)?(?:let me|let's|i can|i should|i need to|maybe i can|we can)\s+(?:see if (?:i|we) can\s+|try to\s+)?(?:simplify|reduce)\b|\bcheck (?:if|whether) [^.?!]{0,60}\b(?:share|have) (?:any )?common (?:factors?|divisors?)\b/i;
+// rules@13: checking that a solution is admissible (a case's condition, a denominator, the domain,
+// an extraneous root) is a step of solving, not a check of the result ("Now, I need to check if
+// this solution satisfies the initial condition of Case 2.", "So, let me check the denominator when
+// x is 3:").
+const ADMISSIBLE_RE = /\bcheck\b[^.?!]{0,80}\b(?:satisf(?:y|ies) the (?:\w+ )?(?:condition|constraint|restriction)|the denominator|(?:in|within) the domain|extraneous)\b/i;
+const PROBLEM_SAYS_RE = /^(?:but\s+)?the (?:problem|question) (?:says|asks|wants|states|specifies|is asking)\b/i;
 const CONCLUDE_AFTER_RE = /^(?:so\b|therefore|thus|hence|yes\b|yeah|right\b|okay\b|ok\b|that (?:seems|makes|checks|works|matches)|that's (?:it|correct|right|consistent))/i;
 // An interjection that questions a result it restates opens a check ("Wait, so is T 180 days?",
 // "Hmm, so the answer is 33?"); the same words ending in a full stop only conclude.
@@ -136,10 +146,16 @@ export function classifySentence(s: string): SentenceKind {
   const ij = INTERJ_RE.exec(t);
   const rest = ij ? t.slice(ij[0].length) : t;
   if ((CORRECTION_ANY_RE.test(t) && !DOUBTED_ADMISSION_RE.test(t)) || (ij && CORRECTION_AFTER_RE.test(rest))) return 'correction';
-  if (SIMPLIFIES_RE.test(rest)) return 'plain';
+  if (SIMPLIFIES_RE.test(rest) || ADMISSIBLE_RE.test(rest)) return 'plain';
   if (VERIFY_OPEN_RE.test(rest) || VERIFY_ANY_RE.test(t) || VERIFY_LATE_RE.test(t)) return 'verify';
   if (ij && ASKS_MISSED_CASE_RE.test(rest)) return 'verify';
+  // rules@13: "But wait a minute, maybe I made a mistake in the discriminant calculation." doubts
+  // the result and opens its check; "Wait, maybe I should try x = 2" still explores.
+  if (ij && DOUBTED_ADMISSION_RE.test(rest)) return 'verify';
   if (ij && HEDGE_AFTER_RE.test(rest)) return 'hedge';
+  // rules@13: re-reading what the problem asks ("But wait, the problem says to express the sum in
+  // base seven.") steers the last step; it checks nothing.
+  if (ij && PROBLEM_SAYS_RE.test(rest)) return 'plain';
   if (ij && (QUESTIONS_RESULT_RE.test(rest) || DOUBTS_RESULT_RE.test(rest))) return 'verify';
   if (ij && CONCLUDE_AFTER_RE.test(rest)) return 'plain';
   if (ij && (REMARK_RE.test(rest) || WORKED_OUT_RE.test(rest) || FORM_REMARK_RE.test(rest))) return 'plain';
@@ -240,7 +256,7 @@ function superscriptsAsPowers(s: string): string {
 // A qualifier may stand between them ("is approximately 6.4", "is indeed 384"); "rounds to 5.8"
 // states a rounded result; a one-letter variable's membership ("x in", "x ∈") states a set answer
 // (rules@8); "becomes" and "make(s) it" state a value (rules@10, 11).
-const STATES_BEFORE_RE = new RegExp(String.raw`(?:=|≈|\bis|(?<![\w\\])[a-zA-Z](?:\\\))?\s+(?:in|∈)|\\in|\bare|\bbe|\bget|\bgives?|\bequals?|\bbecomes?|\bmakes?(?: it)?|\boption|\bchoice|\brounds? to|\brounded to|\banswer\b[^.\n]{0,20}?|:|\\boxed\{)\s*(?:(?:approximately|approx\.|about|roughly|around|indeed|exactly|still)\s+)?\**\$?\\?\(?\s*$`, 'i');
+const STATES_BEFORE_RE = new RegExp(String.raw`(?:=|≈|\bis|(?<=\w)'s|(?<![\w\\])[a-zA-Z](?:\\\))?\s+(?:in|∈)|\\in|\bare|\bbe|\bget|\bgives?|\bequals?|\bbecomes?|\bmakes?(?: it)?|\boption|\bchoice|\brounds? to|\brounded to|\banswer\b[^.\n]{0,20}?|:|\\boxed\{)\s*(?:(?:approximately|approx\.|about|roughly|around|indeed|exactly|still|always|just|simply|then)\s+)?\**\$?\\?\(?\s*$`, 'i');
 
 /** Does the sentence state `forms` as a result ("= 33", "is 33", "answer: 33", "\boxed{33}")? The
  *  value itself matches case-sensitively (an answer "A" is not the variable "a"). `answer` is the
@@ -256,7 +272,8 @@ function statesAnswer(s: string, forms: string[], answer: string = forms[0]): bo
   if (statesRounded(s, forms[0])) return true;
   // rules@12: inline-math delimiters around the parts of a compound answer ("\(x < -\frac{7}{4}\) or
   // \(x > -\frac{3}{2}\)") do not change what is stated.
-  const norm = superscriptsAsPowers(s.replace(/\\[dt]frac/g, '\\frac').replace(/\\[()]/g, ''));
+  // rules@13: a fraction said in words ("4√35 over 35") is written with a slash.
+  const norm = superscriptsAsPowers(s.replace(/\\[dt]frac/g, '\\frac').replace(/\\[()]/g, '').replace(/([\d)}])\s+over\s+(?=[\d(√\\])/g, '$1 / '));
   const byForm = forms.some((f) => {
     // A space in the answer's spelling matches any spacing ("-ln 2", "-ln2"), and so does a slash
     // ("31 / 75" for 31/75).
@@ -273,7 +290,7 @@ function statesAnswer(s: string, forms: string[], answer: string = forms[0]): bo
 
 // Where a stated value begins: after "=", "is", "be", "gives", ":", "\boxed{", "simplifies to" ...
 // (the words of STATES_BEFORE_RE, as a marker to read on from).
-const STATES_AT_RE = /(?:=|≈|\bis\b|(?<![\w\\])[a-zA-Z](?:\\\))?\s+(?:in\b|∈)|\\in\b|\bare\b|\bbe\b|\bget\b|\bgives?\b|\bequals?\b|\bbecomes?\b|\bmakes?(?: it)?\b|\brounds? to\b|\brounded to\b|\banswer\b[^.\n]{0,20}?(?=[:=]|\bis\b)|:|\\boxed\{|\b(?:simplifies|simplify|reduces|reduce) (?:down )?to\b)\s*(?:(?:approximately|approx\.|about|roughly|around|indeed|exactly|still)\s+)?/gi;
+const STATES_AT_RE = /(?:=|≈|\bis\b|(?<=\w)'s\b|(?<![\w\\])[a-zA-Z](?:\\\))?\s+(?:in\b|∈)|\\in\b|\bare\b|\bbe\b|\bget\b|\bgives?\b|\bequals?\b|\bbecomes?\b|\bmakes?(?: it)?\b|\brounds? to\b|\brounded to\b|\banswer\b[^.\n]{0,20}?(?=[:=]|\bis\b)|:|\\boxed\{|\b(?:simplifies|simplify|reduces|reduce) (?:down )?to\b)\s*(?:(?:approximately|approx\.|about|roughly|around|indeed|exactly|still|always|just|simply|then)\s+)?/gi;
 // rules@12: an answer that is a condition on a variable ("x < -\frac{7}{4} or x > -\frac{3}{2}") is
 // stated after "where" or "such that" ("the solution set is all real numbers where x < ...").
 const RELATION_RE = /^[a-zA-Z]\s*(?:<|>|≤|≥|\\le\b|\\ge\b|\\leq\b|\\geq\b)/;
@@ -515,8 +532,10 @@ const LHS_RE = new RegExp(String.raw`(?<![\w.\\])(${NUM}(?:\s*${OPR}\s*${NUM})+)
 // Some computation written out: an operation between numbers or one-letter symbols ("756 - 168",
 // "6 \times 64", "70 / 10", "5² + 3²", "4 cm + 1 cm", "2^n - 1", "x + 2") or a root ("sqrt(41)",
 // "√3", "\sqrt{2}").
-const OPERAND = String.raw`(?:\d|(?<![\w\\])[a-zA-Z](?!\w)|\))(?:[²³]|\^\{?\w+\}?)?`;
-const COMPUTES_RE = new RegExp(String.raw`${OPERAND}\s*(?:[a-z]{1,3}\s*)?(?:[-+*×÷]|\\times|\\cdot|\\div|\s\/\s)\s*\(?-?(?:\d|(?<![\w\\])[a-zA-Z](?!\w)|\\frac)|sqrt|√|\\sqrt`);
+const OPERAND = String.raw`(?:\d|(?<![\w\\])[a-zA-Z](?!\w)|\)|π)(?:[²³]|\^\{?\w+\}?)?`;
+// rules@13: π and "·" as R1 writes them ("π*(4)^2", "16π - π", "√2 · 2"), and a power evaluated
+// ("2^7 is 128", "2^4 = 16").
+const COMPUTES_RE = new RegExp(String.raw`${OPERAND}\s*(?:[a-z]{1,3}\s*|π\s*)?(?:[-+*×÷·]|\\times|\\cdot|\\div|\s\/\s)\s*\(?-?(?:\d|(?<![\w\\])[a-zA-Z](?!\w)|\\frac|π)|sqrt|√|\\sqrt|\d\^\{?\d+\}?\s*(?:=|is|equals)\s*-?\d`);
 
 // rules@7: an operation written in words computes too ("16/36 simplifies to 4/9", "6000 divided by
 // 750 is 8", "27 times 44"): a check that restates its counts and reduces the fraction re-derives
