@@ -46,13 +46,17 @@ describe('labelled set of real R1 traces', () => {
     const r = readerAgreement(first, moved);
     expect(r).toMatchObject({ n: first.length, vAgree: first.length - 1, sameSentence: self.bothV1 - 2 });
     expect(r.differ).toEqual([a.id, b.id]);
-    // The committed second reading of round 6 (test/data/fixtures/r1/reader2-fresh6.jsonl).
-    const path = join(import.meta.dirname, 'fixtures/r1/reader2-fresh6.jsonl');
-    const second = parseSecondReading(readFileSync(path, 'utf8'), path);
-    expect(second.map((x) => x.id).sort()).toEqual(first.map((t) => t.id).sort());
-    const two = readerAgreement(first, second);
-    expect(two.sameSentence).toBeLessThanOrEqual(two.bothV1);
-    expect(two.differ.length).toBe(two.n - two.vAgree + (two.bothV1 - two.sameSentence));
+    // The committed second readings of rounds 6, 8 and 9 (test/data/fixtures/r1/reader2-fresh*.jsonl)
+    // each read every trace of their round.
+    for (const round of [6, 8, 9]) {
+      const path = join(import.meta.dirname, `fixtures/r1/reader2-fresh${round}.jsonl`);
+      const second = parseSecondReading(readFileSync(path, 'utf8'), path);
+      const reading = BY_FILE[`labelled-fresh${round}.jsonl`];
+      expect(second.map((x) => x.id).sort()).toEqual(reading.map((t) => t.id).sort());
+      const two = readerAgreement(reading, second);
+      expect(two.sameSentence).toBeLessThanOrEqual(two.bothV1);
+      expect(two.differ.length).toBe(two.n - two.vAgree + (two.bothV1 - two.sameSentence));
+    }
     expect(() => readerAgreement(first, [{ id: 'no-such-trace', v: 0, tLastSentence: null }])).toThrow(/no-such-trace is not in the labelled set/);
     expect(() => parseSecondReading('{"id": "x", "v": 1}', 'f')).toThrow(/f:1: v=1 needs "tLastSentence"/);
   });
