@@ -6,7 +6,7 @@
 //   npx tsx scripts/data.ts stats data/world-cpu-1
 //   npx tsx scripts/data.ts show data/world-cpu-1 --split sft_v1 --index 0
 //   npx tsx scripts/data.ts ingest openr1.parquet --out data/openr1 [--tokenizer qwen/tokenizer.json] [--labels labels.jsonl]
-//   npx tsx scripts/data.ts label-export openr1.parquet --out to-label.jsonl
+//   npx tsx scripts/data.ts label-export openr1.parquet --out to-label.jsonl [--uncertain-only]
 //   npx tsx scripts/data.ts labelled-report test/data/fixtures/r1/*.jsonl --out results/labelling
 //   npx tsx scripts/data.ts reader-agreement test/data/fixtures/r1/reader2-fresh6.jsonl --set test/data/fixtures/r1/labelled-fresh6.jsonl
 import { existsSync, readFileSync } from 'node:fs';
@@ -32,6 +32,7 @@ import { referenceAgreement, responseLossShare, type ReferenceAgreement } from '
 import { writeFileAtomic } from '../lib/util/atomic.ts';
 import { tracePrompt } from '../lib/data/prompts.ts';
 import { LabelCache, ruleLabeller } from '../lib/data/segment/labeller.ts';
+import { detectVerification } from '../lib/data/segment/rules.ts';
 import { assignSplits, splitCounts } from '../lib/data/split.ts';
 import { datasetStats, type DataStats } from '../lib/data/stats.ts';
 import { DEFAULT_MAX_TOKENS, dropLongExamples, tokenCounter } from '../lib/data/length.ts';
@@ -145,12 +146,18 @@ async function ingest(a: {
   console.log(`ingest: ${examples.length} examples (v=1: ${n1}, v=0: ${n0}) -> ${a.out}`);
 }
 
-async function labelExport(a: { inputs: string[]; out: string; maxLineBytes: number }): Promise<void> {
+async function labelExport(a: { inputs: string[]; out: string; maxLineBytes: number; uncertainOnly: boolean }): Promise<void> {
   const lines: string[] = [];
+  let confident = 0;
   for (const path of a.inputs) {
     if (!existsSync(path)) throw new UsageError(`${path}: no such file`);
     const { examples } = await ingestRows(await readOpenR1Rows(path, { maxLineBytes: a.maxLineBytes }), ruleLabeller);
-    for (const e of examples)
+    for (const e of examples) {
+      // The rules' own confidence in their T_last (docs/labelling.md: where they are confident they
+      // agree with careful reading far more often); --uncertain-only leaves those traces out.
+      const rulesConfident = detectVerification(e.raw, e.answer).confident;
+      if (rulesConfident) confident++;
+      if (a.uncertainOnly && rulesConfident) continue;
       lines.push(
         JSON.stringify({
           uuid: e.meta!.uuid ?? e.id.replace(/-g\d+$/, ''),
@@ -160,13 +167,15 @@ async function labelExport(a: { inputs: string[]; out: string; maxLineBytes: num
           trace: e.raw,
           prompt: labelPrompt(e.problem, e.raw),
           promptVersion: LABEL_PROMPT_VERSION,
+          rulesConfident,
         }) + '\n',
       );
+    }
   }
-  if (!lines.length) throw new UsageError(`no traces to label in ${a.inputs.join(', ')}; ${a.out} not written`);
+  if (!lines.length) throw new UsageError(`no traces to label in ${a.inputs.join(', ')}${a.uncertainOnly ? ` (${confident} left out as confident)` : ''}; ${a.out} not written`);
   writeFileAtomic(a.out, lines.join(''));
   console.log(
-    `label-export: ${lines.length} traces with the labelling prompt (docs/labelling.md, version ${LABEL_PROMPT_VERSION}) -> ${a.out}; answers go back in with ingest --labels`,
+    `label-export: ${lines.length} traces with the labelling prompt (docs/labelling.md, version ${LABEL_PROMPT_VERSION}) -> ${a.out}${a.uncertainOnly ? `; ${confident} left out: the rules are confident of their label` : `; ${confident} of them the rules label confidently`}; answers go back in with ingest --labels`,
   );
 }
 
@@ -203,7 +212,7 @@ async function labelledReportCommand(a: { inputs: string[]; out: string; note?: 
     const s = r.subsets[k],
       g = s.agreement;
     console.log(
-      `labelled-report: ${k}: ${s.n} traces; v agrees ${g?.vAgree ?? 0}/${g?.n ?? 0}; T_last same sentence ${g?.sameSentence ?? 0}/${g?.bothV1 ?? 0}, within 80 chars ${g?.within80 ?? 0}/${g?.bothV1 ?? 0}; loss share ${(100 * s.lossShare.reading).toFixed(1)}% (reading), ${(100 * s.lossShare.rules).toFixed(1)}% (rules)`,
+      `labelled-report: ${k}: ${s.n} traces; v agrees ${g?.vAgree ?? 0}/${g?.n ?? 0}; T_last same sentence ${g?.sameSentence ?? 0}/${g?.bothV1 ?? 0}, within 80 chars ${g?.within80 ?? 0}/${g?.bothV1 ?? 0}; loss share ${(100 * s.lossShare.reading).toFixed(1)}% (reading), ${(100 * s.lossShare.rules).toFixed(1)}% (rules); confident ${s.byConfidence.confident.agree}/${s.byConfidence.confident.n} agree, others ${s.byConfidence.uncertain.agree}/${s.byConfidence.uncertain.n}`,
     );
   }
   console.log(`labelled-report: -> ${a.out}.json, ${a.out}.md`);
@@ -345,8 +354,13 @@ await runMain(async () => {
         y
           .positional('inputs', { type: 'string', array: true, demandOption: true })
           .option('out', { type: 'string', demandOption: true })
-          .option('max-line-bytes', { type: 'number', default: DEFAULT_MAX_LINE_BYTES }),
-      (a) => labelExport({ inputs: a.inputs as string[], out: a.out, maxLineBytes: a['max-line-bytes'] }),
+          .option('max-line-bytes', { type: 'number', default: DEFAULT_MAX_LINE_BYTES })
+          .option('uncertain-only', {
+            type: 'boolean',
+            default: false,
+            describe: 'leave out the traces whose rules label is confident (docs/labelling.md), so that only the others go to the labeller',
+          }),
+      (a) => labelExport({ inputs: a.inputs as string[], out: a.out, maxLineBytes: a['max-line-bytes'], uncertainOnly: a['uncertain-only'] }),
     )
     .command(
       'labelled-export <inputs..>',

@@ -45,6 +45,15 @@ describe('scripts/data.ts', () => {
     expect(lines.map((l) => l.uuid)).toEqual(fx.map((f) => f.id));
     expect(lines[0].prompt).toContain(fx[0].trace);
     expect(lines[0].prompt).toContain('FINAL VERIFICATION');
+    // Each line says whether the rules are confident of their own label; --uncertain-only writes
+    // only the others ("Wait, let me double-check that." names a check: confident).
+    expect(lines[0].rulesConfident).toBe(true);
+    const confident = lines.filter((l) => l.rulesConfident).length;
+    expect(confident).toBeGreaterThan(0);
+    expect(confident).toBeLessThan(lines.length);
+    const uncertain = join(dir, 'to-label-uncertain.jsonl');
+    expect(run('label-export', input, '--out', uncertain, '--uncertain-only')).toMatch(new RegExp(`${lines.length - confident} traces with the labelling prompt .*; ${confident} left out`));
+    expect(readFileSync(uncertain, 'utf8').trim().split('\n').map((l) => JSON.parse(l).uuid)).toEqual(lines.filter((l) => !l.rulesConfident).map((l) => l.uuid));
     // A labeller's answers: the fixtures' own sentences, except one moved to another sentence and
     // one v flipped, so that exactly two disagree.
     const labels = fx.map((f, i) => {

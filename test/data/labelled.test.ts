@@ -85,6 +85,11 @@ describe('labelled set of real R1 traces', () => {
       expect(a.sameSentence).toBeLessThanOrEqual(a.bothV1);
       expect(a.within80).toBeLessThanOrEqual(a.bothV1);
       expect(s.lossShare.reading).toBeGreaterThan(0);
+      // Confident and other traces partition the subset; each side agrees at most on all of its own.
+      const c = s.byConfidence;
+      expect(c.confident.n + c.uncertain.n).toBe(s.n);
+      expect(c.confident.agree).toBeLessThanOrEqual(c.confident.n);
+      expect(c.uncertain.agree).toBeLessThanOrEqual(c.uncertain.n);
       expect(s.lossShare.reading).toBeLessThanOrEqual(1);
     }
     expect(all.agreement!.vAgree).toBe(heldout.agreement!.vAgree + dev.agreement!.vAgree);

@@ -330,6 +330,14 @@ describe('rule detector on R1-style text', () => {
     expect(detectVerification(raw)).toMatchObject({ v: 1, tLast: raw.indexOf('Wait a second') });
   });
 
+  it('marks a label confident only where its start sentence names a check of the result', () => {
+    const named = '<think>\nSo the answer is 24.\n\nWait, let me double-check my calculations. 7 + 5 = 12 and 2 * 12 = 24.\n</think>\n\\boxed{24}';
+    expect(detectVerification(named)).toMatchObject({ v: 1, tLast: named.indexOf('Wait, let me double-check'), confident: true });
+    const doubt = '<think>\nSo the answer is 24.\n\nWait, that seems a bit high. 7 + 5 = 12 and 2 * 12 = 24.\n</think>\n\\boxed{24}';
+    expect(detectVerification(doubt)).toMatchObject({ v: 1, tLast: doubt.indexOf('Wait, that seems'), confident: false });
+    expect(detectVerification('<think>\nSo the answer is 24.\n</think>\n\\boxed{24}')).toMatchObject({ v: 0, confident: false });
+  });
+
   it('rewrites the chain "Hmm, but wait," whole: "Wait! Let me make sure", never "Wait! But wait,"', () => {
     const raw = '<think>\nSo tan(9π/4) = tan(π/4) = 1.\n\nHmm, but wait, let me make sure I\'m not making a mistake here. 9π/4 - 2π = π/4.\n</think>\n\\boxed{1}';
     const d = detectVerification(raw);

@@ -72,6 +72,10 @@ export interface LabelledSubsetReport {
   agreement: ReferenceAgreement | null;
   /** Share of response tokens that get loss (VGGM) under the reading labels and under the rules. */
   lossShare: { reading: number; rules: number };
+  /** Traces whose rules label is confident (Detection.confident) and the others: how many, and
+   *  on how many the rules agree with the reading (same v and, where both are 1, T_last in the
+   *  same sentence). */
+  byConfidence: { confident: { n: number; agree: number }; uncertain: { n: number; agree: number } };
 }
 
 export interface LabelledReport {
@@ -100,9 +104,26 @@ export async function labelledReport(set: readonly LabelledTrace[]): Promise<Lab
     const d = detectVerification(e.raw, e.answer);
     return { ...e, v: d.v, tLast: d.tLast, response: d.rewritten };
   };
+  const byConfidence = (pool: readonly Example[]): LabelledSubsetReport['byConfidence'] => {
+    const out = { confident: { n: 0, agree: 0 }, uncertain: { n: 0, agree: 0 } };
+    for (const e of pool) {
+      const d = detectVerification(e.raw, e.answer);
+      const reading = e.labels!.find((l) => l.labeller === READING_LABELLER.labeller)!;
+      const agree = d.v === reading.v && (d.v === 0 || compareStarts(e.raw, reading.tLastRaw!, d.cue!.start).sameSentence);
+      const c = d.confident ? out.confident : out.uncertain;
+      c.n++;
+      if (agree) c.agree++;
+    }
+    return out;
+  };
   const subset = (pick: (e: Example) => boolean): LabelledSubsetReport => {
     const pool = examples.filter(pick);
-    return { n: pool.length, agreement: referenceAgreement(pool, ruleLabeller.name), lossShare: { reading: responseLossShare(pool, tok), rules: responseLossShare(pool.map(asRules), tok) } };
+    return {
+      n: pool.length,
+      agreement: referenceAgreement(pool, ruleLabeller.name),
+      lossShare: { reading: responseLossShare(pool, tok), rules: responseLossShare(pool.map(asRules), tok) },
+      byConfidence: byConfidence(pool),
+    };
   };
   const sentenceAt = (raw: string, at: number | null) => (at === null ? null : raw.slice(at, at + 100).split('\n')[0]);
   return {
@@ -145,6 +166,15 @@ export function renderLabelledReport(r: LabelledReport, set: readonly LabelledTr
     row('held out', r.subsets.heldout),
     row('development', r.subsets.dev),
     row('all', r.subsets.all),
+    '',
+    'Where the rules mark their label confident (v=1 and the start sentence names a check of the result; `Detection.confident`, lib/data/segment/rules.ts) and where not; agreement = same v and, where both are 1, T_last in the same sentence. `data.ts label-export --uncertain-only` exports the others for a language-model labeller.',
+    '',
+    '| subset | confident: traces | confident: agree | others: traces | others: agree |',
+    '|---|---|---|---|---|',
+    ...(['heldout', 'dev', 'all'] as const).map((k) => {
+      const c = r.subsets[k].byConfidence;
+      return `| ${{ heldout: 'held out', dev: 'development', all: 'all' }[k]} | ${c.confident.n} | ${pct(c.confident.agree, c.confident.n)} | ${c.uncertain.n} | ${pct(c.uncertain.agree, c.uncertain.n)} |`;
+    }),
     '',
     `Tokens: ${r.tokens}.`,
     '',
