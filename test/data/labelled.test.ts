@@ -47,9 +47,9 @@ describe('labelled set of real R1 traces', () => {
     const r = readerAgreement(first, moved);
     expect(r).toMatchObject({ n: first.length, vAgree: first.length - 1, sameSentence: self.bothV1 - 2 });
     expect(r.differ).toEqual([a.id, b.id]);
-    // The committed second readings of rounds 6, 8 and 9 (test/data/fixtures/r1/reader2-fresh*.jsonl)
+    // The committed second readings of rounds 6, 8, 9 and 10 (test/data/fixtures/r1/reader2-fresh*.jsonl)
     // each read every trace of their round.
-    for (const round of [6, 8, 9]) {
+    for (const round of [6, 8, 9, 10]) {
       const path = join(import.meta.dirname, `fixtures/r1/reader2-fresh${round}.jsonl`);
       const second = parseSecondReading(readFileSync(path, 'utf8'), path);
       const reading = BY_FILE[`labelled-fresh${round}.jsonl`];
@@ -110,8 +110,8 @@ describe('labelled set of real R1 traces', () => {
     expect({ v, both, same, near }).toEqual({ v: all.agreement!.vAgree, both: all.agreement!.bothV1, same: all.agreement!.sameSentence, near: all.agreement!.within80 });
     // Issue 25's targets (T_last >= 90% same sentence, v >= 95%) are not met on the held-out
     // traces (see results/labelling.md), so no floor is asserted on T_last; on the development
-    // traces the rules were written against, v disagrees on at most 3 (rules@11: 174 of 177).
-    expect(dev.agreement!.vAgree).toBeGreaterThanOrEqual(dev.n - 3);
+    // traces the rules were written against, v disagrees on at most 4 (rules@13: 242 of 246).
+    expect(dev.agreement!.vAgree).toBeGreaterThanOrEqual(dev.n - 4);
   }, 300_000);
 
   it('gives the same numbers through labelled-export, ingest --labels and stats (the documented path)', async () => {

@@ -56,7 +56,7 @@ describe('OpenR1 ingestion', () => {
     const [multi, plain, noBox] = examples;
     expect(multi.v).toBe(1);
     expect(multi.response).toBe(MULTI_WAIT.replace('Wait, let me double-check.', 'Wait! Let me double-check.'));
-    expect(multi.labels).toEqual([{ labeller: 'rules', version: '11', v: 1, tLastRaw: MULTI_WAIT.indexOf('Wait, let me double-check.') }]);
+    expect(multi.labels).toEqual([{ labeller: 'rules', version: ruleLabeller.version, v: 1, tLastRaw: MULTI_WAIT.indexOf('Wait, let me double-check.') }]);
     expect(noBox).toMatchObject({ v: 0, answer: '12', meta: { boxed: null } });
     expect(multi.response.startsWith('Wait!', multi.tLast!)).toBe(true);
     expect(multi.response).toContain('Wait, that is 10%.');
