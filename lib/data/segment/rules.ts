@@ -109,16 +109,18 @@ const DOUBTS_RESULT_RE = /^(?:but\s+)?(?:that|this|it)(?:'s| is| seems| looks)\s
 // possibility that in a leap year, she might walk one more time?") checks the result; "Wait, is there
 // a better way?" still explores.
 const ASKS_MISSED_CASE_RE = /^is (?:there|it possible)\b[^?]*\b(?:possibility|possible that|chance|case|cases|any other|another (?:solution|case|answer|possibility))\b[^?]*\?\s*$/i;
+// rules@12: an alternative that computes one product ("Alternatively, I can compute 60 * 7 first").
 const ALTERNATIVE_PRODUCT_RE = /\b(?:compute|calculate|multiply|divide|add|subtract)\b[^.?!]{0,40}\d\s*(?:[*×÷/+]|\\times|\\cdot)\s*\d|\d\s*(?:[*×÷/+]|\\times|\\cdot)\s*\d+\s+(?:can|could) be (?:calculated|computed|done|found)\b/i;
 const ALTERNATIVELY_RE = /^alternatively,\s+(?!if\b|suppos|assum|maybe\b|perhaps\b|what if\b)/i;
 // rules@10: an interjection that only remarks on the result ("Wait, that's interesting.", "Wait,
 // that was straightforward!") reflects and checks nothing; a doubt ("that seems too straightforward")
 // is DOUBTS_RESULT_RE's, and opens a check.
 const REMARK_RE = /^(?:that|this|it)(?:'s| is| was| seems| looks)\s+(?:(?:really|quite|pretty|very|so|kind of)\s+)?(?:interesting|neat|nice|cool|clever|elegant|straightforward|simple|easy|surprising)\s*[.!]\s*$/i;
-// rules@12: so is one on how a step came out ("Wait, that simplifies nicely!", "Hmm, it all cancels out neatly.").
-// rules@12: and one on the form of a value, before writing it another way ("Wait, but 52.5 is a
-// decimal." then "Maybe I should express that as a fraction.").
+// rules@12: neither does a remark on the form of a value, before writing it another way ("Wait,
+// but 52.5 is a decimal." then "Maybe I should express that as a fraction."),
 const FORM_REMARK_RE = /^(?:but\s+)?(?:that|this|it|the answer|the result|-?[\d.,]+)(?:'s| is)\s+(?:a|an|in)\s+(?:decimal|fraction|improper fraction|mixed number|percentage|base[- ]\w+)(?: form)?\s*[.!]\s*$/i;
+// or one on how a step came out ("Wait, that simplifies nicely!", "Hmm, it all cancels out
+// neatly.").
 const WORKED_OUT_RE = /^(?:that|this|it|everything)(?: all)? (?:simplifies|simplified|cancels|cancelled|canceled|works out|worked out|cleans up|comes out)(?: out| down| up)? (?:nicely|neatly|beautifully|cleanly|well)\s*[.!]\s*$/i;
 // rules@10: simplifying a result is a step of the derivation, not a check of it ("Hmm, let me see if
 // I can simplify this fraction.", "Let me check if 2469 and 20000 have any common factors.").
@@ -128,6 +130,7 @@ const SIMPLIFIES_RE = /^(?:(?:so|now|then|but|and),?\s+)?(?:let me|let's|i can|i
 // this solution satisfies the initial condition of Case 2.", "So, let me check the denominator when
 // x is 3:").
 const ADMISSIBLE_RE = /\bcheck\b[^.?!]{0,80}\b(?:satisf(?:y|ies) the (?:\w+ )?(?:condition|constraint|restriction)|the denominator|(?:in|within) the domain|extraneous)\b/i;
+// rules@13: re-reading what the problem asks ("But wait, the problem says ...").
 const PROBLEM_SAYS_RE = /^(?:but\s+)?the (?:problem|question) (?:says|asks|wants|states|specifies|is asking)\b/i;
 const CONCLUDE_AFTER_RE = /^(?:so\b|therefore|thus|hence|yes\b|yeah|right\b|okay\b|ok\b|that (?:seems|makes|checks|works|matches)|that's (?:it|correct|right|consistent))/i;
 // An interjection that questions a result it restates opens a check ("Wait, so is T 180 days?",
