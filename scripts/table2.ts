@@ -1,13 +1,16 @@
 // Table 2: both student families (llama-like, qwen-like): Base; no-mask SFT on the N SFT samples;
 // VGGM on the same N; and the "distill" baseline, no-mask SFT on multiplier × N traces from the
 // same teacher (the paper: DeepSeek-R1-Distill, 800k = 40 × 20k). Also the share of the
-// no-mask → distill gap that VGGM closes, per benchmark. Every model answers Table 1's problems
-// (lib/repro/evals.ts tableProblems), so the models both tables train share one cached evaluation.
+// no-mask → distill gap that VGGM closes, per benchmark, and the paired differences (VGGM − SFT,
+// distill − SFT, VGGM − distill per family) with Table 1's two-stage bootstrap over seeds ×
+// problems. Every model answers Table 1's problems (lib/repro/evals.ts tableProblems), so the models
+// both tables train share one cached evaluation.
 //
 //   npx tsx scripts/table2.ts --scale smoke --seeds 1 --out /tmp/results
 import { TIERS } from '../lib/data/world/config.ts';
 import { families, type Family } from '../lib/model/config.ts';
 import { PAPER_TABLE2 } from '../lib/report/paper.ts';
+import { pairedDifferenceSet, type Comparison, type Outcome } from '../lib/report/paired.ts';
 import { measured } from '../lib/report/results.ts';
 import { gapShare } from '../lib/report/stats.ts';
 import { sftCount } from '../lib/repro/distill.ts';
@@ -16,6 +19,7 @@ import { tableProblems } from '../lib/repro/evals.ts';
 import type { ModelSpec } from '../lib/repro/models.ts';
 import { pointOf, reproMain, TIER_AXIS, tierPoints } from '../lib/repro/script.ts';
 import { UsageError } from '../lib/util/cli.ts';
+import { Rng } from '../lib/util/rng.ts';
 
 type Row = 'base' | 'sft' | 'vggm' | 'distill';
 type DistillPlan = { multiplier: number; stepsFactor: number };
@@ -31,6 +35,13 @@ const tableRows = (distill: DistillPlan): { row: Row; spec: ModelSpec }[] => [
   { row: 'distill', spec: { kind: 'distill', ...distill } },
 ];
 const FAMILY_LABEL: Record<Family, string> = { 'llama-like': 'Llama-like', 'qwen-like': 'Qwen-like' };
+/** The paired differences Table 2's claims rest on, per family (group keys `${family}:${row}`). */
+const differences = (fams: readonly Family[]): Comparison[] =>
+  fams.flatMap((f) => [
+    { id: `${f}:vggm-sft`, label: `${FAMILY_LABEL[f]} VGGM − SFT (No Masking)`, a: `${f}:vggm`, b: `${f}:sft` },
+    { id: `${f}:distill-sft`, label: `${FAMILY_LABEL[f]} Distill − SFT (No Masking)`, a: `${f}:distill`, b: `${f}:sft` },
+    { id: `${f}:vggm-distill`, label: `${FAMILY_LABEL[f]} VGGM − Distill`, a: `${f}:vggm`, b: `${f}:distill` },
+  ]);
 const ROW_LABEL: Record<Row, (n: string, big: string) => string> = {
   base: () => 'Base',
   sft: (n) => `SFT (No Masking, ${n})`,
@@ -68,13 +79,18 @@ await reproMain(
     const fams = [...families].sort(); // llama-like first, as in the paper
     const acc: Record<string, Record<string, number[]>> = {};
     const keys: Record<string, string[]> = {};
+    const outcomes: Outcome[] = [];
     for (const family of fams) {
       for (const seed of args.seeds) {
         const refs = [];
         for (const r of rows) refs.push({ r, ref: await models.get(r.spec, { scale: args.scale, family, seed }) });
         for (const { r, ref } of refs) {
-          const res = await evals.accuracy({ ...ref, label: `${family} ${r.row} seed ${seed}` }, problems, { maxNewTokens: plan.maxNewTokens, batch: plan.genBatch });
+          const { result: res, records } = await evals.accuracyRecords({ ...ref, label: `${family} ${r.row} seed ${seed}` }, problems, {
+            maxNewTokens: plan.maxNewTokens,
+            batch: plan.genBatch,
+          });
           for (const t of TIERS) ((acc[`${family}:${r.row}`] ??= {})[t] ??= []).push(100 * res[t].greedy);
+          for (const rec of records) outcomes.push({ row: `${family}:${r.row}`, seed, tier: rec.tier, id: rec.id, correct: rec.equal ? 1 : 0 });
           (keys[`${family}:${r.row}`] ??= []).push(ref.key);
         }
       }
@@ -91,12 +107,19 @@ await reproMain(
       const [f, r] = g.split(':') as [Family, Row];
       return PAPER_TABLE2[f][r][t];
     };
+    const diffs = pairedDifferenceSet(outcomes, differences(fams), TIERS, args.seeds, TIER_AXIS, new Rng(22), plan.bootstrap);
+    diffs.notes = [
+      `Each seed's value is its mean difference over the tier's ${args.seeds.length > 1 ? 'problems; the mean is over seeds' : 'problems'}. Problems: ${count(problems)}.`,
+      'A difference whose interval holds 0 is inconclusive: this design cannot tell its sign.',
+    ];
+    const verdict = (id: string, t: string) => diffs.points.find((p) => p.group === id && p.x === t)!.verdict;
     // Gap closed = (VGGM − SFT) / (distill − SFT), per seed, where distill beats no-mask SFT beyond
-    // seed noise (lib/report/stats.ts gapShare); elsewhere the share is undefined and a note says why.
+    // noise: the paired bootstrap interval of distill − SFT above 0 (lib/report/stats.ts gapShare);
+    // elsewhere the share is undefined and a note says why.
     const noGap: string[] = [];
     const gap = fams.flatMap((f) =>
       TIERS.flatMap((t) => {
-        const g = gapShare(acc[`${f}:sft`][t], acc[`${f}:vggm`][t], acc[`${f}:distill`][t]);
+        const g = gapShare(acc[`${f}:sft`][t], acc[`${f}:vggm`][t], acc[`${f}:distill`][t], verdict(`${f}:distill-sft`, t) === 'positive');
         if (!g.exists) {
           noGap.push(`${FAMILY_LABEL[f]} ${t} ${g.gap.mean >= 0 ? '+' : ''}${g.gap.mean.toFixed(1)}${g.gap.ci95 === null ? '' : ` ± ${g.gap.ci95.toFixed(1)}`}`);
           return [];
@@ -106,9 +129,7 @@ await reproMain(
       }),
     );
     const gapRule =
-      args.seeds.length > 1
-        ? 'A share is given only where distill beats no-mask SFT beyond seed noise (the paired 95% t interval of distill − SFT lies above 0); within it, a seed where distill does not beat SFT has no share and is left out (the point lists its seeds).'
-        : 'One seed: no interval, so a share is given wherever distill beats no-mask SFT at all.';
+      'A share is given only where distill beats no-mask SFT beyond noise (the paired differences set: the two-stage bootstrap interval of distill − SFT over seeds × problems lies above 0); within it, a seed where distill does not beat SFT has no share and is left out (the point lists its seeds).';
     const noGapNote = noGap.length ? `No gap to close (distill − no-mask SFT, points, mean${args.seeds.length > 1 ? ' ± 95% CI' : ''}): ${noGap.join('; ')}.` : null;
     return {
       sets: {
@@ -138,11 +159,12 @@ await reproMain(
               },
             }
           : {}),
+        differences: diffs,
       },
       notes: gap.length
         ? undefined
         : [
-            `On no family and benchmark did distill beat no-mask SFT beyond seed noise, so the share of the gap VGGM closes is undefined and its panel is left out. ${gapRule} ${noGapNote}`,
+            `On no family and benchmark did distill beat no-mask SFT beyond noise, so the share of the gap VGGM closes is undefined and its panel is left out. ${gapRule} ${noGapNote}`,
           ],
       config: {
         families: fams,
@@ -152,6 +174,7 @@ await reproMain(
         distill: { ...distill, traces: n * distill.multiplier },
         models: keys,
         meanAccuracy: Object.fromEntries(groups.map((g) => [g, Object.fromEntries(TIERS.map((t) => [t, measured(acc[g][t]).mean]))])),
+        bootstrap: { ...plan.bootstrap, scheme: "seeds with replacement, then each drawn seed's problems with replacement (docs/statistics.md)" },
       },
     };
   },

@@ -193,16 +193,17 @@ export interface GapShare {
  * asked for where there is a gap: the paired differences reference − baseline must have their
  * 95% t interval above zero, since dividing by a gap that seed noise could have made (1–5 points
  * on 100 problems) gives shares of 2 or 4 that mean nothing. With one seed there is no interval,
- * and a positive gap is taken as it is. Within an existing gap a seed whose own gap is ≤ 0 has no
- * share and is left out.
+ * and a positive gap is taken as it is. A caller with a better interval (Table 2's paired
+ * bootstrap over seeds × problems) passes its verdict as `exists`. Within an existing gap a seed
+ * whose own gap is ≤ 0 has no share and is left out.
  */
-export function gapShare(baseline: readonly number[], treated: readonly number[], reference: readonly number[]): GapShare {
+export function gapShare(baseline: readonly number[], treated: readonly number[], reference: readonly number[], exists?: boolean): GapShare {
   if (treated.length !== baseline.length || reference.length !== baseline.length) {
     throw new Error(`gapShare: ${baseline.length}, ${treated.length} and ${reference.length} values: one per seed each`);
   }
   const diffs = baseline.map((b, i) => reference[i] - b);
   const gap = summarize(diffs);
-  const exists = gap.ci95 === null ? gap.mean > 0 : gap.mean - gap.ci95 > 0;
-  const kept = exists ? diffs.map((d, i) => (d > 0 ? i : -1)).filter((i) => i >= 0) : [];
-  return { gap, exists, kept, shares: kept.map((i) => (treated[i] - baseline[i]) / diffs[i]) };
+  const has = exists ?? (gap.ci95 === null ? gap.mean > 0 : gap.mean - gap.ci95 > 0);
+  const kept = has ? diffs.map((d, i) => (d > 0 ? i : -1)).filter((i) => i >= 0) : [];
+  return { gap, exists: has, kept, shares: kept.map((i) => (treated[i] - baseline[i]) / diffs[i]) };
 }

@@ -168,5 +168,8 @@ describe('gapShare', () => {
     expect(gapShare([10], [15], [20])).toMatchObject({ exists: true, kept: [0], shares: [0.5] });
     expect(gapShare([10], [15], [10]).exists).toBe(false);
     expect(() => gapShare([1, 2], [1], [1, 2])).toThrow(/one per seed/);
+    // A caller's own interval verdict decides whether the gap exists (Table 2: the paired bootstrap).
+    expect(gapShare([10], [15], [20], false)).toMatchObject({ exists: false, kept: [], shares: [] });
+    expect(gapShare([20, 22, 21], [25, 28, 21], [40, 44, 20], true)).toMatchObject({ exists: true, kept: [0, 1] });
   });
 });

@@ -175,6 +175,10 @@ describe('reproduction scripts at smoke scale', () => {
     expect(added.sort()).toEqual(['llama-like:base', 'llama-like:sft', 'llama-like:vggm', 'llama-like:distill', 'qwen-like:distill'].flatMap((g) => t2models[g]).sort());
     expect(t2.file.config.problems).toBe(outputs('table1').file.config.problems);
     expect(t2.file.sets.accuracy.points).toHaveLength(24);
+    // paired differences per family (VGGM − SFT, distill − SFT, VGGM − distill) on each tier, with
+    // Table 1's bootstrap intervals and verdicts
+    expect(t2.file.sets.differences.points).toHaveLength(18);
+    expect(t2.file.sets.differences.points.every((p) => p.interval && p.verdict)).toBe(true);
     expect(checkMarkdown(t2.file, t2.md)).toBeGreaterThanOrEqual(24);
     expect(t2.md).toContain('trained 2× the SFT steps'); // the smoke scale's distill budget
 
