@@ -111,6 +111,11 @@ await reproMain(
     diffs.notes = [
       `Each seed's value is its mean difference over the tier's ${args.seeds.length > 1 ? 'problems; the mean is over seeds' : 'problems'}. Problems: ${count(problems)}.`,
       'A difference whose interval holds 0 is inconclusive: this design cannot tell its sign.',
+      ...(args.seeds.length === 1
+        ? [
+            'One seed: the interval carries the sampling of problems only, not the seed-to-seed variation of training (at the cpu scale, VGGM − SFT in Table 1 moved by tens of points from seed to seed). Read these verdicts as provisional until more seeds are run.',
+          ]
+        : []),
     ];
     const verdict = (id: string, t: string) => diffs.points.find((p) => p.group === id && p.x === t)!.verdict;
     // Gap closed = (VGGM − SFT) / (distill − SFT), per seed, where distill beats no-mask SFT beyond
