@@ -100,14 +100,17 @@ export async function labelledReport(set: readonly LabelledTrace[]): Promise<Lab
   const tok = loadTokenizer(buildWorldTokenizer(datasetTexts(examples, [], [])));
   const splitOf = new Map(set.map((t) => [t.id, t.split]));
   const idOf = (e: Example) => e.meta!.uuid as string;
+  // The rules' own detection of each trace, made once: its rewrite (for the loss share) and its
+  // confidence mark, which the ingested label does not carry.
+  const detected = new Map(examples.map((e) => [e, detectVerification(e.raw, e.answer)]));
   const asRules = (e: Example): Example => {
-    const d = detectVerification(e.raw, e.answer);
+    const d = detected.get(e)!;
     return { ...e, v: d.v, tLast: d.tLast, response: d.rewritten };
   };
   const byConfidence = (pool: readonly Example[]): LabelledSubsetReport['byConfidence'] => {
     const out = { confident: { n: 0, agree: 0 }, uncertain: { n: 0, agree: 0 } };
     for (const e of pool) {
-      const d = detectVerification(e.raw, e.answer);
+      const d = detected.get(e)!;
       const reading = e.labels!.find((l) => l.labeller === READING_LABELLER.labeller)!;
       const agree = d.v === reading.v && (d.v === 0 || compareStarts(e.raw, reading.tLastRaw!, d.cue!.start).sameSentence);
       const c = d.confident ? out.confident : out.uncertain;
