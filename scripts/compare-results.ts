@@ -20,6 +20,7 @@ await runMain(async () => {
   const files = args._.map(String);
   if (files.length !== 2) throw new UsageError(`expected two results files, got ${files.length}`);
   if (!(args.tolerance >= 0)) throw new UsageError(`--tolerance must be a number ≥ 0`);
+  if (!(Number.isInteger(args.show) && args.show >= 0)) throw new UsageError(`--show must be a whole number ≥ 0`);
   const [expected, got] = files.map((f) => {
     try {
       return readResults(f);

@@ -26,9 +26,17 @@ export interface Comparison {
   onlyInGot: string[];
 }
 
+interface Cell {
+  set: string;
+  group: string;
+  x: string | number;
+  seed: number;
+  value: number;
+}
+
 /** Every (set, group, x, seed) → value of a file, with each point's seeds resolved as the format says. */
-function cells(file: ResultsFile): Map<string, { set: string; group: string; x: string | number; seed: number; value: number }> {
-  const out = new Map<string, { set: string; group: string; x: string | number; seed: number; value: number }>();
+function cells(file: ResultsFile): Map<string, Cell> {
+  const out = new Map<string, Cell>();
   for (const [set, s] of Object.entries(file.sets)) {
     for (const p of s.points) {
       const seeds = p.seeds ?? s.seeds ?? file.seeds;
@@ -46,7 +54,7 @@ export function compareResults(expected: ResultsFile, got: ResultsFile, toleranc
   if (!(tolerance >= 0)) throw new Error(`tolerance must be ≥ 0, got ${tolerance}`);
   const a = cells(expected);
   const b = cells(got);
-  const seedsOf = (m: typeof a) => new Set([...m.values()].map((c) => c.seed));
+  const seedsOf = (m: Map<string, Cell>) => new Set([...m.values()].map((c) => c.seed));
   const seedsB = seedsOf(b);
   const sharedSeeds = [...seedsOf(a)].filter((s) => seedsB.has(s)).sort((x, y) => x - y);
   const shared = new Set(sharedSeeds);
