@@ -3,7 +3,7 @@
 // side; topLevel() adds the schema and title. All data are inlined (no URLs: rendering stays
 // offline and deterministic) and every axis title carries its unit.
 import type { TopLevelSpec } from 'vega-lite';
-import { axisTitle, categories, compactNumber, label, type Point, type ResultSet } from './results.ts';
+import { axisTitle, categories, compactNumber, label, pointSeeds, type Point, type ResultSet } from './results.ts';
 
 /** A Vega-Lite (sub)spec as a plain object; vega-lite validates it when compiling. */
 export type Spec = Record<string, unknown>;
@@ -43,7 +43,7 @@ interface Row {
 }
 
 function perSeed(set: ResultSet, p: Point, fileSeeds: readonly number[]): string {
-  const seeds = p.seeds ?? set.seeds ?? fileSeeds;
+  const seeds = pointSeeds(p, set, fileSeeds);
   return p.values.map((v, i) => `s${seeds[i] ?? '?'} ${+v.toPrecision(4)}`).join(', ');
 }
 
@@ -67,7 +67,7 @@ function rows(set: ResultSet, points: readonly Point[] = set.points, fileSeeds: 
 /** One record per seed value: what per-seed dots and per-seed loss curves are drawn from. */
 function seedRows(set: ResultSet, fileSeeds: readonly number[], points: readonly Point[] = set.points) {
   return points.flatMap((p) => {
-    const seeds = p.seeds ?? set.seeds ?? fileSeeds;
+    const seeds = pointSeeds(p, set, fileSeeds);
     // Only the fields the marks use: loss curves can have thousands of points per seed.
     return p.values.map((v, i) => ({ groupLabel: label(set.group, p.group), x: p.x, xLabel: label(set.x, p.x), seed: seeds[i] ?? i, value: v }));
   });

@@ -1,7 +1,7 @@
 // Compare two results files seed by seed: did a rerun (a fresh clone, another machine, a GPU)
 // measure what the committed file says? Means and intervals depend on which seeds ran, so only the
 // per-seed values are compared, and only for the seeds both files hold.
-import type { ResultsFile } from './results.ts';
+import { pointSeeds, type ResultsFile } from './results.ts';
 
 export interface CellDifference {
   set: string;
@@ -39,7 +39,7 @@ function cells(file: ResultsFile): Map<string, Cell> {
   const out = new Map<string, Cell>();
   for (const [set, s] of Object.entries(file.sets)) {
     for (const p of s.points) {
-      const seeds = p.seeds ?? s.seeds ?? file.seeds;
+      const seeds = pointSeeds(p, s, file.seeds);
       p.values.forEach((value, i) => out.set(`${set}/${p.group}/${p.x} seed ${seeds[i]}`, { set, group: p.group, x: p.x, seed: seeds[i], value }));
     }
   }

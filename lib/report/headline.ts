@@ -6,7 +6,7 @@
 // paired per-seed difference with its 95% t interval. Either way a direction counts only when the
 // interval excludes 0.
 import type { Comparison } from './paired.ts';
-import { categories, label, type Point, type ResultSet, type ResultsFile } from './results.ts';
+import { categories, label, pointSeeds, type Point, type ResultSet, type ResultsFile } from './results.ts';
 import { ciHalfWidth, intervalVerdict, mean, type Verdict } from './stats.ts';
 
 /** The paired differences Table 1 computes (a − b), in the order the page lists them; the ids are
@@ -145,7 +145,7 @@ function seedCell(set: ResultSet, fileSeeds: number[], treated: string, baseline
   const a = at(treated),
     b = at(baseline);
   if (!a || !b) return null;
-  const seedsOf = (p: Point) => p.seeds ?? set.seeds ?? fileSeeds;
+  const seedsOf = (p: Point) => pointSeeds(p, set, fileSeeds);
   const sa = seedsOf(a),
     sb = seedsOf(b);
   // Pair seed with seed; a seed one method lacks is left out.

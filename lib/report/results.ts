@@ -95,6 +95,11 @@ export function measured(values: readonly number[]): Measured {
   return { values: [...values], n: s.n, mean: s.mean, std: s.std, ci95: s.ci95 };
 }
 
+/** The seeds of a point's values: its own where it has them, else its set's, else the file's. */
+export function pointSeeds(p: Pick<Point, 'seeds'>, set: Pick<ResultSet, 'seeds'>, fileSeeds: readonly number[]): readonly number[] {
+  return p.seeds ?? set.seeds ?? fileSeeds;
+}
+
 /** A point from per-seed values: point('vggm', 'gsm8k', [81, 83, 82], { paper: 83.1 }). */
 export function point(group: string, x: string | number, values: readonly number[], extra: Pick<Point, 'paper' | 'seeds' | 'flag'> = {}): Point {
   return { group, x, ...measured(values), ...extra };
@@ -192,12 +197,11 @@ export function validateResults(v: unknown, where: string): asserts v is Results
     if (!s || typeof s.title !== 'string' || typeof s.chart !== 'string') fail(`set '${id}' needs title and chart`);
     for (const a of ['group', 'x', 'y'] as const) if (!s[a] || typeof s[a].title !== 'string') fail(`set '${id}' needs ${a}.title`);
     if (!Array.isArray(s.points)) fail(`set '${id}': points must be an array`);
-    const setSeeds = s.seeds ?? (f.seeds as number[]);
     s.points.forEach((p, i) => {
       const at = `set '${id}' point ${i} (${p?.group}, ${p?.x})`;
       if (typeof p.group !== 'string' || (typeof p.x !== 'string' && typeof p.x !== 'number')) fail(`${at}: needs group and x`);
       if (!Array.isArray(p.values) || p.values.length === 0 || !p.values.every(Number.isFinite)) fail(`${at}: values must be finite numbers`);
-      const seeds = p.seeds ?? setSeeds;
+      const seeds = pointSeeds(p, s, f.seeds as number[]);
       if (p.values.length !== seeds.length) fail(`${at}: ${p.values.length} values for ${seeds.length} seeds`);
       const m = summarize(p.values);
       const close = (a: number | null, b: number | null) => (a === null || b === null ? a === b : Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(b)));
